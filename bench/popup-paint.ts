@@ -1,0 +1,123 @@
+/**
+ * Popup budget, measured (never asserted): the gzipped JavaScript the popup loads, and its first
+ * paint with real status when the extension holds 10,000 records, with the service worker both
+ * already running and freshly stopped. Needs `npm run build` first.
+ *
+ *   npx tsx bench/popup-paint.ts [records=10000]
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type Browser from 'webextension-polyfill';
+import { EXTENSION_DIR, launchProfile, POPUP_PATH } from '../e2e/extension/fixtures';
+
+const RECORDS = Number(process.argv[2] ?? 10_000);
+const RUNS = 5;
+
+function popupScripts(): string[] {
+  const html = readFileSync(join(EXTENSION_DIR, POPUP_PATH), 'utf8');
+  const refs = [
+    ...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="([^"]+)"/g),
+  ];
+  // Paths are absolute from the extension root.
+  return refs.map((m) => join(EXTENSION_DIR, m[1] ?? ''));
+}
+
+function popupJsSize() {
+  let raw = 0;
+  let gzip = 0;
+  for (const file of popupScripts()) {
+    const bytes = readFileSync(file);
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { raw, gzip };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function main() {
+  const size = popupJsSize();
+  console.log(
+    `popup JS: ${(size.raw / 1024).toFixed(1)} KB raw, ${(size.gzip / 1024).toFixed(1)} KB gzipped (budget 30 KB)`,
+  );
+
+  const profile = await launchProfile();
+  try {
+    const seeder = await profile.openOptions();
+    await seeder.getByRole('heading', { name: 'Settings data' }).waitFor();
+    const t0 = Date.now();
+    // Through the same port and commands the UI uses, in batches to keep the worker responsive.
+    await seeder.evaluate(async (count) => {
+      const { runtime } = (globalThis as unknown as { chrome: { runtime: Browser.Runtime.Static } })
+        .chrome;
+      const port = runtime.connect({ name: 'satchel' });
+      let next = 1;
+      const waiting = new Map<number, (ok: boolean) => void>();
+      port.onMessage.addListener((message: unknown) => {
+        const m = message as { type: string; id: number; ok: boolean };
+        if (m.type === 'result') waiting.get(m.id)?.(m.ok);
+      });
+      const call = (input: unknown) =>
+        new Promise<boolean>((resolve) => {
+          const id = next++;
+          waiting.set(id, resolve);
+          port.postMessage({ type: 'call', id, name: 'records.save', input });
+        });
+      for (let i = 0; i < count; i += 200) {
+        const batch = [];
+        for (let j = i; j < Math.min(count, i + 200); j++) {
+          batch.push(
+            call({
+              collection: 'profiles',
+              value: {
+                name: `Profile ${j}`,
+                provider: 'openai',
+                model: 'gpt-4o',
+                apiKey: `sk-bench-${j}`,
+              },
+            }),
+          );
+        }
+        if ((await Promise.all(batch)).includes(false)) throw new Error('a seed write failed');
+      }
+      port.disconnect();
+    }, RECORDS);
+    console.log(`seeded ${RECORDS} records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await seeder.close();
+
+    const cdpPage = await profile.context.newPage();
+    const cdp = await profile.context.newCDPSession(cdpPage);
+    for (const workerState of ['running', 'stopped'] as const) {
+      const fcp: number[] = [];
+      const status: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        if (workerState === 'stopped') await cdp.send('ServiceWorker.stopAllWorkers');
+        const page = await profile.context.newPage();
+        await page.setViewportSize({ width: 380, height: 600 });
+        await page.goto(`chrome-extension://${profile.extensionId}/${POPUP_PATH}`);
+        await page.waitForFunction(
+          () => performance.getEntriesByName('satchel:status-painted').length > 0,
+        );
+        const times = await page.evaluate(() => ({
+          fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+          status: performance.getEntriesByName('satchel:status-painted')[0]?.startTime ?? NaN,
+        }));
+        const count = await page.getByTestId('count-profiles').textContent();
+        if (Number(count) !== RECORDS)
+          throw new Error(`popup shows ${count} profiles, expected ${RECORDS}`);
+        fcp.push(times.fcp);
+        status.push(times.status);
+        await page.close();
+      }
+      console.log(
+        `popup with ${RECORDS} records, worker ${workerState}: first paint ${median(fcp).toFixed(0)} ms, ` +
+          `status shown ${median(status).toFixed(0)} ms (median of ${RUNS}; target < 100 ms)`,
+      );
+    }
+  } finally {
+    await profile.close();
+  }
+}
+
+await main();

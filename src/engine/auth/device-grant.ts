@@ -1,0 +1,115 @@
+/**
+ * Sign-in through the OAuth device-authorization grant (RFC 8628). The pending sign-in is
+ * persisted, so a service worker stopped mid-flow resumes polling from IndexedDB.
+ */
+import type { ClientId, TokenResponse } from '../../protocol';
+import type { PendingSignInMeta } from '../db/schema';
+import { AuthError, InputError } from '../errors';
+import type { ServerApi } from '../transport/api';
+import { OAuthProblem } from '../transport/http';
+
+/** RFC 8628 §3.5: on slow_down the interval grows by 5 seconds for the rest of the flow. */
+const SLOW_DOWN_STEP_MS = 5000;
+
+export interface SignInInput {
+  serverUrl: string;
+  deviceName: string;
+  /** Shown on the server's approval page, e.g. "Chrome on Linux". */
+  platform: string;
+  clientId: ClientId;
+}
+
+/** A server URL: http(s), no credentials, query or fragment; a trailing slash is dropped. */
+export function normaliseServerUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new InputError(
+      'invalid_server_url',
+      'The server address is not a URL (e.g. https://sync.example.com)',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(
+      'invalid_server_url',
+      'The server address must start with https:// (or http:// for a local server)',
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InputError(
+      'invalid_server_url',
+      'The server address must not contain a user name, password, query or fragment',
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export async function startDeviceGrant(
+  api: ServerApi,
+  input: SignInInput,
+  now: number,
+): Promise<PendingSignInMeta> {
+  const serverUrl = normaliseServerUrl(input.serverUrl);
+  const reply = await api.startDeviceAuthorization(serverUrl, {
+    clientId: input.clientId,
+    deviceName: input.deviceName,
+    platform: input.platform,
+  });
+  return {
+    serverUrl,
+    clientId: input.clientId,
+    deviceName: input.deviceName,
+    deviceCode: reply.device_code,
+    userCode: reply.user_code,
+    verificationUri: reply.verification_uri,
+    verificationUriComplete: reply.verification_uri_complete,
+    expiresAt: now + reply.expires_in * 1000,
+    intervalMs: Math.max(1, reply.interval) * 1000,
+  };
+}
+
+export type PollOutcome =
+  | { kind: 'approved'; tokens: TokenResponse }
+  | { kind: 'pending' }
+  | { kind: 'slow_down'; intervalMs: number };
+
+/** One poll of the token endpoint. Denial and expiry throw AuthError. */
+export async function pollDeviceGrant(
+  api: ServerApi,
+  pending: PendingSignInMeta,
+  now: number,
+): Promise<PollOutcome> {
+  if (now >= pending.expiresAt) {
+    throw new AuthError(
+      'sign_in_expired',
+      'The sign-in code expired before it was approved; start again',
+    );
+  }
+  try {
+    const tokens = await api.pollDeviceToken(
+      pending.serverUrl,
+      pending.deviceCode,
+      pending.clientId as ClientId,
+    );
+    return { kind: 'approved', tokens };
+  } catch (error) {
+    if (!(error instanceof OAuthProblem)) throw error;
+    switch (error.oauthCode) {
+      case 'authorization_pending':
+        return { kind: 'pending' };
+      case 'slow_down':
+        return { kind: 'slow_down', intervalMs: pending.intervalMs + SLOW_DOWN_STEP_MS };
+      case 'access_denied':
+        throw new AuthError('sign_in_denied', 'The sign-in was denied on the approval page');
+      case 'expired_token':
+      case 'invalid_grant':
+        throw new AuthError(
+          'sign_in_expired',
+          'The sign-in code expired or was already used; start again',
+        );
+      default:
+        throw error;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The signed-in session: access token use and transparent refresh (single flight, rotated
+ * refresh token persisted before it is used). A refresh the server refuses means the device was
+ * revoked: the session is dropped, local data stays.
+ */
+import type { TokenResponse } from '../../protocol';
+import { deleteMeta, readMeta, writeMeta } from '../db/meta';
+import type { EngineDatabase } from '../db/open';
+import type { SessionMeta } from '../db/schema';
+import type { Clock } from '../deps';
+import { AuthError, StateError } from '../errors';
+import type { ServerApi } from '../transport/api';
+import { OAuthProblem } from '../transport/http';
+
+/** Refresh this long before the access token expires, so a request never races its expiry. */
+const REFRESH_MARGIN_MS = 60_000;
+
+export function sessionFromTokens(
+  serverUrl: string,
+  tokens: TokenResponse,
+  now: number,
+): SessionMeta {
+  return {
+    serverUrl,
+    accountId: tokens.account_id,
+    deviceId: tokens.device_id,
+    accessToken: tokens.access_token,
+    accessExpiresAt: now + tokens.expires_in * 1000,
+    refreshToken: tokens.refresh_token,
+  };
+}
+
+export class Session {
+  private meta: SessionMeta | null = null;
+  private refreshing: Promise<SessionMeta> | null = null;
+
+  constructor(
+    private readonly db: EngineDatabase,
+    private readonly api: ServerApi,
+    private readonly clock: Clock,
+    /** Called once the server has refused our refresh token (device revoked). */
+    private readonly onRevoked: () => Promise<void>,
+  ) {}
+
+  async load(): Promise<SessionMeta | null> {
+    this.meta = (await readMeta(this.db, 'session')) ?? null;
+    return this.meta;
+  }
+
+  get current(): SessionMeta | null {
+    return this.meta;
+  }
+
+  async establish(meta: SessionMeta): Promise<void> {
+    await writeMeta(this.db, 'session', meta);
+    this.meta = meta;
+  }
+
+  async clear(): Promise<void> {
+    this.meta = null;
+    this.refreshing = null;
+    await deleteMeta(this.db, 'session');
+  }
+
+  /** Runs a request with a valid access token, refreshing first or once after a 401. */
+  async withAccess<T>(call: (server: string, accessToken: string) => Promise<T>): Promise<T> {
+    let meta = this.meta;
+    if (!meta) throw new StateError('not_signed_in', 'This device is not signed in');
+    if (meta.accessExpiresAt - this.clock.now() < REFRESH_MARGIN_MS)
+      meta = await this.refresh(meta);
+    try {
+      return await call(meta.serverUrl, meta.accessToken);
+    } catch (error) {
+      if (!(error instanceof AuthError && error.code === 'session_expired')) throw error;
+    }
+    meta = await this.refresh(meta);
+    return call(meta.serverUrl, meta.accessToken);
+  }
+
+  private refresh(stale: SessionMeta): Promise<SessionMeta> {
+    if (this.meta && this.meta.accessToken !== stale.accessToken) return Promise.resolve(this.meta);
+    this.refreshing ??= this.rotate(stale).finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async rotate(stale: SessionMeta): Promise<SessionMeta> {
+    let tokens: TokenResponse;
+    try {
+      tokens = await this.api.refresh(stale.serverUrl, stale.refreshToken);
+    } catch (error) {
+      if (error instanceof OAuthProblem && error.oauthCode === 'invalid_grant') {
+        await this.clear();
+        await this.onRevoked();
+        throw new AuthError(
+          'device_revoked',
+          'This device was signed out by the server (revoked or replaced)',
+        );
+      }
+      throw error;
+    }
+    const next = sessionFromTokens(stale.serverUrl, tokens, this.clock.now());
+    await this.establish(next);
+    return next;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Every failure of the crypto module is a CryptoError with a stable `code` the engine can act
+ * on (quarantine a record, ask for the secret again, ...). Messages are for people and logs, so
+ * they never contain key material, passphrases, recovery keys or plaintexts.
+ */
+export type CryptoErrorCode =
+  /** Authentication failed: the ciphertext, its header or its binding (AAD) was altered. */
+  | 'tampered'
+  /** Sealed under a key these AccountKeys do not hold (other epoch, account or master). */
+  | 'wrong_key'
+  /** Not a structurally valid envelope (bad base64url, too short, unknown layout). */
+  | 'envelope_invalid'
+  /** Written by a newer format version than this code understands. */
+  | 'unsupported_version'
+  /** The recovery key text cannot be a recovery key (length, characters, checksum). */
+  | 'invalid_recovery_key'
+  /** The recovery key or passphrase does not open the key document. */
+  | 'wrong_secret'
+  /** The key document is malformed, altered, or below the security floor. */
+  | 'key_document_invalid'
+  /** The passphrase is too short to be offered as a way to unlock the account. */
+  | 'weak_passphrase'
+  /** A programming error on the caller's side (bad key length, unserialisable plaintext, ...). */
+  | 'invalid_argument';
+
+export class CryptoError extends Error {
+  override readonly name = 'CryptoError';
+  readonly code: CryptoErrorCode;
+
+  constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** WebCrypto reports a failed AES-GCM tag check as an OperationError; anything else is a bug. */
+export function isAuthenticationFailure(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'OperationError'
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * Satchel's end-to-end encryption, WebCrypto only. Design notes: ./README.md.
+ */
+export type { Bytes } from './bytes';
+export { ENVELOPE_VERSION, openRecord, type RecordAad, sealRecord } from './envelope';
+export { CryptoError, type CryptoErrorCode } from './errors';
+export {
+  type AccountKeys,
+  collectionToken,
+  type DeriveOptions,
+  deriveAccountKeys,
+  deriveTokenRoot,
+  fingerprintOf,
+  generateMasterKey,
+} from './kdf';
+export {
+  type CreateKeyDocumentInput,
+  createKeyDocument,
+  type IterationOptions,
+  type KeySecret,
+  MIN_PASSPHRASE_LENGTH,
+  type RewrapKeyDocumentInput,
+  rewrapKeyDocument,
+  type UnlockedKeyDocument,
+  unlockKeyDocument,
+} from './key-document';
+export { KEY_DOCUMENT_VERSION, PBKDF2_MIN_ITERATIONS } from './key-document-format';
+export {
+  formatRecoveryKey,
+  generateRecoveryKey,
+  parseRecoveryKey,
+  RECOVERY_KEY_BYTES,
+} from './recovery-key';

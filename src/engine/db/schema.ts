@@ -1,0 +1,201 @@
+/**
+ * Everything the engine persists, as one typed idb schema: a wrong field name or value type in
+ * any read or write is a compile error. Bump DB_VERSION and extend db/open.ts for a migration.
+ */
+import type { DBSchema } from 'idb';
+import type { Limits, RemoteRecord } from '../../protocol';
+import type { CollectionName } from '../collections';
+import type { Fields } from '../collections/validate';
+import type { RecordErrorCode } from '../errors';
+import type { EngineSettings } from '../settings';
+
+export const DB_VERSION = 1;
+
+/** A record as the server last acknowledged it (decrypted). */
+export interface SyncedState {
+  rev: number;
+  data: Fields | null;
+  hlc: string;
+  device: string;
+  clocks: Record<string, string>;
+}
+
+export interface RecordRow {
+  collection: CollectionName;
+  id: string;
+  /** 1 for a live record, 0 for a tombstone; a number because booleans are not IndexedDB keys. */
+  live: 0 | 1;
+  data: Fields | null;
+  /** HLC stamp and device of the write that produced `data`. */
+  hlc: string;
+  device: string;
+  clocks: Record<string, string>;
+  /** Last state acknowledged by the server; null until the record first syncs. */
+  base: SyncedState | null;
+  updatedAt: number;
+}
+
+/**
+ * One pending change per record; the change itself is the record's current value. `opId` is
+ * renewed whenever what would be sent changes, and kept for exact retries, so the server applies
+ * each change once even when a response was lost.
+ */
+export interface OutboxRow {
+  collection: CollectionName;
+  id: string;
+  opId: string;
+  queuedAt: number;
+  /** Waiting for a person to resolve a manual conflict: not pushed. */
+  held: boolean;
+}
+
+export interface ConflictSide {
+  data: Fields | null;
+  hlc: string;
+  device: string;
+  clocks: Record<string, string>;
+}
+
+export interface ConflictRow {
+  collection: CollectionName;
+  id: string;
+  kind: 'fields' | 'delete';
+  /** For `delete`: which side deleted the record. */
+  deletedSide: 'local' | 'remote' | null;
+  /** Fields changed on both sides to different values (empty for `delete`). */
+  fields: string[];
+  /** Every other field already merged (null for `delete`). */
+  merged: Fields | null;
+  /** The common ancestor the sides are compared against. */
+  base: Fields | null;
+  local: ConflictSide;
+  remote: ConflictSide & { rev: number };
+  detectedAt: number;
+}
+
+export type HistorySource = 'local' | 'remote' | 'merge' | 'restore' | 'resolve';
+
+/** A value a record held before a change, kept for undo and restore. */
+export interface HistoryRow {
+  seq?: number;
+  collection: CollectionName;
+  id: string;
+  data: Fields | null;
+  hlc: string;
+  device: string;
+  /** What replaced this value. */
+  replacedBy: HistorySource;
+  at: number;
+}
+
+/** A remote record that could not be opened or validated: kept aside, never applied. */
+export interface QuarantineRow {
+  token: string;
+  id: string;
+  rev: number;
+  code: RecordErrorCode;
+  message: string;
+  collection: CollectionName | null;
+  record: RemoteRecord;
+  at: number;
+}
+
+export type SyncTrigger =
+  | 'edit'
+  | 'interval'
+  | 'online'
+  | 'startup'
+  | 'manual'
+  | 'retry'
+  | 'decision';
+
+export interface ActivityRow {
+  seq?: number;
+  startedAt: number;
+  durationMs: number;
+  trigger: SyncTrigger;
+  result: 'ok' | 'error' | 'paused';
+  pulled: number;
+  pushed: number;
+  conflicts: number;
+  quarantined: number;
+  requests: number;
+  errorCode: string | null;
+  message: string | null;
+}
+
+export interface DeviceMeta {
+  /** Local writer id used in HLC stamps; not the server's device id, so it survives sign-out. */
+  deviceId: string;
+  createdAt: number;
+}
+
+export interface SessionMeta {
+  serverUrl: string;
+  accountId: string;
+  deviceId: string;
+  accessToken: string;
+  accessExpiresAt: number;
+  refreshToken: string;
+}
+
+export interface PendingSignInMeta {
+  serverUrl: string;
+  clientId: string;
+  deviceName: string;
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete: string;
+  expiresAt: number;
+  intervalMs: number;
+}
+
+export interface KeysMeta {
+  accountId: string;
+  master: Uint8Array;
+  /** The account's collection-token root from the key document (survives key rotations). */
+  tokenRoot: Uint8Array;
+  epoch: number;
+  fingerprint: string;
+}
+
+export interface SyncMeta {
+  /** Account the local bases belong to; a different account means they mean nothing. */
+  accountId: string | null;
+  cursor: string | null;
+  /** False until the first join with this account completed. */
+  joined: boolean;
+  /** The first-join choice being carried out (kept until the join's first pull completes). */
+  joinChoice: 'merge' | 'useAccount' | 'uploadLocal' | null;
+  /** Next pull starts from zero and reconciles (after 410, or a collection switched back on). */
+  fullResync: boolean;
+  lastSyncAt: number | null;
+}
+
+export interface MetaMap {
+  device: DeviceMeta;
+  clock: string;
+  settings: EngineSettings;
+  session: SessionMeta;
+  pendingSignIn: PendingSignInMeta;
+  keys: KeysMeta;
+  sync: SyncMeta;
+  limits: Limits;
+}
+
+export type MetaKey = keyof MetaMap;
+
+export interface EngineDB extends DBSchema {
+  records: {
+    key: [CollectionName, string];
+    value: RecordRow;
+    indexes: { byCollectionLive: [CollectionName, 0 | 1] };
+  };
+  outbox: { key: [CollectionName, string]; value: OutboxRow };
+  conflicts: { key: [CollectionName, string]; value: ConflictRow };
+  history: { key: number; value: HistoryRow; indexes: { byRecord: [CollectionName, string] } };
+  quarantine: { key: [string, string]; value: QuarantineRow };
+  activity: { key: number; value: ActivityRow };
+  meta: { key: MetaKey; value: MetaMap[MetaKey] };
+}

@@ -1,0 +1,218 @@
+/**
+ * Every failure the engine reports is one of these classes with a stable `code`; UIs map codes
+ * to sentences, so a code is never renamed. Messages never contain record values or secrets.
+ */
+import type { ProblemCode } from '../protocol';
+
+export type InputErrorCode =
+  | 'validation_failed'
+  | 'unknown_collection'
+  | 'record_not_found'
+  | 'record_exists'
+  | 'conflict_not_found'
+  | 'revision_not_found'
+  | 'invalid_resolution'
+  | 'invalid_settings'
+  | 'invalid_server_url'
+  | 'no_decision_pending'
+  | 'cannot_revoke_self';
+
+export type StateErrorCode =
+  | 'not_signed_in'
+  | 'already_signed_in'
+  | 'sign_in_in_progress'
+  | 'no_sign_in_pending'
+  | 'locked'
+  | 'key_not_needed'
+  | 'decision_required'
+  | 'engine_closed';
+
+export type AuthErrorCode =
+  | 'sign_in_denied'
+  | 'sign_in_expired'
+  | 'device_revoked'
+  | 'session_expired';
+
+export type KeyErrorCode =
+  | 'wrong_secret'
+  | 'invalid_recovery_key'
+  | 'weak_passphrase'
+  | 'key_document_invalid'
+  | 'key_changed'
+  | 'key_missing'
+  | 'key_document_conflict';
+
+export type NetworkErrorCode = 'network_unreachable' | 'timeout' | 'bad_response';
+
+export type ServerErrorCode =
+  | 'request_rejected'
+  | 'cursor_invalid'
+  | 'server_not_found'
+  | 'forbidden'
+  | 'cursor_expired'
+  | 'record_too_large'
+  | 'batch_too_large'
+  | 'rate_limited'
+  | 'server_error'
+  | 'server_unavailable'
+  | 'unexpected_status';
+
+/** Why a remote record was quarantined instead of applied. */
+export type RecordErrorCode =
+  | 'record_tampered'
+  | 'record_wrong_key'
+  | 'record_envelope_invalid'
+  | 'record_unsupported_version'
+  | 'record_invalid_data';
+
+/** Local storage failed (quota, browser wiped the database) or the engine has a bug. */
+export type InternalErrorCode = 'storage_failed' | 'internal_error';
+
+export type EngineErrorCode =
+  | InternalErrorCode
+  | InputErrorCode
+  | StateErrorCode
+  | AuthErrorCode
+  | KeyErrorCode
+  | NetworkErrorCode
+  | ServerErrorCode
+  | RecordErrorCode;
+
+export class EngineError extends Error {
+  override readonly name: string = 'EngineError';
+  /** Whether retrying later, unchanged, may succeed (the sync loop backs off and retries). */
+  readonly retriable: boolean;
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    options: { retriable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+export interface FieldIssue {
+  /** Dotted path inside the record, e.g. `parameters.temperature`; empty for the whole record. */
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends EngineError {
+  override readonly name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super('validation_failed', message);
+  }
+}
+
+export class InputError extends EngineError {
+  override readonly name = 'InputError';
+  constructor(code: Exclude<InputErrorCode, 'validation_failed'>, message: string) {
+    super(code, message);
+  }
+}
+
+export class StateError extends EngineError {
+  override readonly name = 'StateError';
+  constructor(code: StateErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+export class AuthError extends EngineError {
+  override readonly name = 'AuthError';
+  constructor(code: AuthErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+export class KeyError extends EngineError {
+  override readonly name = 'KeyError';
+  constructor(code: KeyErrorCode, message: string, cause?: unknown) {
+    super(code, message, { cause });
+  }
+}
+
+export class NetworkError extends EngineError {
+  override readonly name = 'NetworkError';
+  constructor(code: NetworkErrorCode, message: string, cause?: unknown) {
+    super(code, message, { retriable: code !== 'bad_response', cause });
+  }
+}
+
+export class ServerError extends EngineError {
+  override readonly name = 'ServerError';
+  constructor(
+    code: ServerErrorCode,
+    message: string,
+    readonly status: number,
+    /** The server's own problem code, kept so support can tell the exact cause. */
+    readonly serverCode: string | null,
+    /** Milliseconds the server asked us to wait (Retry-After), if any. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(code, message, { retriable: RETRIABLE_SERVER_CODES.has(code) });
+  }
+}
+
+export class RecordError extends EngineError {
+  override readonly name = 'RecordError';
+  constructor(code: RecordErrorCode, message: string, cause?: unknown) {
+    super(code, message, { cause });
+  }
+}
+
+const RETRIABLE_SERVER_CODES = new Set<ServerErrorCode>([
+  'rate_limited',
+  'server_error',
+  'server_unavailable',
+  'unexpected_status',
+]);
+
+/**
+ * How each protocol problem code surfaces. A `Record` over ProblemCode, so a code added to the
+ * protocol without a mapping here is a compile error. Auth and key codes are listed for
+ * completeness: the transport turns them into AuthError/KeyError before this table is used.
+ */
+export const PROBLEM_TO_ENGINE: Record<ProblemCode, EngineErrorCode> = {
+  malformed_json: 'request_rejected',
+  invalid_request: 'request_rejected',
+  invalid_cursor: 'cursor_invalid',
+  missing_token: 'session_expired',
+  invalid_token: 'session_expired',
+  token_expired: 'session_expired',
+  forbidden: 'forbidden',
+  not_found: 'server_not_found',
+  method_not_allowed: 'request_rejected',
+  key_mismatch: 'key_changed',
+  key_document_missing: 'key_missing',
+  cursor_expired: 'cursor_expired',
+  precondition_failed: 'key_document_conflict',
+  payload_too_large: 'record_too_large',
+  batch_too_large: 'batch_too_large',
+  body_too_large: 'batch_too_large',
+  unsupported_media_type: 'request_rejected',
+  precondition_required: 'request_rejected',
+  rate_limited: 'rate_limited',
+  internal_error: 'server_error',
+  unavailable: 'server_unavailable',
+};
+
+/** Turns anything thrown into an EngineError without losing the original as `cause`. */
+export function asEngineError(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const storage =
+    error instanceof Error &&
+    /^(Quota|Abort|Unknown|InvalidState|Version|Constraint|Data)Error$/.test(error.name);
+  return new EngineError(
+    storage ? 'storage_failed' : 'internal_error',
+    `Unexpected failure: ${message}`,
+    {
+      cause: error,
+    },
+  );
+}

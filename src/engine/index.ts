@@ -1,0 +1,58 @@
+/**
+ * Satchel's sync engine: plain TypeScript (no chrome.*, no DOM), created with its dependencies.
+ * The public API is documented in ./README.md.
+ */
+export type { Device } from '../protocol';
+export type { SignInInput } from './auth/device-grant';
+export {
+  type Assignment,
+  COLLECTION_NAMES,
+  type CollectionName,
+  type Group,
+  PREFERENCES_ID,
+  type Preferences,
+  type Profile,
+  type Provider,
+  type RecordData,
+  type RecordInput,
+} from './collections';
+export type { Resolution } from './conflicts/resolve';
+export type { ConflictView, FieldDiff } from './conflicts/view';
+export type { LogEvent, Logger } from './context';
+export type { ActivityRow } from './db/schema';
+export {
+  type Clock,
+  type FetchLike,
+  type Scheduler,
+  systemClock,
+  systemScheduler,
+  type TimerHandle,
+} from './deps';
+export { createEngine, type Engine, type EngineOptions, type QuarantineView } from './engine';
+export {
+  AuthError,
+  EngineError,
+  type EngineErrorCode,
+  type FieldIssue,
+  InputError,
+  KeyError,
+  NetworkError,
+  PROBLEM_TO_ENGINE,
+  RecordError,
+  ServerError,
+  StateError,
+  ValidationError,
+} from './errors';
+export { MASK } from './mask';
+export type { HistoryView, ReadOptions, RecordView } from './records/read';
+export {
+  type ConflictStrategy,
+  DEFAULT_SETTINGS,
+  type EngineSettings,
+  type SettingsPatch,
+} from './settings';
+export type { AccountInfo, EngineState, EngineStatus, ErrorInfo, StatusListener } from './status';
+export type { BulkDeleteAnswer, BulkDeleteDecision } from './sync/bulk-delete';
+export type { SyncReport } from './sync/controller';
+export type { FirstJoinChoice, FirstJoinDecision } from './sync/first-join';
+export type { Decision, RunTally } from './sync/run';

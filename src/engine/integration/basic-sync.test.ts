@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, newDevice, syncQuiet } from '../testing/devices';
+import { type NodeBackend, newPerson, startBackend } from '../testing/node-backend';
+
+let backend: NodeBackend;
+beforeAll(async () => {
+  backend = await startBackend();
+});
+afterAll(async () => {
+  await backend?.close();
+});
+
+const profile = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk-live-abc' };
+
+describe('two devices against the real server', () => {
+  it('signs in, creates the key on the first device, unlocks on the second and syncs both ways', async () => {
+    const person = newPerson();
+    const a = await newDevice('laptop');
+    const b = await newDevice('phone');
+    const recoveryKey = await connect(a, backend, person);
+    expect(recoveryKey).toMatch(/\S{8,}/);
+    expect(a.engine.getStatus().state.kind).toBe('idle');
+    const { id } = await a.engine.create('profiles', profile);
+    expect(a.engine.getStatus().pendingEdits).toBe(1);
+    await syncQuiet(a);
+    expect(a.engine.getStatus().pendingEdits).toBe(0);
+
+    await connect(b, backend, person, recoveryKey);
+    await syncQuiet(b);
+    expect((await b.engine.get('profiles', id, { reveal: true }))?.data).toEqual(profile);
+    expect(b.engine.getStatus().counts.profiles).toBe(1);
+
+    await b.engine.update('profiles', id, { model: 'o3' });
+    await syncQuiet(b);
+    await syncQuiet(a);
+    expect((await a.engine.get('profiles', id))?.data.model).toBe('o3');
+    expect(a.engine.getStatus().account?.fingerprint).toBe(
+      b.engine.getStatus().account?.fingerprint,
+    );
+    await a.engine.close();
+    await b.engine.close();
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The account key: created on the account's first device (the recovery key is returned once and
+ * never stored), unlocked on the others with the recovery key or the passphrase.
+ */
+import type { KeyDocument, KeyDocumentWrite } from '../../protocol';
+import {
+  CryptoError,
+  createKeyDocument,
+  deriveTokenRoot,
+  generateMasterKey,
+  generateRecoveryKey,
+  type KeySecret,
+  unlockKeyDocument,
+} from '../crypto';
+import type { KeysMeta } from '../db/schema';
+import { KeyError } from '../errors';
+
+/** Test hook only: PBKDF2 iterations below the 600,000 floor (passphrase wraps). */
+export interface KeyOptions {
+  unsafeTestIterations?: number;
+}
+
+function keyError(error: unknown): never {
+  if (error instanceof CryptoError) {
+    switch (error.code) {
+      case 'wrong_secret':
+        throw new KeyError(
+          'wrong_secret',
+          'That recovery key or passphrase does not unlock this account',
+          error,
+        );
+      case 'invalid_recovery_key':
+        throw new KeyError(
+          'invalid_recovery_key',
+          'That is not a valid recovery key: check for typos',
+          error,
+        );
+      case 'weak_passphrase':
+        throw new KeyError('weak_passphrase', error.message, error);
+      case 'key_document_invalid':
+      case 'unsupported_version':
+        throw new KeyError(
+          'key_document_invalid',
+          "The account's key document is damaged or too new for this app",
+          error,
+        );
+      default:
+        break;
+    }
+  }
+  throw error;
+}
+
+export interface NewAccountKey {
+  keys: KeysMeta;
+  write: KeyDocumentWrite;
+  /** Shown to the person once; never stored by the engine. */
+  recoveryKey: string;
+}
+
+export async function newAccountKey(
+  accountId: string,
+  passphrase: string | undefined,
+  options: KeyOptions = {},
+): Promise<NewAccountKey> {
+  const master = generateMasterKey();
+  const recoveryKey = generateRecoveryKey();
+  const epoch = 1;
+  try {
+    const { document, fingerprint } = await createKeyDocument({
+      master,
+      accountId,
+      epoch,
+      recoveryKey,
+      ...(passphrase === undefined ? {} : { passphrase }),
+      ...options,
+    });
+    const tokenRoot = await deriveTokenRoot(master, accountId);
+    return {
+      keys: { accountId, master, tokenRoot, epoch, fingerprint },
+      write: { key_document: document, key_fingerprint: fingerprint, epoch },
+      recoveryKey,
+    };
+  } catch (error) {
+    keyError(error);
+  }
+}
+
+export async function unlockAccountKey(
+  document: KeyDocument,
+  accountId: string,
+  secret: KeySecret,
+  options: KeyOptions = {},
+): Promise<KeysMeta> {
+  try {
+    const unlocked = await unlockKeyDocument(document.key_document, accountId, secret, options);
+    if (unlocked.fingerprint !== document.key_fingerprint || unlocked.epoch !== document.epoch) {
+      throw new KeyError(
+        'key_document_invalid',
+        "The key document does not match the account's published key fingerprint",
+      );
+    }
+    return {
+      accountId,
+      master: unlocked.master,
+      tokenRoot: unlocked.tokenRoot,
+      epoch: unlocked.epoch,
+      fingerprint: unlocked.fingerprint,
+    };
+  } catch (error) {
+    if (error instanceof KeyError) throw error;
+    keyError(error);
+  }
+}

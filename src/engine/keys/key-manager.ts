@@ -1,0 +1,145 @@
+/**
+ * The account key on this device: loaded from IndexedDB at start, created on the account's
+ * first device, unlocked on the others, re-wrapped (new recovery key, passphrase), and dropped
+ * on sign-out, revocation or when another device rotated the key.
+ */
+import type { KeyDocument } from '../../protocol';
+import type { Session } from '../auth/session';
+import { CryptoError, generateRecoveryKey, type KeySecret, rewrapKeyDocument } from '../crypto';
+import { deleteMeta, readMeta, writeMeta } from '../db/meta';
+import type { EngineDatabase } from '../db/open';
+import type { KeysMeta } from '../db/schema';
+import { KeyError, StateError } from '../errors';
+import { RecordCipher } from '../sync/cipher';
+import type { ServerApi } from '../transport/api';
+import { type KeyOptions, newAccountKey, unlockAccountKey } from './account-key';
+
+export type KeyMode = 'create' | 'unlock' | null;
+
+export class KeyManager {
+  cipher: RecordCipher | null = null;
+  mode: KeyMode = null;
+  reason: 'new_device' | 'key_changed' = 'new_device';
+  private document: KeyDocument | null = null;
+
+  constructor(
+    private readonly db: EngineDatabase,
+    private readonly api: ServerApi,
+    private readonly session: Session,
+    private readonly options: KeyOptions,
+  ) {}
+
+  /** Loads the stored key for this account, if any. */
+  async load(accountId: string): Promise<void> {
+    const keys = await readMeta(this.db, 'keys');
+    this.cipher = keys && keys.accountId === accountId ? await RecordCipher.create(keys) : null;
+  }
+
+  /** Asks the server whether the account has a key document (create vs unlock). */
+  async check(): Promise<KeyMode> {
+    this.document = await this.session.withAccess((server, token) =>
+      this.api.getKeys(server, token),
+    );
+    this.mode = this.document ? 'unlock' : 'create';
+    return this.mode;
+  }
+
+  private accountId(): string {
+    const session = this.session.current;
+    if (!session)
+      throw new StateError('not_signed_in', 'Sign in before setting up the account key');
+    return session.accountId;
+  }
+
+  async create(passphrase?: string): Promise<string> {
+    const accountId = this.accountId();
+    if (this.cipher)
+      throw new StateError('key_not_needed', 'This device already holds the account key');
+    const created = await newAccountKey(accountId, passphrase, this.options);
+    try {
+      this.document = await this.session.withAccess((server, token) =>
+        this.api.createKeys(server, token, created.write),
+      );
+    } catch (error) {
+      if (error instanceof KeyError && error.code === 'key_document_conflict') {
+        await this.check();
+        throw new KeyError(
+          'key_document_conflict',
+          'Another device created the account key first: unlock with its recovery key',
+          error,
+        );
+      }
+      throw error;
+    }
+    await this.store(created.keys);
+    return created.recoveryKey;
+  }
+
+  async unlock(secret: KeySecret): Promise<void> {
+    const accountId = this.accountId();
+    if (!this.document || this.mode !== 'unlock') await this.check();
+    if (!this.document)
+      throw new StateError(
+        'key_not_needed',
+        'The account has no key yet: create it on this device',
+      );
+    await this.store(await unlockAccountKey(this.document, accountId, secret, this.options));
+  }
+
+  /** Replaces the recovery key and/or sets, changes or removes the passphrase. */
+  async rewrap(change: {
+    newRecoveryKey?: boolean;
+    passphrase?: string | null;
+  }): Promise<{ recoveryKey: string | null }> {
+    const keys = await readMeta(this.db, 'keys');
+    if (!keys || !this.cipher) throw new StateError('locked', 'Unlock the account key first');
+    const current = await this.session.withAccess((server, token) =>
+      this.api.getKeys(server, token),
+    );
+    if (!current || current.key_fingerprint !== keys.fingerprint) {
+      throw new KeyError(
+        'key_changed',
+        'The account key changed on another device: unlock again first',
+      );
+    }
+    const recoveryKey = change.newRecoveryKey ? generateRecoveryKey() : null;
+    let document: string;
+    try {
+      document = await rewrapKeyDocument(current.key_document, {
+        master: keys.master,
+        accountId: keys.accountId,
+        ...(recoveryKey ? { recoveryKey } : {}),
+        ...(change.passphrase === undefined ? {} : { passphrase: change.passphrase }),
+        ...this.options,
+      });
+    } catch (error) {
+      if (error instanceof CryptoError && error.code === 'weak_passphrase')
+        throw new KeyError('weak_passphrase', error.message, error);
+      throw error;
+    }
+    const write = {
+      key_document: document,
+      key_fingerprint: current.key_fingerprint,
+      epoch: current.epoch,
+    };
+    this.document = await this.session.withAccess((server, token) =>
+      this.api.replaceKeys(server, token, write, current.rev),
+    );
+    return { recoveryKey };
+  }
+
+  private async store(keys: KeysMeta): Promise<void> {
+    const cipher = await RecordCipher.create(keys);
+    await writeMeta(this.db, 'keys', keys);
+    this.cipher = cipher;
+    this.mode = null;
+  }
+
+  async drop(reason: 'new_device' | 'key_changed'): Promise<void> {
+    this.cipher = null;
+    this.document = null;
+    this.mode = null;
+    this.reason = reason;
+    await deleteMeta(this.db, 'keys');
+  }
+}

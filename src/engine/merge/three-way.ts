@@ -1,0 +1,89 @@
+/**
+ * Field-level three-way merge against the last-synced base. Fields changed on one side only
+ * merge automatically; identical changes are not conflicts; a field changed on both sides to
+ * different values is a true conflict, and so is an edit on one side against a delete on the other.
+ */
+import { maxHlc } from '../clock/hlc';
+import type { Fields } from '../collections/validate';
+import { jsonEqual } from './equal';
+import type { Version } from './version';
+
+export type MergeOutcome =
+  /** No true conflict: `data` (null: deleted) is the merged result. */
+  | { kind: 'clean'; data: Fields | null; clocks: Record<string, string> }
+  /**
+   * Both sides changed `fields` to different values. `merged` holds every other field merged
+   * and, for the conflicting fields, nothing: a strategy or a person picks them.
+   */
+  | { kind: 'fields'; fields: string[]; merged: Fields; clocks: Record<string, string> }
+  /** One side deleted the record while the other edited it. */
+  | { kind: 'delete'; deletedSide: 'local' | 'remote' };
+
+function pickClock(version: Version, field: string): string {
+  return version.clocks[field] ?? version.hlc;
+}
+
+function fieldsOf(...objects: Fields[]): string[] {
+  const names = new Set<string>();
+  for (const object of objects) for (const key of Object.keys(object)) names.add(key);
+  return [...names].sort();
+}
+
+function mergeFields(
+  base: Fields,
+  local: Version & { data: Fields },
+  remote: Version & { data: Fields },
+): MergeOutcome {
+  const merged: Fields = {};
+  const clocks: Record<string, string> = {};
+  const conflicts: string[] = [];
+  for (const field of fieldsOf(base, local.data, remote.data)) {
+    const b = base[field];
+    const l = local.data[field];
+    const r = remote.data[field];
+    let value: unknown;
+    let clock: string;
+    if (jsonEqual(l, r)) {
+      value = l;
+      clock = maxHlc(pickClock(local, field), pickClock(remote, field));
+    } else if (jsonEqual(l, b)) {
+      value = r;
+      clock = pickClock(remote, field);
+    } else if (jsonEqual(r, b)) {
+      value = l;
+      clock = pickClock(local, field);
+    } else {
+      conflicts.push(field);
+      continue;
+    }
+    if (value !== undefined) merged[field] = value;
+    clocks[field] = clock;
+  }
+  if (conflicts.length > 0) return { kind: 'fields', fields: conflicts, merged, clocks };
+  return { kind: 'clean', data: merged, clocks };
+}
+
+/**
+ * @param base the data both sides started from (null: the record did not exist, or was a
+ *   tombstone, when the local side last synced)
+ */
+export function threeWayMerge(base: Fields | null, local: Version, remote: Version): MergeOutcome {
+  if (local.data === null && remote.data === null) {
+    return { kind: 'clean', data: null, clocks: { ...remote.clocks } };
+  }
+  if (local.data === null) {
+    // A delete of a record this device never synced says nothing about the remote one.
+    if (base === null) return { kind: 'clean', data: remote.data, clocks: { ...remote.clocks } };
+    if (jsonEqual(remote.data, base))
+      return { kind: 'clean', data: null, clocks: { ...local.clocks } };
+    return { kind: 'delete', deletedSide: 'local' };
+  }
+  if (remote.data === null) {
+    // A record created here meets a tombstone of something it never saw: the new record stays.
+    if (base === null) return { kind: 'clean', data: local.data, clocks: { ...local.clocks } };
+    if (jsonEqual(local.data, base))
+      return { kind: 'clean', data: null, clocks: { ...remote.clocks } };
+    return { kind: 'delete', deletedSide: 'remote' };
+  }
+  return mergeFields(base ?? {}, { ...local, data: local.data }, { ...remote, data: remote.data });
+}

@@ -1,0 +1,50 @@
+import type { CollectionName } from '../collections';
+import type { EngineDatabase } from '../db/open';
+import type { HistoryRow, HistorySource, RecordRow } from '../db/schema';
+import type { WriteTx } from '../db/tx';
+
+/** Keeps the value `row` held before it is replaced, trimming to the newest `depth` entries. */
+export async function appendHistory(
+  tx: WriteTx,
+  row: RecordRow,
+  replacedBy: HistorySource,
+  at: number,
+  depth: number,
+): Promise<void> {
+  const store = tx.objectStore('history');
+  await store.add({
+    collection: row.collection,
+    id: row.id,
+    data: row.data,
+    hlc: row.hlc,
+    device: row.device,
+    replacedBy,
+    at,
+  });
+  const keys = await store.index('byRecord').getAllKeys([row.collection, row.id]);
+  const excess = keys.length - depth;
+  for (let index = 0; index < excess; index += 1) {
+    const key = keys[index];
+    if (key !== undefined) await store.delete(key);
+  }
+}
+
+/** The record's earlier values, newest first. */
+export async function readHistory(
+  db: EngineDatabase,
+  collection: CollectionName,
+  id: string,
+): Promise<HistoryRow[]> {
+  const rows = await db.getAllFromIndex('history', 'byRecord', [collection, id]);
+  return rows.sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
+}
+
+export async function deleteHistory(
+  tx: WriteTx,
+  collection: CollectionName,
+  id: string,
+): Promise<void> {
+  const store = tx.objectStore('history');
+  for (const key of await store.index('byRecord').getAllKeys([collection, id]))
+    await store.delete(key);
+}

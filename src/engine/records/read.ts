@@ -1,0 +1,111 @@
+/** Reading records for a UI: secrets masked unless the caller asks to reveal them. */
+import { COLLECTION_NAMES, type CollectionName, type RecordData } from '../collections';
+import { assertCollection } from '../collections/validate';
+import type { EngineDatabase } from '../db/open';
+import type { HistoryRow, RecordRow } from '../db/schema';
+import { maskData } from '../mask';
+import { readHistory } from './history';
+
+export interface RecordView<C extends CollectionName = CollectionName> {
+  collection: C;
+  id: string;
+  data: RecordData<C>;
+  /** Has an edit not yet acknowledged by the server. */
+  pending: boolean;
+  /** Has an unresolved conflict. */
+  conflicted: boolean;
+  updatedAt: number;
+}
+
+export interface ReadOptions {
+  /** Show secret fields (API keys) in clear. */
+  reveal?: boolean;
+}
+
+function view<C extends CollectionName>(
+  row: RecordRow,
+  pending: boolean,
+  conflicted: boolean,
+  reveal: boolean,
+): RecordView<C> {
+  return {
+    collection: row.collection as C,
+    id: row.id,
+    data: maskData(row.collection, row.data, reveal) as RecordData<C>,
+    pending,
+    conflicted,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function getRecord<C extends CollectionName>(
+  db: EngineDatabase,
+  collection: C,
+  id: string,
+  options: ReadOptions = {},
+): Promise<RecordView<C> | null> {
+  assertCollection(collection);
+  const tx = db.transaction(['records', 'outbox', 'conflicts']);
+  const [row, pending, conflict] = await Promise.all([
+    tx.objectStore('records').get([collection, id]),
+    tx.objectStore('outbox').getKey([collection, id]),
+    tx.objectStore('conflicts').getKey([collection, id]),
+  ]);
+  if (!row || row.data === null) return null;
+  return view(row, pending !== undefined, conflict !== undefined, options.reveal ?? false);
+}
+
+export async function listRecords<C extends CollectionName>(
+  db: EngineDatabase,
+  collection: C,
+  options: ReadOptions = {},
+): Promise<RecordView<C>[]> {
+  assertCollection(collection);
+  const tx = db.transaction(['records', 'outbox', 'conflicts']);
+  const range = IDBKeyRange.bound([collection, ''], [collection, '\uffff']);
+  const [rows, pending, conflicts] = await Promise.all([
+    tx.objectStore('records').index('byCollectionLive').getAll([collection, 1]),
+    tx.objectStore('outbox').getAllKeys(range),
+    tx.objectStore('conflicts').getAllKeys(range),
+  ]);
+  const pendingIds = new Set(pending.map((key) => key[1]));
+  const conflictIds = new Set(conflicts.map((key) => key[1]));
+  return rows
+    .map((row) =>
+      view<C>(row, pendingIds.has(row.id), conflictIds.has(row.id), options.reveal ?? false),
+    )
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export async function countLive(db: EngineDatabase): Promise<Record<CollectionName, number>> {
+  const tx = db.transaction('records');
+  const index = tx.store.index('byCollectionLive');
+  const counts = await Promise.all(COLLECTION_NAMES.map((name) => index.count([name, 1])));
+  return Object.fromEntries(COLLECTION_NAMES.map((name, i) => [name, counts[i] ?? 0])) as Record<
+    CollectionName,
+    number
+  >;
+}
+
+export interface HistoryView {
+  seq: number;
+  data: Record<string, unknown> | null;
+  replacedBy: HistoryRow['replacedBy'];
+  at: number;
+}
+
+export async function listHistory(
+  db: EngineDatabase,
+  collection: CollectionName,
+  id: string,
+  options: ReadOptions = {},
+): Promise<HistoryView[]> {
+  assertCollection(collection);
+  const rows = await readHistory(db, collection, id);
+  return rows.map((row) => ({
+    seq: row.seq ?? 0,
+    data: maskData(collection, row.data, options.reveal ?? false),
+    replacedBy: row.replacedBy,
+    at: row.at,
+  }));
+}

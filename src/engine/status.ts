@@ -1,0 +1,100 @@
+/** The engine's observable status: one snapshot any UI can render, pushed on every change. */
+import type { CollectionName } from './collections';
+import type { Logger } from './context';
+import type { Decision } from './sync/run';
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  at: number;
+}
+
+export type EngineState =
+  | { kind: 'signedOut' }
+  /** Waiting for the person to approve `userCode` at `verificationUri`. */
+  | {
+      kind: 'signingIn';
+      userCode: string;
+      verificationUri: string;
+      verificationUriComplete: string;
+      expiresAt: number;
+    }
+  /**
+   * Signed in, but the account key is not on this device. `create`: the account has none yet
+   * (first device); `unlock`: enter the recovery key or passphrase; null: not known yet (offline).
+   */
+  | { kind: 'needsKey'; mode: 'create' | 'unlock' | null; reason: 'new_device' | 'key_changed' }
+  | { kind: 'idle' }
+  | { kind: 'syncing'; progress: { done: number; total: number } }
+  | { kind: 'offline'; since: number }
+  | { kind: 'error'; error: ErrorInfo };
+
+export interface AccountInfo {
+  serverUrl: string;
+  accountId: string;
+  /** The server's id for this device. */
+  deviceId: string;
+  /** Public fingerprint of the account key, once unlocked. */
+  fingerprint: string | null;
+}
+
+export interface EngineStatus {
+  state: EngineState;
+  lastSyncAt: number | null;
+  /** When the next automatic sync is due (null: none scheduled). */
+  nextSyncAt: number | null;
+  /** Live records per collection on this device. */
+  counts: Record<CollectionName, number>;
+  /** Local changes not yet acknowledged by the server. */
+  pendingEdits: number;
+  /** Conflicts waiting for a person (manual strategy). */
+  conflicts: number;
+  /** Remote records that could not be opened or validated, set aside. */
+  quarantined: number;
+  /** A choice the person must make before sync goes on (first join, bulk delete). */
+  decision: Decision | null;
+  account: AccountInfo | null;
+  /** The last failure, kept after the state moved on (e.g. a denied sign-in). */
+  lastError: ErrorInfo | null;
+}
+
+export type StatusListener = (status: EngineStatus) => void;
+
+export class StatusStore {
+  private status: EngineStatus;
+  private readonly listeners = new Set<StatusListener>();
+
+  constructor(
+    initial: EngineStatus,
+    private readonly log: Logger,
+  ) {
+    this.status = Object.freeze(initial);
+  }
+
+  get(): EngineStatus {
+    return this.status;
+  }
+
+  update(patch: Partial<EngineStatus>): void {
+    this.status = Object.freeze({ ...this.status, ...patch });
+    for (const listener of this.listeners) {
+      try {
+        listener(this.status);
+      } catch (error) {
+        // A broken UI listener must not break the engine; it is reported, not hidden.
+        this.log({
+          level: 'error',
+          event: 'status_listener_failed',
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+
+  /** Calls `listener` now with the current status and on every change; returns an unsubscribe. */
+  subscribe(listener: StatusListener): () => void {
+    this.listeners.add(listener);
+    listener(this.status);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * What a remote record version does to the local store. Used by pull (each change) and by push
+ * (the `current` record of a conflicting op). Runs inside the caller's transaction, so applying
+ * a page of changes, the outbox updates and the cursor advance are one atomic step.
+ */
+
+import type { EngineContext } from '../context';
+import type { ConflictRow, OutboxRow, RecordRow, SyncedState } from '../db/schema';
+import type { WriteTx } from '../db/tx';
+import { randomId } from '../ids';
+import { jsonEqual } from '../merge/equal';
+import { settleLastWriteWins } from '../merge/last-write-wins';
+import { type MergeOutcome, threeWayMerge } from '../merge/three-way';
+import type { Version } from '../merge/version';
+import { appendHistory } from '../records/history';
+import type { OpenedRecord } from './cipher';
+
+/**
+ * `merge`: the normal rules. `keepLocal`: this device's state wins outright (first join
+ * "upload this device's data", or a refused bulk delete): the remote version only becomes the
+ * base that the local state is pushed over.
+ */
+export type ApplyMode = 'merge' | 'keepLocal';
+
+export type ApplyResult = 'skipped' | 'applied' | 'merged' | 'rebased' | 'conflict' | 'kept';
+
+function synced(remote: OpenedRecord): SyncedState {
+  return {
+    rev: remote.rev,
+    data: remote.data,
+    hlc: remote.hlc,
+    device: remote.device,
+    clocks: remote.clocks,
+  };
+}
+
+function versionOf(row: {
+  data: RecordRow['data'];
+  hlc: string;
+  clocks: Record<string, string>;
+}): Version {
+  return { data: row.data, hlc: row.hlc, clocks: row.clocks };
+}
+
+class RecordWriter {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly tx: WriteTx,
+    private readonly remote: OpenedRecord,
+    private readonly previous: RecordRow | undefined,
+    /** Whether an outbox entry and a conflict exist, so absent ones cost no delete request. */
+    private readonly has: { pending: boolean; conflict: boolean },
+  ) {}
+
+  private get key(): [RecordRow['collection'], string] {
+    return [this.remote.collection, this.remote.id];
+  }
+
+  /** Writes the record, keeping its former value in history when the value changes. */
+  async putRow(row: RecordRow): Promise<void> {
+    const previous = this.previous;
+    if (previous && !jsonEqual(previous.data, row.data)) {
+      await appendHistory(this.tx, previous, 'remote', this.ctx.clock.now(), this.ctx.historyDepth);
+    }
+    await this.tx.objectStore('records').put(row);
+  }
+
+  /** The local state becomes exactly the remote one; nothing is pending any more. */
+  async adoptRemote(): Promise<void> {
+    const { remote } = this;
+    if (remote.data === null && !this.previous) return; // A tombstone of something never seen here.
+    await this.putRow({
+      collection: remote.collection,
+      id: remote.id,
+      live: remote.data === null ? 0 : 1,
+      data: remote.data,
+      hlc: remote.hlc,
+      device: remote.device,
+      clocks: { ...remote.clocks },
+      base: synced(remote),
+      updatedAt: this.ctx.clock.now(),
+    });
+    if (this.has.pending) await this.tx.objectStore('outbox').delete(this.key);
+    if (this.has.conflict) await this.tx.objectStore('conflicts').delete(this.key);
+  }
+
+  /** Keeps `data` as the local value over the remote base, and queues it to be pushed. */
+  async keepPending(
+    data: RecordRow['data'],
+    stamps: { hlc: string; device: string; clocks: Record<string, string> },
+    held: boolean,
+  ) {
+    const { remote } = this;
+    await this.putRow({
+      collection: remote.collection,
+      id: remote.id,
+      live: data === null ? 0 : 1,
+      data,
+      ...stamps,
+      base: synced(remote),
+      updatedAt: this.ctx.clock.now(),
+    });
+    const outbox = this.tx.objectStore('outbox');
+    const pending = await outbox.get(this.key);
+    const entry: OutboxRow = {
+      collection: remote.collection,
+      id: remote.id,
+      opId: randomId(),
+      queuedAt: pending?.queuedAt ?? this.ctx.clock.now(),
+      held,
+    };
+    await outbox.put(entry);
+  }
+}
+
+async function applyMerged(
+  writer: RecordWriter,
+  ctx: EngineContext,
+  remote: OpenedRecord,
+  data: RecordRow['data'],
+  clocks: Record<string, string>,
+) {
+  if (jsonEqual(data, remote.data)) {
+    await writer.adoptRemote();
+    return;
+  }
+  await writer.keepPending(data, { hlc: ctx.hlc.tick(), device: ctx.deviceId, clocks }, false);
+}
+
+function conflictRow(
+  ctx: EngineContext,
+  remote: OpenedRecord,
+  base: RecordRow['data'],
+  local: RecordRow,
+  outcome: Exclude<MergeOutcome, { kind: 'clean' }>,
+): ConflictRow {
+  return {
+    collection: remote.collection,
+    id: remote.id,
+    kind: outcome.kind === 'fields' ? 'fields' : 'delete',
+    deletedSide: outcome.kind === 'delete' ? outcome.deletedSide : null,
+    fields: outcome.kind === 'fields' ? outcome.fields : [],
+    merged: outcome.kind === 'fields' ? outcome.merged : null,
+    base,
+    local: { data: local.data, hlc: local.hlc, device: local.device, clocks: local.clocks },
+    remote: {
+      data: remote.data,
+      hlc: remote.hlc,
+      device: remote.device,
+      clocks: remote.clocks,
+      rev: remote.rev,
+    },
+    detectedAt: ctx.clock.now(),
+  };
+}
+
+/** Applies one opened remote record version inside `tx`; returns what it did. */
+export async function applyRemote(
+  ctx: EngineContext,
+  tx: WriteTx,
+  remote: OpenedRecord,
+  mode: ApplyMode = 'merge',
+): Promise<ApplyResult> {
+  const key: [RecordRow['collection'], string] = [remote.collection, remote.id];
+  const [row, pending, conflict] = await Promise.all([
+    tx.objectStore('records').get(key),
+    tx.objectStore('outbox').get(key),
+    tx.objectStore('conflicts').get(key),
+  ]);
+  // Already known: our own acknowledged write echoed back, or an older version.
+  if (row?.base && row.base.rev >= remote.rev) return 'skipped';
+  ctx.hlc.observe(remote.hlc);
+  const writer = new RecordWriter(ctx, tx, remote, row, {
+    pending: pending !== undefined,
+    conflict: conflict !== undefined,
+  });
+
+  if (mode === 'keepLocal') {
+    const local = row?.data ?? null;
+    if (jsonEqual(local, remote.data)) {
+      await writer.adoptRemote();
+      return 'applied';
+    }
+    await tx.objectStore('conflicts').delete(key);
+    const stamps = row
+      ? { hlc: row.hlc, device: row.device, clocks: row.clocks }
+      : { hlc: ctx.hlc.tick(), device: ctx.deviceId, clocks: {} };
+    await writer.keepPending(
+      local,
+      local === null ? { ...stamps, hlc: ctx.hlc.tick(), device: ctx.deviceId } : stamps,
+      false,
+    );
+    return 'kept';
+  }
+
+  if (!row || !pending) {
+    await writer.adoptRemote();
+    return 'applied';
+  }
+
+  // Our own write that we never saw acknowledged (response lost): the local value descends from
+  // it, so it simply becomes the base.
+  if (remote.device === ctx.deviceId && !conflict) {
+    if (jsonEqual(row.data, remote.data)) {
+      await writer.adoptRemote();
+      return 'applied';
+    }
+    await writer.keepPending(
+      row.data,
+      { hlc: row.hlc, device: row.device, clocks: row.clocks },
+      pending.held,
+    );
+    return 'rebased';
+  }
+
+  // A conflict already waiting for a person is re-examined against its original base.
+  const base = conflict ? conflict.base : (row.base?.data ?? null);
+  const outcome = threeWayMerge(base, versionOf(row), versionOf(remote));
+  if (outcome.kind === 'clean') {
+    await tx.objectStore('conflicts').delete(key);
+    await applyMerged(writer, ctx, remote, outcome.data, outcome.clocks);
+    return 'merged';
+  }
+  if (ctx.settings.conflictStrategy === 'lastWriteWins') {
+    const settled = settleLastWriteWins(outcome, versionOf(row), versionOf(remote));
+    await tx.objectStore('conflicts').delete(key);
+    await applyMerged(writer, ctx, remote, settled.data, settled.clocks);
+    return 'merged';
+  }
+  // Manual: the local value stays, the conflict waits, and the pending change is held.
+  await tx.objectStore('conflicts').put({
+    ...conflictRow(ctx, remote, base, row, outcome),
+    detectedAt: conflict?.detectedAt ?? ctx.clock.now(),
+  });
+  await writer.keepPending(
+    row.data,
+    { hlc: row.hlc, device: row.device, clocks: row.clocks },
+    true,
+  );
+  return 'conflict';
+}

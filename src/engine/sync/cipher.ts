@@ -1,0 +1,166 @@
+/**
+ * Seals local records for the server and opens remote ones. Anything that does not open, or
+ * opens to something invalid, is a RecordError the caller quarantines: never applied, never fatal.
+ */
+import * as v from 'valibot';
+import type { RemoteRecord } from '../../protocol';
+import { COLLECTION_NAMES, type CollectionName } from '../collections';
+import { type Fields, validateRecord } from '../collections/validate';
+import {
+  type AccountKeys,
+  CryptoError,
+  collectionToken,
+  deriveAccountKeys,
+  openRecord,
+  sealRecord,
+} from '../crypto';
+import type { KeysMeta } from '../db/schema';
+import { EngineError, RecordError, type RecordErrorCode } from '../errors';
+import { RecordPlaintext } from './plaintext';
+
+/** A record's state as sealed: data (null: deleted) and its stamps. */
+export interface SealedState {
+  data: Fields | null;
+  hlc: string;
+  device: string;
+  clocks: Record<string, string>;
+}
+
+export interface OpenedRecord extends SealedState {
+  collection: CollectionName;
+  id: string;
+  rev: number;
+}
+
+const CRYPTO_TO_RECORD: Partial<Record<CryptoError['code'], RecordErrorCode>> = {
+  tampered: 'record_tampered',
+  wrong_key: 'record_wrong_key',
+  envelope_invalid: 'record_envelope_invalid',
+  unsupported_version: 'record_unsupported_version',
+};
+
+export class RecordCipher {
+  private constructor(
+    readonly keys: AccountKeys,
+    private readonly tokens: Map<CollectionName, string>,
+    private readonly collections: Map<string, CollectionName>,
+  ) {}
+
+  static async create(meta: KeysMeta): Promise<RecordCipher> {
+    const keys = await deriveAccountKeys(meta.master, meta.accountId, meta.epoch, {
+      tokenRoot: meta.tokenRoot,
+    });
+    const tokens = new Map<CollectionName, string>();
+    const collections = new Map<string, CollectionName>();
+    for (const name of COLLECTION_NAMES) {
+      const token = await collectionToken(keys, name);
+      tokens.set(name, token);
+      collections.set(token, name);
+    }
+    return new RecordCipher(keys, tokens, collections);
+  }
+
+  get fingerprint(): string {
+    return this.keys.fingerprint;
+  }
+
+  tokenOf(collection: CollectionName): string {
+    const token = this.tokens.get(collection);
+    if (!token) throw new EngineError('internal_error', `No token for collection ${collection}`);
+    return token;
+  }
+
+  /** The collection a token stands for; null for a collection this app does not know. */
+  collectionOf(token: string): CollectionName | null {
+    return this.collections.get(token) ?? null;
+  }
+
+  async seal(collection: CollectionName, id: string, state: SealedState): Promise<string> {
+    const plaintext: RecordPlaintext = {
+      v: 1,
+      data: state.data,
+      hlc: state.hlc,
+      device: state.device,
+      clocks: state.clocks,
+    };
+    return sealRecord(
+      this.keys,
+      {
+        accountId: this.keys.accountId,
+        collection: this.tokenOf(collection),
+        id,
+        epoch: this.keys.epoch,
+        deleted: state.data === null,
+      },
+      plaintext,
+    );
+  }
+
+  /** Opens a remote record of a known collection; throws RecordError when it must be quarantined. */
+  async open(remote: RemoteRecord, collection: CollectionName): Promise<OpenedRecord> {
+    if (remote.key_fingerprint !== this.keys.fingerprint) {
+      throw new RecordError(
+        'record_wrong_key',
+        `Record ${remote.id} was sealed under another account key`,
+      );
+    }
+    let opened: unknown;
+    try {
+      opened = await openRecord(
+        this.keys,
+        {
+          accountId: this.keys.accountId,
+          collection: remote.collection,
+          id: remote.id,
+          epoch: remote.key_epoch,
+          deleted: remote.deleted,
+        },
+        remote.payload,
+      );
+    } catch (error) {
+      const code = error instanceof CryptoError ? CRYPTO_TO_RECORD[error.code] : undefined;
+      if (code)
+        throw new RecordError(
+          code,
+          `Record ${remote.id} could not be opened: ${(error as Error).message}`,
+          error,
+        );
+      throw error;
+    }
+    const parsed = v.safeParse(RecordPlaintext, opened);
+    if (!parsed.success) {
+      throw new RecordError(
+        'record_invalid_data',
+        `Record ${remote.id} opened to an unknown layout`,
+      );
+    }
+    const plain = parsed.output;
+    if ((plain.data === null) !== remote.deleted) {
+      throw new RecordError(
+        'record_invalid_data',
+        `Record ${remote.id} disagrees with its deleted flag`,
+      );
+    }
+    let data: Fields | null = null;
+    if (plain.data !== null) {
+      try {
+        data = validateRecord(collection, remote.id, plain.data) as Fields;
+      } catch (error) {
+        throw new RecordError(
+          'record_invalid_data',
+          `Record ${remote.id} holds invalid ${collection} data`,
+          error,
+        );
+      }
+    }
+    return {
+      collection,
+      id: remote.id,
+      rev: remote.rev,
+      data,
+      hlc: plain.hlc,
+      device: plain.device,
+      clocks: plain.clocks,
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import type { Limits } from '../../protocol';
+import type { Session } from '../auth/session';
+import type { EngineContext } from '../context';
+import type { ServerApi } from '../transport/api';
+import type { RecordCipher } from './cipher';
+
+/** What one sync run works with. */
+export interface SyncDeps {
+  readonly ctx: EngineContext;
+  readonly api: ServerApi;
+  readonly session: Session;
+  readonly cipher: RecordCipher;
+  readonly limits: Limits;
+  /** Progress of the run so far (records pulled and ops pushed / known total). */
+  progress(done: number, total: number): void;
+}

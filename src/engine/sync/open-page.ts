@@ -1,0 +1,40 @@
+/** Decrypts a page of remote records (in parallel, outside any IndexedDB transaction). */
+import type { RemoteRecord } from '../../protocol';
+import type { CollectionName } from '../collections';
+import { RecordError } from '../errors';
+import type { OpenedRecord, RecordCipher } from './cipher';
+
+export type PageItem =
+  | { kind: 'opened'; remote: RemoteRecord; record: OpenedRecord }
+  | {
+      kind: 'quarantine';
+      remote: RemoteRecord;
+      collection: CollectionName | null;
+      error: RecordError;
+    }
+  /** A collection this device does not sync (switched off) or does not know (a newer app's). */
+  | { kind: 'skipped'; remote: RemoteRecord; reason: 'disabled' | 'unknown_collection' };
+
+export async function openRemote(
+  cipher: RecordCipher,
+  remote: RemoteRecord,
+  enabled: (c: CollectionName) => boolean,
+): Promise<PageItem> {
+  const collection = cipher.collectionOf(remote.collection);
+  if (!collection) return { kind: 'skipped', remote, reason: 'unknown_collection' };
+  if (!enabled(collection)) return { kind: 'skipped', remote, reason: 'disabled' };
+  try {
+    return { kind: 'opened', remote, record: await cipher.open(remote, collection) };
+  } catch (error) {
+    if (error instanceof RecordError) return { kind: 'quarantine', remote, collection, error };
+    throw error;
+  }
+}
+
+export function openPage(
+  cipher: RecordCipher,
+  changes: RemoteRecord[],
+  enabled: (c: CollectionName) => boolean,
+): Promise<PageItem[]> {
+  return Promise.all(changes.map((remote) => openRemote(cipher, remote, enabled)));
+}

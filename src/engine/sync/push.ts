@@ -1,0 +1,294 @@
+/**
+ * Push: send the outbox in batches of compare-and-set ops (base revision + op id). An `ok`
+ * becomes the record's new base; a `conflict` brings the server's current version, which is
+ * merged like a pulled change and, if something is left to send, queued again under a new op id.
+ * An op whose response was lost is resent with the same op id, and the server answers it as
+ * before without applying it twice.
+ */
+import type { BatchOp, BatchResult, RemoteRecord } from '../../protocol';
+import type { CollectionName } from '../collections';
+import type { OutboxRow, QuarantineRow, RecordRow } from '../db/schema';
+import { RECORD_STORES } from '../db/tx';
+import { randomId } from '../ids';
+import { abortQuietly } from '../records/commit-local';
+import { applyRemote } from './apply-remote';
+import { type BulkDeleteDecision, countByCollection, exceedsBulkDeleteGuard } from './bulk-delete';
+import type { SealedState } from './cipher';
+import type { SyncDeps } from './deps';
+import { openRemote, type PageItem } from './open-page';
+
+export interface PushOptions {
+  /** The person answered the guard for this run. */
+  bulkDelete?: 'delete' | 'keep';
+}
+
+export interface PushResult {
+  pushed: number;
+  conflicts: number;
+  quarantined: number;
+  /** Ops not sent because their sealed record exceeds the server's payload limit. */
+  tooLarge: number;
+  paused: BulkDeleteDecision | null;
+}
+
+/** Rounds of push per run: a conflict merged in one round is sent in the next. */
+const MAX_ROUNDS = 4;
+
+interface Prepared {
+  entry: OutboxRow;
+  op: BatchOp;
+  sent: SealedState;
+}
+
+async function pendingEntries(
+  deps: SyncDeps,
+): Promise<Array<{ entry: OutboxRow; row: RecordRow | undefined }>> {
+  const tx = deps.ctx.db.transaction(['outbox', 'records']);
+  const entries = (await tx.objectStore('outbox').getAll())
+    .filter((entry) => !entry.held && deps.ctx.settings.collections[entry.collection])
+    .sort((a, b) => a.queuedAt - b.queuedAt);
+  const rows = await Promise.all(
+    entries.map((entry) => tx.objectStore('records').get([entry.collection, entry.id])),
+  );
+  return entries.map((entry, index) => ({ entry, row: rows[index] }));
+}
+
+/** Deletions the outbox would make on the account, against what the account holds. */
+async function remoteDeletions(
+  deps: SyncDeps,
+  pending: Array<{ entry: OutboxRow; row: RecordRow | undefined }>,
+) {
+  const deleting = pending.filter(({ row }) => row && row.data === null && row.base?.data);
+  if (deleting.length < deps.ctx.settings.bulkDeleteMinimum) return null;
+  const rows = await deps.ctx.db.getAll('records');
+  const total = rows.filter(
+    (row) => row.base?.data && deps.ctx.settings.collections[row.collection],
+  ).length;
+  if (!exceedsBulkDeleteGuard(deleting.length, total, deps.ctx.settings)) return null;
+  return { deleting, total };
+}
+
+/** The person kept the records: undo the local deletions by restoring the synced values. */
+async function restoreDeleted(deps: SyncDeps, rows: RecordRow[]): Promise<void> {
+  const tx = deps.ctx.db.transaction(RECORD_STORES, 'readwrite');
+  try {
+    for (const row of rows) {
+      const current = await tx.objectStore('records').get([row.collection, row.id]);
+      if (!current?.base || current.data !== null) continue;
+      const base = current.base;
+      await tx.objectStore('records').put({
+        ...current,
+        live: base.data === null ? 0 : 1,
+        data: base.data,
+        hlc: base.hlc,
+        device: base.device,
+        clocks: base.clocks,
+      });
+      await tx.objectStore('outbox').delete([row.collection, row.id]);
+    }
+    await tx.done;
+  } catch (error) {
+    abortQuietly(tx);
+    throw error;
+  }
+}
+
+async function prepare(deps: SyncDeps, entry: OutboxRow, row: RecordRow): Promise<Prepared> {
+  const sent: SealedState = {
+    data: row.data,
+    hlc: row.hlc,
+    device: row.device,
+    clocks: row.clocks,
+  };
+  const payload = await deps.cipher.seal(entry.collection, entry.id, sent);
+  const op: BatchOp = {
+    collection: deps.cipher.tokenOf(entry.collection),
+    id: entry.id,
+    base_rev: row.base?.rev ?? null,
+    deleted: row.data === null,
+    payload,
+    op_id: entry.opId,
+  };
+  return { entry, op, sent };
+}
+
+/** Splits ops into batches within the server's op-count and byte limits. */
+function batches(deps: SyncDeps, prepared: Prepared[]): Prepared[][] {
+  const maxOps = Math.max(1, deps.limits.max_batch_ops);
+  // Leave room for the JSON around the payloads.
+  const maxBytes = Math.max(1, Math.floor(deps.limits.max_batch_bytes * 0.9));
+  const out: Prepared[][] = [];
+  let current: Prepared[] = [];
+  let bytes = 0;
+  for (const item of prepared) {
+    const size = item.op.payload.length;
+    if (current.length > 0 && (current.length >= maxOps || bytes + size > maxBytes)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+interface Settled {
+  pushed: number;
+  conflicts: number;
+  quarantined: number;
+  requeued: number;
+}
+
+async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[]): Promise<Settled> {
+  const { ctx } = deps;
+  const byOp = new Map(results.map((result) => [result.op_id, result]));
+  // Decrypt the server's current versions first: no awaiting crypto inside the transaction.
+  const currents = new Map<string, PageItem>();
+  for (const { op } of batch) {
+    const result = byOp.get(op.op_id);
+    if (result?.status === 'conflict' && result.current) {
+      currents.set(
+        op.op_id,
+        await openRemote(deps.cipher, result.current as RemoteRecord, () => true),
+      );
+    }
+  }
+  const settled: Settled = { pushed: 0, conflicts: 0, quarantined: 0, requeued: 0 };
+  const tx = ctx.db.transaction([...RECORD_STORES, 'quarantine'], 'readwrite');
+  try {
+    for (const { entry, op, sent } of batch) {
+      const result = byOp.get(op.op_id);
+      if (!result) continue; // Not answered: stays queued with the same op id for an exact retry.
+      const key: [CollectionName, string] = [entry.collection, entry.id];
+      const row = await tx.objectStore('records').get(key);
+      const pending = await tx.objectStore('outbox').get(key);
+      if (!row) continue;
+      if (result.status === 'ok') {
+        settled.pushed += 1;
+        await tx.objectStore('records').put({ ...row, base: { rev: result.rev, ...sent } });
+        // An edit made while the op was in flight renewed the op id: that edit stays queued.
+        if (pending?.opId === op.op_id) await tx.objectStore('outbox').delete(key);
+        continue;
+      }
+      const current = currents.get(op.op_id);
+      if (!current) {
+        // The server has no such record any more (its tombstone was purged): create it anew.
+        await tx.objectStore('records').put({ ...row, base: null });
+        if (pending) await tx.objectStore('outbox').put({ ...pending, opId: randomId() });
+        settled.requeued += 1;
+        continue;
+      }
+      if (current.kind === 'opened') {
+        const applied = await applyRemote(ctx, tx, current.record);
+        if (applied === 'conflict') settled.conflicts += 1;
+        else settled.requeued += 1;
+        if (applied === 'skipped' && pending?.opId === op.op_id) {
+          // The server's version is one we already hold as base: send again over it.
+          await tx.objectStore('outbox').put({ ...pending, opId: randomId() });
+        }
+        continue;
+      }
+      if (current.kind === 'quarantine') {
+        const quarantined: QuarantineRow = {
+          token: current.remote.collection,
+          id: current.remote.id,
+          rev: current.remote.rev,
+          code: current.error.code as QuarantineRow['code'],
+          message: current.error.message,
+          collection: current.collection,
+          record: current.remote,
+          at: ctx.clock.now(),
+        };
+        await tx.objectStore('quarantine').put(quarantined);
+        // Held until a version that opens arrives: pushing over an unreadable record loses it.
+        if (pending) await tx.objectStore('outbox').put({ ...pending, held: true });
+        settled.quarantined += 1;
+      }
+    }
+    await tx.objectStore('meta').put(ctx.hlc.value, 'clock');
+    await tx.done;
+    return settled;
+  } catch (error) {
+    abortQuietly(tx);
+    throw error;
+  }
+}
+
+export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<PushResult> {
+  const result: PushResult = { pushed: 0, conflicts: 0, quarantined: 0, tooLarge: 0, paused: null };
+  let done = 0;
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const pending = await pendingEntries(deps);
+    if (pending.length === 0) break;
+    if (round === 0 && options.bulkDelete !== 'delete') {
+      const guard = await remoteDeletions(deps, pending);
+      if (guard && options.bulkDelete === 'keep') {
+        await restoreDeleted(
+          deps,
+          guard.deleting.flatMap(({ row }) => (row ? [row] : [])),
+        );
+        continue;
+      }
+      if (guard) {
+        result.paused = {
+          kind: 'bulkDelete',
+          side: 'remote',
+          deletions: guard.deleting.length,
+          total: guard.total,
+          byCollection: countByCollection(guard.deleting.map(({ entry }) => entry.collection)),
+        };
+        return result;
+      }
+    }
+    const prepared: Prepared[] = [];
+    const orphans: OutboxRow[] = [];
+    for (const { entry, row } of pending) {
+      if (!row || (row.base === null && row.data === null)) {
+        orphans.push(entry);
+        continue;
+      }
+      const item = await prepare(deps, entry, row);
+      if (item.op.payload.length > deps.limits.max_payload_bytes) {
+        result.tooLarge += 1;
+        continue;
+      }
+      prepared.push(item);
+    }
+    if (orphans.length > 0) await dropOrphans(deps, orphans);
+    let requeued = 0;
+    const total = done + prepared.length;
+    for (const batch of batches(deps, prepared)) {
+      const request = {
+        key_fingerprint: deps.cipher.fingerprint,
+        ops: batch.map((item) => item.op),
+      };
+      const response = await deps.session.withAccess((server, token) =>
+        deps.api.batch(server, token, request),
+      );
+      const settled = await settle(deps, batch, response.results);
+      result.pushed += settled.pushed;
+      result.conflicts += settled.conflicts;
+      result.quarantined += settled.quarantined;
+      requeued += settled.requeued;
+      done += batch.length;
+      deps.progress(done, total);
+    }
+    if (requeued === 0) break;
+  }
+  return result;
+}
+
+/** Outbox entries with nothing to send (a record created and deleted before it synced). */
+async function dropOrphans(deps: SyncDeps, orphans: OutboxRow[]): Promise<void> {
+  const tx = deps.ctx.db.transaction(['outbox', 'records'], 'readwrite');
+  for (const entry of orphans) {
+    const row = await tx.objectStore('records').get([entry.collection, entry.id]);
+    if (!row || (row.base === null && row.data === null)) {
+      await tx.objectStore('outbox').delete([entry.collection, entry.id]);
+      if (row) await tx.objectStore('records').delete([entry.collection, entry.id]);
+    }
+  }
+  await tx.done;
+}

@@ -1,0 +1,96 @@
+/**
+ * One sync run: the first-join check, pull, push, and the bookkeeping of a successful run.
+ * A run that needs a person's answer stops with a `paused` outcome before changing anything the
+ * answer is about.
+ */
+import type { EngineDatabase } from '../db/open';
+import type { BulkDeleteAnswer, BulkDeleteDecision } from './bulk-delete';
+import type { SyncDeps } from './deps';
+import {
+  assessFirstJoin,
+  discardLocalForJoin,
+  type FirstJoinChoice,
+  type FirstJoinDecision,
+} from './first-join';
+import { pull } from './pull';
+import { push } from './push';
+import { readSyncMeta, updateSyncMeta } from './sync-meta';
+
+export type Decision = FirstJoinDecision | BulkDeleteDecision;
+
+export interface Answers {
+  firstJoin?: FirstJoinChoice;
+  bulkDelete?: { side: BulkDeleteDecision['side']; answer: BulkDeleteAnswer };
+}
+
+export interface RunTally {
+  pulled: number;
+  applied: number;
+  pushed: number;
+  conflicts: number;
+  quarantined: number;
+  tooLarge: number;
+}
+
+export type RunOutcome =
+  | { kind: 'done'; tally: RunTally }
+  | { kind: 'paused'; decision: Decision; tally: RunTally };
+
+async function setMeta(
+  db: EngineDatabase,
+  patch: Parameters<typeof updateSyncMeta>[1],
+): Promise<void> {
+  const tx = db.transaction('meta', 'readwrite');
+  await updateSyncMeta(tx, patch);
+  await tx.done;
+}
+
+export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<RunOutcome> {
+  const { ctx } = deps;
+  const tally: RunTally = {
+    pulled: 0,
+    applied: 0,
+    pushed: 0,
+    conflicts: 0,
+    quarantined: 0,
+    tooLarge: 0,
+  };
+  const meta = await readSyncMeta(ctx.db);
+  let choice = meta.joinChoice;
+  if (!meta.joined) {
+    if (answers.firstJoin) {
+      choice = answers.firstJoin;
+      // Persisted, so a run interrupted half-way carries on with the same choice.
+      if (choice === 'useAccount') await discardLocalForJoin(ctx);
+      else await setMeta(ctx.db, { joinChoice: choice });
+    } else if (!choice) {
+      const decision = await assessFirstJoin(deps);
+      if (decision) return { kind: 'paused', decision, tally };
+    }
+  }
+  const keepLocal = !meta.joined && choice === 'uploadLocal';
+
+  const pulled = await pull(deps, {
+    keepLocal,
+    ...(answers.bulkDelete?.side === 'local' ? { bulkDelete: answers.bulkDelete.answer } : {}),
+  });
+  tally.pulled = pulled.pulled;
+  tally.applied = pulled.applied;
+  tally.conflicts += pulled.conflicts;
+  tally.quarantined += pulled.quarantined;
+  if (pulled.paused) return { kind: 'paused', decision: pulled.paused, tally };
+  if (!meta.joined) await setMeta(ctx.db, { joined: true, joinChoice: null });
+
+  const pushed = await push(
+    deps,
+    answers.bulkDelete?.side === 'remote' ? { bulkDelete: answers.bulkDelete.answer } : {},
+  );
+  tally.pushed = pushed.pushed;
+  tally.conflicts += pushed.conflicts;
+  tally.quarantined += pushed.quarantined;
+  tally.tooLarge = pushed.tooLarge;
+  if (pushed.paused) return { kind: 'paused', decision: pushed.paused, tally };
+
+  await setMeta(ctx.db, { lastSyncAt: ctx.clock.now() });
+  return { kind: 'done', tally };
+}

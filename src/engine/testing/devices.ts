@@ -1,0 +1,156 @@
+/**
+ * Test devices: an engine on its own database with its own scheduler, network and (possibly
+ * skewed) clock, signed in through the real device grant against a real server. Runs in Node and
+ * in the browser: the server side comes in as a Backend.
+ */
+import type { Clock } from '../deps';
+import { createEngine, type Engine, type EngineOptions } from '../engine';
+import type { EngineStatus } from '../status';
+import { FlakyNetwork } from './flaky-network';
+import { freshDbName, testIndexedDB } from './idb';
+import { ManualScheduler, settle } from './manual-scheduler';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** The server under test: its URL and a way to approve a device code as a person would. */
+export interface Backend {
+  url: string;
+  approve(userCode: string, credentials: Credentials): Promise<void>;
+}
+
+export class SkewedClock implements Clock {
+  constructor(public offsetMs = 0) {}
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+}
+
+export interface TestDevice {
+  name: string;
+  engine: Engine;
+  scheduler: ManualScheduler;
+  net: FlakyNetwork;
+  clock: SkewedClock;
+  dbName: string;
+  factory: IDBFactory;
+  /** Drops this engine without closing it (as if its worker died) and starts a new one on the same database. */
+  restart(): Promise<TestDevice>;
+}
+
+export async function newDevice(
+  name: string,
+  options: { skewMs?: number; dbName?: string; engine?: Partial<EngineOptions> } = {},
+): Promise<TestDevice> {
+  const factory = await testIndexedDB();
+  const dbName = options.dbName ?? freshDbName(name);
+  const scheduler = new ManualScheduler();
+  const net = new FlakyNetwork();
+  const clock = new SkewedClock(options.skewMs ?? 0);
+  const engine = createEngine({
+    dbName,
+    clientId: 'satchel-extension',
+    indexedDB: factory,
+    fetch: net.fetch,
+    clock,
+    scheduler,
+    random: () => 0.5,
+    ...options.engine,
+  });
+  await engine.ready;
+  const device: TestDevice = {
+    name,
+    engine,
+    scheduler,
+    net,
+    clock,
+    dbName,
+    factory,
+    restart: async () => {
+      scheduler.freeze();
+      net.online = false;
+      return newDevice(name, { ...options, dbName, skewMs: clock.offsetMs });
+    },
+  };
+  return device;
+}
+
+export async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export function stateOf(device: TestDevice): EngineStatus['state']['kind'] {
+  return device.engine.getStatus().state.kind;
+}
+
+/** Signs the device in through the device grant: start, approve as the person, poll. */
+export async function signIn(
+  device: TestDevice,
+  backend: Backend,
+  credentials: Credentials,
+): Promise<void> {
+  const state = await device.engine.signIn({
+    serverUrl: backend.url,
+    deviceName: device.name,
+    platform: 'test',
+  });
+  if (state.kind !== 'signingIn') throw new Error(`expected signingIn, got ${state.kind}`);
+  await backend.approve(state.userCode, credentials);
+  await device.scheduler.advance(state.expiresAt > 0 ? 5000 : 0);
+  await waitFor(`${device.name} to finish signing in`, () => {
+    const status = device.engine.getStatus();
+    return status.state.kind === 'needsKey'
+      ? status.state.mode !== null
+      : status.state.kind !== 'signingIn';
+  });
+}
+
+/**
+ * Signs in and sets up the key: creates it when the account has none (returning the recovery
+ * key), otherwise unlocks with `recoveryKey`.
+ */
+export async function connect(
+  device: TestDevice,
+  backend: Backend,
+  credentials: Credentials,
+  recoveryKey?: string,
+): Promise<string | undefined> {
+  await signIn(device, backend, credentials);
+  const state = device.engine.getStatus().state;
+  if (state.kind !== 'needsKey') throw new Error(`expected needsKey, got ${state.kind}`);
+  let created: string | undefined;
+  if (state.mode === 'create') {
+    created = (await device.engine.createAccountKey()).recoveryKey;
+  } else {
+    if (!recoveryKey) throw new Error('the account has a key: pass its recovery key');
+    await device.engine.unlock({ recoveryKey });
+  }
+  await settle();
+  // Unlocking starts a sync: let it finish so tests start from a quiet device.
+  await waitFor(
+    `${device.name} to finish its first sync`,
+    () => !['syncing', 'needsKey'].includes(stateOf(device)),
+  );
+  return created;
+}
+
+/** Syncs until nothing is pending (pushes that merged conflicts need a second run). */
+export async function syncQuiet(device: TestDevice, rounds = 4): Promise<void> {
+  for (let round = 0; round < rounds; round += 1) {
+    const report = await device.engine.syncNow();
+    if (report.result === 'error')
+      throw new Error(`${device.name} sync failed: ${report.error?.code} ${report.error?.message}`);
+    if (report.result === 'paused') return;
+    if (device.engine.getStatus().pendingEdits === 0) return;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Status } from '../../ui/bridge';
+
+const CONFLICT_COLOR = '#b45309';
+const ERROR_COLOR = '#b91c1c';
+
+/** The toolbar badge: the number of conflicts, else "!" when sync is failing, else nothing. */
+export function badgeFor(status: Status): { text: string; color: string; title: string } {
+  if (status.conflicts > 0) {
+    const n = status.conflicts;
+    return {
+      text: n > 99 ? '99+' : String(n),
+      color: CONFLICT_COLOR,
+      title: `Satchel: ${n} conflict${n === 1 ? '' : 's'} to resolve`,
+    };
+  }
+  if (status.state.kind === 'error') {
+    return { text: '!', color: ERROR_COLOR, title: 'Satchel: sync problem, open for details' };
+  }
+  return { text: '', color: CONFLICT_COLOR, title: 'Satchel' };
+}

@@ -1,0 +1,14 @@
+import type { CommandInput, CommandName, CommandResult, Status } from '../../ui/bridge';
+
+/**
+ * What the service-worker host needs from the engine, in the UI's terms (status and commands as
+ * src/ui/bridge.ts defines them). `engine-adapter.ts` provides it over the real engine; keeping
+ * the host to this narrow shape means chrome.* code never depends on engine internals.
+ */
+export interface HostEngine {
+  getStatus(): Status;
+  onStatus(listener: (status: Status) => void): () => void;
+  call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandResult<K>>;
+  /** Something outside the engine suggests syncing now: the interval alarm, `online`, start-up. */
+  wake(reason: 'interval' | 'online' | 'startup'): void;
+}

@@ -1,0 +1,43 @@
+import type browser from 'webextension-polyfill';
+import { isPageToWorker, PORT_NAME, type WorkerToPage } from '../messages';
+import type { HostEngine } from './host-engine';
+import { toErrorShape } from './to-error-shape';
+
+/**
+ * Serves one page's port: pushes every status change, answers each call. The engine may still be
+ * opening its database when the port connects (the page's connect is what woke the worker), so
+ * everything waits on `engine`.
+ */
+export function servePort(port: browser.Runtime.Port, engine: Promise<HostEngine>): void {
+  if (port.name !== PORT_NAME) return;
+  let open = true;
+  const post = (message: WorkerToPage) => {
+    if (open) port.postMessage(message);
+  };
+  let unsubscribe: (() => void) | null = null;
+  port.onDisconnect.addListener(() => {
+    open = false;
+    unsubscribe?.();
+  });
+  void engine.then(
+    (host) => {
+      if (!open) return;
+      post({ type: 'status', status: host.getStatus() });
+      unsubscribe = host.onStatus((status) => post({ type: 'status', status }));
+    },
+    (error: unknown) => post({ type: 'unavailable', error: toErrorShape(error) }),
+  );
+  port.onMessage.addListener((message: unknown) => {
+    if (!isPageToWorker(message)) {
+      console.error('Satchel: ignoring a malformed message on the port');
+      return;
+    }
+    void engine
+      .then((host) => host.call(message.name, message.input))
+      .then(
+        (value) => post({ type: 'result', id: message.id, ok: true, value }),
+        (error: unknown) =>
+          post({ type: 'result', id: message.id, ok: false, error: toErrorShape(error) }),
+      );
+  });
+}

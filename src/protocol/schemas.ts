@@ -1,0 +1,251 @@
+/**
+ * Protocol v1: the one source of truth for what crosses the wire between Satchel clients and the
+ * sync server. Both sides import these schemas; docs/PROTOCOL.md describes them in prose.
+ *
+ * Every object schema is strict: an unknown field is a validation error, so a typo in a client
+ * or a server surfaces at once instead of being silently dropped.
+ */
+import * as v from 'valibot';
+
+export const PROTOCOL_VERSION = 1;
+
+/** OAuth client ids the server accepts at the device-authorization endpoint. */
+export const CLIENT_IDS = ['satchel-extension', 'satchel-pwa', 'satchel-cli'] as const;
+export type ClientId = (typeof CLIENT_IDS)[number];
+
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** User codes: 8 letters from this 20-letter alphabet (no vowels, RFC 8628 §6.1), shown XXXX-XXXX. */
+export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
+
+/** Default limits; a server advertises its own in GET /v1/info. */
+export const DEFAULT_LIMITS = {
+  max_payload_bytes: 64 * 1024,
+  max_batch_ops: 100,
+  max_batch_bytes: 1024 * 1024,
+  max_body_bytes: 2 * 1024 * 1024,
+  max_changes_limit: 1000,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+const base64url = /^[A-Za-z0-9_-]*$/;
+
+/** Opaque collection token: the client derives it with an HMAC so the server never learns names. */
+export const CollectionToken = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(64),
+  v.regex(base64url, 'must be base64url'),
+);
+
+export const RecordId = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(128),
+  v.regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "_" and "-"'),
+);
+
+/** Sealed record envelope, base64url. Its size limit is checked by the server against its config. */
+export const Payload = v.pipe(v.string(), v.minLength(1), v.regex(base64url, 'must be base64url'));
+
+export const KeyFingerprint = v.pipe(
+  v.string(),
+  v.minLength(16),
+  v.maxLength(128),
+  v.regex(base64url, 'must be base64url'),
+);
+
+/** Server revision of a record: a positive integer, incremented on every accepted write. */
+export const Revision = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+/** Cursor into an account's change feed: opaque to clients (the server uses a sequence number). */
+export const Cursor = v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a cursor from the server'));
+
+export const OpId = v.pipe(
+  v.string(),
+  v.minLength(8),
+  v.maxLength(64),
+  v.regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "_" and "-"'),
+);
+
+const DeviceName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64));
+const DevicePlatform = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64));
+const IsoDate = v.pipe(v.string(), v.isoTimestamp());
+
+// ---------------------------------------------------------------------------------------------
+// Service endpoints
+
+export const Health = v.strictObject({ status: v.literal('ok') });
+
+export const Limits = v.strictObject({
+  max_payload_bytes: v.number(),
+  max_batch_ops: v.number(),
+  max_batch_bytes: v.number(),
+  max_body_bytes: v.number(),
+  max_changes_limit: v.number(),
+});
+
+export const Info = v.strictObject({
+  protocol_version: v.literal(PROTOCOL_VERSION),
+  server_version: v.string(),
+  registration: v.picklist(['first-user', 'invite', 'open']),
+  limits: Limits,
+});
+
+// ---------------------------------------------------------------------------------------------
+// OAuth device-authorization grant (RFC 8628) and tokens
+
+export const DeviceAuthorizationRequest = v.strictObject({
+  client_id: v.picklist(CLIENT_IDS),
+  device_name: DeviceName,
+  device_platform: DevicePlatform,
+  /** Optional scope is accepted for OAuth compatibility and ignored: there is one scope. */
+  scope: v.optional(v.string()),
+});
+
+export const DeviceAuthorizationResponse = v.strictObject({
+  device_code: v.string(),
+  user_code: v.pipe(v.string(), v.regex(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/)),
+  verification_uri: v.pipe(v.string(), v.url()),
+  verification_uri_complete: v.pipe(v.string(), v.url()),
+  expires_in: v.number(),
+  interval: v.number(),
+});
+
+export const DeviceCodeTokenRequest = v.strictObject({
+  grant_type: v.literal(DEVICE_CODE_GRANT),
+  device_code: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+  client_id: v.picklist(CLIENT_IDS),
+});
+
+export const RefreshTokenRequest = v.strictObject({
+  grant_type: v.literal('refresh_token'),
+  refresh_token: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+  client_id: v.optional(v.picklist(CLIENT_IDS)),
+});
+
+export const TokenRequest = v.variant('grant_type', [DeviceCodeTokenRequest, RefreshTokenRequest]);
+
+export const TokenResponse = v.strictObject({
+  access_token: v.string(),
+  token_type: v.literal('Bearer'),
+  expires_in: v.number(),
+  refresh_token: v.string(),
+  account_id: v.string(),
+  device_id: v.string(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Devices
+
+export const Device = v.strictObject({
+  id: v.string(),
+  name: v.string(),
+  platform: v.string(),
+  created_at: IsoDate,
+  last_seen_at: v.nullable(IsoDate),
+  current: v.boolean(),
+});
+
+export const DeviceList = v.strictObject({ devices: v.array(Device) });
+
+export const DeviceRename = v.strictObject({ name: DeviceName });
+
+// ---------------------------------------------------------------------------------------------
+// Key document: opaque to the server, versioned by `rev` (sent as ETag, required as If-Match)
+
+export const KeyDocumentWrite = v.strictObject({
+  /** Client-encrypted JSON (wrapped master keys, salts, KDF parameters), base64url. */
+  key_document: v.pipe(v.string(), v.minLength(1), v.maxLength(64 * 1024)),
+  key_fingerprint: KeyFingerprint,
+  /** Bounded to what the server stores (a 32-bit integer). */
+  epoch: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2_147_483_647)),
+});
+
+export const KeyDocument = v.strictObject({
+  key_document: v.string(),
+  key_fingerprint: KeyFingerprint,
+  epoch: v.number(),
+  rev: Revision,
+  updated_at: IsoDate,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Records: change feed and batched compare-and-set writes
+
+/** A record as the server stores it: everything but the payload is metadata the server needs. */
+export const RemoteRecord = v.strictObject({
+  collection: CollectionToken,
+  id: RecordId,
+  rev: Revision,
+  seq: v.number(),
+  deleted: v.boolean(),
+  payload: Payload,
+  key_epoch: v.number(),
+  key_fingerprint: KeyFingerprint,
+  modified_at: IsoDate,
+});
+
+export const ChangesResponse = v.strictObject({
+  changes: v.array(RemoteRecord),
+  cursor: Cursor,
+  has_more: v.boolean(),
+});
+
+export const BatchOp = v.strictObject({
+  collection: CollectionToken,
+  id: RecordId,
+  /** null: create only (fails with conflict if the record exists). Otherwise compare-and-set. */
+  base_rev: v.nullable(Revision),
+  deleted: v.boolean(),
+  payload: Payload,
+  op_id: OpId,
+});
+
+export const BatchRequest = v.strictObject({
+  /** Fingerprint of the key the payloads were sealed under; must match the key document's. */
+  key_fingerprint: KeyFingerprint,
+  ops: v.pipe(v.array(BatchOp), v.minLength(1)),
+});
+
+export const BatchOk = v.strictObject({
+  op_id: OpId,
+  status: v.literal('ok'),
+  rev: Revision,
+  seq: v.number(),
+});
+
+export const BatchConflict = v.strictObject({
+  op_id: OpId,
+  status: v.literal('conflict'),
+  /** The record as it is on the server now; null when a base_rev was given but none exists. */
+  current: v.nullable(RemoteRecord),
+});
+
+export const BatchResult = v.variant('status', [BatchOk, BatchConflict]);
+
+export const BatchResponse = v.strictObject({ results: v.array(BatchResult) });
+
+// ---------------------------------------------------------------------------------------------
+// Types, inferred so that a wrong field is a compile error on both sides
+
+export type Health = v.InferOutput<typeof Health>;
+export type Limits = v.InferOutput<typeof Limits>;
+export type Info = v.InferOutput<typeof Info>;
+export type DeviceAuthorizationRequest = v.InferOutput<typeof DeviceAuthorizationRequest>;
+export type DeviceAuthorizationResponse = v.InferOutput<typeof DeviceAuthorizationResponse>;
+export type TokenRequest = v.InferOutput<typeof TokenRequest>;
+export type TokenResponse = v.InferOutput<typeof TokenResponse>;
+export type Device = v.InferOutput<typeof Device>;
+export type DeviceList = v.InferOutput<typeof DeviceList>;
+export type DeviceRename = v.InferOutput<typeof DeviceRename>;
+export type KeyDocumentWrite = v.InferOutput<typeof KeyDocumentWrite>;
+export type KeyDocument = v.InferOutput<typeof KeyDocument>;
+export type RemoteRecord = v.InferOutput<typeof RemoteRecord>;
+export type ChangesResponse = v.InferOutput<typeof ChangesResponse>;
+export type BatchOp = v.InferOutput<typeof BatchOp>;
+export type BatchRequest = v.InferOutput<typeof BatchRequest>;
+export type BatchResult = v.InferOutput<typeof BatchResult>;
+export type BatchResponse = v.InferOutput<typeof BatchResponse>;

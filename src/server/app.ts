@@ -1,0 +1,56 @@
+/**
+ * The HTTP application, independent of the runtime: give it a store, a config and a clock, and
+ * serve its `fetch` with any adapter (src/server/serve.ts does it for Node).
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import type { Config } from './config';
+import type { AppEnv, Deps } from './context';
+import { createErrorHandler, methodNotAllowedResponse, notFoundHandler } from './errors';
+import { createLogger, type Logger } from './log';
+import { limitBody } from './middleware/body-limit';
+import { corsForApi } from './middleware/cors';
+import { requestLog } from './middleware/request-log';
+import { baseSecurityHeaders } from './middleware/security-headers';
+import { registerRoutes } from './routes';
+import type { Store } from './store/types';
+
+export interface AppOptions {
+  store: Store;
+  config: Config;
+  clock?: () => number;
+  logger?: Logger;
+  /** The connection's peer address; the Node adapter passes one, other runtimes their own. */
+  peerAddress?: Deps['peerAddress'];
+  /** Serves a built web app at / (see src/server/web.ts). */
+  web?: MiddlewareHandler<AppEnv>;
+}
+
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const deps: Deps = {
+    store: options.store,
+    config: options.config,
+    clock: options.clock ?? Date.now,
+    logger: options.logger ?? createLogger(options.config.logLevel),
+    peerAddress: options.peerAddress ?? (() => undefined),
+  };
+  const app = new Hono<AppEnv>();
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound(notFoundHandler);
+
+  app.use('*', requestLog(deps));
+  app.use('*', baseSecurityHeaders);
+  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
+  app.use('/v1/*', corsForApi(deps.config.appOrigins));
+  app.use('/v1/auth/device', oauthEndpoint);
+  app.use('/v1/auth/token', oauthEndpoint);
+  app.use('/v1/*', limitBody(deps.config.maxBodyBytes));
+
+  registerRoutes(app, deps, options.web);
+  return app;
+}
+
+const oauthEndpoint: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('oauthEndpoint', true);
+  await next();
+};

@@ -1,0 +1,101 @@
+/**
+ * Starts the sync server: reads the configuration, opens the database (running migrations),
+ * serves HTTP, purges tombstones, and shuts down gracefully on SIGINT/SIGTERM.
+ */
+import { createApp } from './app';
+import { type Config, ConfigError, helpText, parseConfig } from './config';
+import { startHousekeeping } from './housekeeping';
+import { createLogger, describeError, hideUrlCredentials, type Logger } from './log';
+import { listen, nodePeerAddress } from './serve';
+import { openStore } from './store';
+import { webApp } from './web';
+
+/** How long in-flight requests get to finish after a shutdown signal. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function banner(config: Config, url: string, usingWebApp: boolean): string {
+  // 127.0.0.1 and 0.0.0.0 both answer on localhost, the address people recognise.
+  const local = url.replace(/\/\/(127\.0\.0\.1|0\.0\.0\.0|\[::\]|\[::1\])(?=:)/, '//localhost');
+  const base = config.publicUrl ?? local;
+  const database = config.databaseUrl
+    ? 'PostgreSQL (DATABASE_URL)'
+    : `embedded PGlite in ${config.dataDir}`;
+  const lines = [
+    '',
+    `Satchel sync server is running on ${base} (database: ${database}).`,
+    `Open ${base}/activate to create the first account or connect a device.`,
+  ];
+  if (usingWebApp) lines.push(`The web app is at ${base}/`);
+  lines.push('Press Ctrl+C to stop.', '');
+  return lines.join('\n');
+}
+
+async function run(): Promise<void> {
+  let parsed: ReturnType<typeof parseConfig>;
+  try {
+    parsed = parseConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`satchel: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (parsed.help) {
+    process.stdout.write(helpText());
+    return;
+  }
+  const { config } = parsed;
+  const logger: Logger = createLogger(config.logLevel);
+
+  const store = await openStore(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+  );
+  const web = webApp(config.webDir);
+  const app = createApp({ store, config, logger, peerAddress: nodePeerAddress, web });
+  let server: Awaited<ReturnType<typeof listen>>;
+  try {
+    server = await listen(app, config.listenHost, config.listenPort);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const housekeeping = startHousekeeping({ store, config, logger, clock: Date.now });
+
+  logger.info('listening', {
+    url: server.url,
+    database: config.databaseUrl ? 'postgres' : 'pglite',
+    registration: config.registration,
+    web_app: web !== undefined,
+  });
+  process.stdout.write(`${banner(config, server.url, web !== undefined)}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn('second signal: exiting at once', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('shutting down', { signal });
+    housekeeping.stop();
+    try {
+      await server.close(SHUTDOWN_GRACE_MS);
+      await store.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error('shutdown failed', describeError(error));
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+run().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`satchel: could not start: ${hideUrlCredentials(message)}\n`);
+  createLogger('error').error('startup failed', describeError(error));
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+/** Gives every request an id (X-Request-Id) and logs one line per request once it is answered. */
+import { randomBytes } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv, Deps } from '../context';
+
+export function requestLog(deps: Pick<Deps, 'logger'>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const requestId = randomBytes(8).toString('hex');
+    c.set('requestId', requestId);
+    await next();
+    c.header('X-Request-Id', requestId);
+    const status = c.res.status;
+    const fields = {
+      request_id: requestId,
+      method: c.req.method,
+      // The path only: query strings carry user codes and invite tokens.
+      path: c.req.path,
+      status,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      problem: c.get('problemCode'),
+    };
+    if (status >= 500) deps.logger.error('request', fields);
+    else deps.logger.info('request', fields);
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * GET /v1/changes?since=<cursor>&limit=<n>: the account's change feed in sequence order. The
+ * cursor is the last sequence number the client has; `has_more` says to fetch again at once.
+ */
+import type { Hono } from 'hono';
+import { type ChangesResponse, Cursor, validate } from '../../protocol';
+import type { AppEnv, Deps } from '../context';
+import { HttpProblem } from '../errors';
+import type { Authenticate } from '../middleware/bearer-auth';
+
+const KNOWN = new Set(['since', 'limit']);
+
+export function registerChanges(app: Hono<AppEnv>, deps: Deps, auth: Authenticate): void {
+  const { store, config } = deps;
+
+  app.get('/v1/changes', auth, async (c) => {
+    const query = c.req.queries();
+    for (const [name, values] of Object.entries(query)) {
+      if (!KNOWN.has(name)) {
+        throw new HttpProblem('invalid_request', `Unknown query parameter "${name}".`, {
+          errors: [{ path: name, message: 'unknown parameter' }],
+        });
+      }
+      if (values.length > 1) {
+        throw new HttpProblem('invalid_request', `The query parameter "${name}" is repeated.`, {
+          errors: [{ path: name, message: 'must appear once' }],
+        });
+      }
+    }
+    const since = query.since?.[0] ?? '0';
+    if (!validate(Cursor, since).ok) {
+      throw new HttpProblem(
+        'invalid_cursor',
+        'since must be a cursor this server returned (or 0).',
+      );
+    }
+    const rawLimit = query.limit?.[0];
+    let limit = config.maxChangesLimit;
+    if (rawLimit !== undefined) {
+      if (!/^\d{1,9}$/.test(rawLimit) || Number(rawLimit) < 1) {
+        throw new HttpProblem('invalid_request', 'limit must be a whole number of at least 1.', {
+          errors: [{ path: 'limit', message: 'must be a whole number >= 1' }],
+        });
+      }
+      limit = Math.min(Number(rawLimit), config.maxChangesLimit);
+    }
+
+    const { accountId, deviceId } = c.get('auth');
+    const outcome = await store.changesSince({
+      accountId,
+      deviceId,
+      sinceSeq: Number(since),
+      limit,
+    });
+    if (outcome.kind === 'cursor_expired') {
+      throw new HttpProblem(
+        'cursor_expired',
+        'Changes after this cursor were purged; resync from the beginning (since=0).',
+      );
+    }
+    const body: ChangesResponse = {
+      changes: outcome.changes,
+      cursor: String(outcome.cursorSeq),
+      has_more: outcome.hasMore,
+    };
+    c.header('Cache-Control', 'no-store');
+    return c.json(body);
+  });
+}

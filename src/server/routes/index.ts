@@ -1,0 +1,34 @@
+/** The one place every route is registered. Order matters only for the web app's catch-all. */
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { AppEnv, Deps } from '../context';
+import { bearerAuth } from '../middleware/bearer-auth';
+import { registerActivate } from './activate';
+import { registerAuthDevice } from './auth-device';
+import { registerAuthRevoke } from './auth-revoke';
+import { registerAuthToken } from './auth-token';
+import { registerBatch } from './batch';
+import { registerChanges } from './changes';
+import { registerDevices } from './devices';
+import { registerHealth } from './health';
+import { registerInfo } from './info';
+import { registerKeys } from './keys';
+import { registerRoot } from './root';
+
+export function registerRoutes(
+  app: Hono<AppEnv>,
+  deps: Deps,
+  web: MiddlewareHandler<AppEnv> | undefined,
+): void {
+  const auth = bearerAuth(deps);
+  registerHealth(app, deps);
+  registerInfo(app, deps);
+  registerAuthDevice(app, deps);
+  registerAuthToken(app, deps);
+  registerAuthRevoke(app, deps, auth);
+  registerActivate(app, deps);
+  registerDevices(app, deps, auth);
+  registerKeys(app, deps, auth);
+  registerChanges(app, deps, auth);
+  registerBatch(app, deps, auth);
+  registerRoot(app, web);
+}

@@ -1,0 +1,135 @@
+/**
+ * The schema, as an ordered list of versioned migrations. Append only: never edit a migration
+ * that has shipped, add the next version instead. Each migration is a list of single statements
+ * because PGlite's parameterised query path runs one statement at a time.
+ *
+ * Times are epoch milliseconds in bigint columns; the adapters hand them back as numbers.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: [
+      `CREATE TABLE accounts (
+        id text PRIMARY KEY,
+        username text NOT NULL,
+        password_hash text NOT NULL,
+        role text NOT NULL CHECK (role IN ('owner', 'member')),
+        created_at bigint NOT NULL,
+        -- last sequence number handed out; bumped under this row's lock (SELECT ... FOR UPDATE)
+        last_seq bigint NOT NULL DEFAULT 0,
+        -- highest seq of a purged tombstone: older cursors must resync
+        purged_seq bigint NOT NULL DEFAULT 0
+      )`,
+      'CREATE UNIQUE INDEX accounts_username_ci ON accounts (lower(username))',
+      // Backstop for the owner rule: whatever happens above, there is never a second owner.
+      `CREATE UNIQUE INDEX accounts_single_owner ON accounts (role) WHERE role = 'owner'`,
+
+      `CREATE TABLE invites (
+        token_hash text PRIMARY KEY,
+        created_by text NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        used_at bigint
+      )`,
+
+      `CREATE TABLE sessions (
+        token_hash text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        csrf_token text NOT NULL,
+        expires_at bigint NOT NULL
+      )`,
+      'CREATE INDEX sessions_expiry ON sessions (expires_at)',
+
+      `CREATE TABLE device_authorizations (
+        device_code_hash text PRIMARY KEY,
+        user_code text NOT NULL UNIQUE,
+        client_id text NOT NULL,
+        device_name text NOT NULL,
+        device_platform text NOT NULL,
+        requester_ip text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'approved', 'denied', 'consumed')),
+        account_id text REFERENCES accounts (id) ON DELETE CASCADE,
+        interval_s integer NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        last_polled_at bigint
+      )`,
+      'CREATE INDEX device_authorizations_expiry ON device_authorizations (expires_at)',
+
+      `CREATE TABLE devices (
+        id text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        platform text NOT NULL,
+        client_id text NOT NULL,
+        created_at bigint NOT NULL,
+        last_seen_at bigint,
+        revoked_at bigint,
+        -- the seq this device last pulled from; NULL until its first pull
+        cursor_seq bigint
+      )`,
+      'CREATE INDEX devices_account ON devices (account_id)',
+
+      `CREATE TABLE tokens (
+        token_hash text PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('access', 'refresh')),
+        device_id text NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+        family_id text NOT NULL,
+        state text NOT NULL CHECK (state IN ('active', 'rotated', 'revoked')),
+        -- access tokens only; refresh tokens live until rotated or revoked
+        expires_at bigint,
+        created_at bigint NOT NULL
+      )`,
+      'CREATE INDEX tokens_family ON tokens (family_id)',
+      'CREATE INDEX tokens_device ON tokens (device_id)',
+
+      `CREATE TABLE key_documents (
+        account_id text PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+        key_document text NOT NULL,
+        key_fingerprint text NOT NULL,
+        epoch integer NOT NULL,
+        rev integer NOT NULL,
+        updated_at bigint NOT NULL
+      )`,
+
+      `CREATE TABLE records (
+        account_id text NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        collection text NOT NULL,
+        id text NOT NULL,
+        rev integer NOT NULL,
+        seq bigint NOT NULL,
+        deleted boolean NOT NULL,
+        payload text NOT NULL,
+        key_epoch integer NOT NULL,
+        key_fingerprint text NOT NULL,
+        modified_at bigint NOT NULL,
+        PRIMARY KEY (account_id, collection, id)
+      )`,
+      'CREATE UNIQUE INDEX records_feed ON records (account_id, seq)',
+      'CREATE INDEX records_tombstones ON records (account_id, modified_at) WHERE deleted',
+
+      `CREATE TABLE op_results (
+        account_id text NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        op_id text NOT NULL,
+        result text NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (account_id, op_id)
+      )`,
+      'CREATE INDEX op_results_age ON op_results (created_at)',
+
+      `CREATE TABLE rate_limits (
+        key text PRIMARY KEY,
+        resets_at bigint NOT NULL,
+        hits integer NOT NULL
+      )`,
+      'CREATE INDEX rate_limits_reset ON rate_limits (resets_at)',
+    ],
+  },
+];

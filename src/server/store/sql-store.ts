@@ -1,0 +1,69 @@
+import type { Db } from './db';
+import {
+  consumeInvite,
+  countAccounts,
+  createAccount,
+  createInvite,
+  findAccountByUsername,
+} from './sql/accounts';
+import { applyBatch } from './sql/batch';
+import { changesSince } from './sql/changes';
+import { createDevice, listDevices, renameDevice, revokeDevice, touchDevice } from './sql/devices';
+import {
+  createDeviceAuthorization,
+  decideDeviceAuthorization,
+  findDeviceAuthorizationByUserCode,
+  pollDeviceAuthorization,
+} from './sql/grants';
+import { purgeExpired } from './sql/housekeeping';
+import { getKeyDocument, putKeyDocument } from './sql/keys';
+import { hitRateLimit, resetRateLimit } from './sql/rate-limits';
+import { createSession, deleteSession, findSession } from './sql/sessions';
+import { findAccessToken, issueTokens, revokeDeviceTokens, rotateRefreshToken } from './sql/tokens';
+import { purgeTombstones } from './sql/tombstones';
+import type { Store } from './types';
+
+/** The Store over any Db adapter: the SQL lives in ./sql, one file per area. */
+export function createSqlStore(db: Db): Store {
+  return {
+    close: () => db.close(),
+
+    countAccounts: () => countAccounts(db),
+    createAccount: (input) => createAccount(db, input),
+    findAccountByUsername: (username) => findAccountByUsername(db, username),
+    createInvite: (input) => createInvite(db, input),
+    consumeInvite: (tokenHash, now) => consumeInvite(db, tokenHash, now),
+
+    createSession: (input) => createSession(db, input),
+    findSession: (tokenHash, now) => findSession(db, tokenHash, now),
+    deleteSession: (tokenHash) => deleteSession(db, tokenHash),
+
+    createDeviceAuthorization: (input) => createDeviceAuthorization(db, input),
+    findDeviceAuthorizationByUserCode: (userCode, now) =>
+      findDeviceAuthorizationByUserCode(db, userCode, now),
+    decideDeviceAuthorization: (input) => decideDeviceAuthorization(db, input),
+    pollDeviceAuthorization: (deviceCodeHash, now) =>
+      pollDeviceAuthorization(db, deviceCodeHash, now),
+
+    createDevice: (input) => createDevice(db, input),
+    issueTokens: (deviceId, tokens, now) => issueTokens(db, deviceId, tokens, now),
+    findAccessToken: (accessHash, now) => findAccessToken(db, accessHash, now),
+    rotateRefreshToken: (refreshHash, next, now) => rotateRefreshToken(db, refreshHash, next, now),
+    revokeDeviceTokens: (deviceId, now) => revokeDeviceTokens(db, deviceId, now),
+    listDevices: (accountId) => listDevices(db, accountId),
+    renameDevice: (accountId, deviceId, name) => renameDevice(db, accountId, deviceId, name),
+    revokeDevice: (accountId, deviceId, now) => revokeDevice(db, accountId, deviceId, now),
+    touchDevice: (deviceId, now) => touchDevice(db, deviceId, now),
+
+    getKeyDocument: (accountId) => getKeyDocument(db, accountId),
+    putKeyDocument: (input) => putKeyDocument(db, input),
+
+    applyBatch: (input) => applyBatch(db, input),
+    changesSince: (input) => changesSince(db, input),
+    purgeTombstones: (olderThan) => purgeTombstones(db, olderThan),
+    purgeExpired: (now) => purgeExpired(db, now),
+
+    hitRateLimit: (key, max, windowMs, now) => hitRateLimit(db, key, max, windowMs, now),
+    resetRateLimit: (key) => resetRateLimit(db, key),
+  };
+}

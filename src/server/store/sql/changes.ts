@@ -1,0 +1,70 @@
+import type { Db } from '../db';
+import { AccountNotFoundError, DeviceNotFoundError, InvalidStoreArgumentError } from '../errors';
+import type { ChangesOutcome } from '../types';
+import { RECORD_COLUMNS, type RecordRow, toRemoteRecord } from './record-rows';
+
+/**
+ * Whether a cursor may have missed a purged tombstone. Purges only delete tombstones at or below
+ * every active device's recorded cursor, so a device moving forward from its own recorded cursor
+ * never misses one; neither does since = 0 (a full resync). Only a cursor below purged_seq that
+ * the device cannot vouch for — its first pull, or a step back behind its recorded cursor (a
+ * restored local database, state carried over from another sign-in) — may have missed one.
+ *
+ * A blanket `since < purged_seq` rule would be wrong: a resync from 0 paged in small pages would
+ * hit it on its second page and loop forever.
+ */
+function isExpired(sinceSeq: number, purgedSeq: number, deviceCursor: number | null): boolean {
+  if (sinceSeq === 0 || sinceSeq >= purgedSeq) return false;
+  return deviceCursor === null || sinceSeq < deviceCursor;
+}
+
+export async function changesSince(
+  db: Db,
+  input: { accountId: string; deviceId: string; sinceSeq: number; limit: number },
+): Promise<ChangesOutcome> {
+  const { accountId, deviceId, sinceSeq, limit } = input;
+  if (!Number.isSafeInteger(sinceSeq) || sinceSeq < 0) {
+    throw new InvalidStoreArgumentError('sinceSeq must be a non-negative integer');
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new InvalidStoreArgumentError('limit must be a positive integer');
+  }
+
+  // One extra row tells whether there is more without a count.
+  const { rows } = await db.query<RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM records
+     WHERE account_id = $1 AND seq > $2
+     ORDER BY seq
+     LIMIT $3`,
+    [accountId, sinceSeq, limit + 1],
+  );
+
+  // Read purged_seq after the page, not before: a purge commits its deletions and purged_seq
+  // together, so if the page above missed a purged tombstone, this read sees why.
+  const state = await db.query<{
+    purged_seq: number;
+    device_id: string | null;
+    cursor_seq: number | null;
+  }>(
+    `SELECT a.purged_seq, d.id AS device_id, d.cursor_seq
+     FROM accounts a LEFT JOIN devices d ON d.id = $2 AND d.account_id = a.id
+     WHERE a.id = $1`,
+    [accountId, deviceId],
+  );
+  const found = state.rows[0];
+  if (!found) throw new AccountNotFoundError();
+  if (found.device_id === null) throw new DeviceNotFoundError();
+  if (isExpired(sinceSeq, found.purged_seq, found.cursor_seq)) return { kind: 'cursor_expired' };
+
+  // The cursor a device pulls from is what it provably holds; tombstones wait for it.
+  await db.query('UPDATE devices SET cursor_seq = $2 WHERE id = $1', [deviceId, sinceSeq]);
+
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    kind: 'changes',
+    changes: page.map(toRemoteRecord),
+    cursorSeq: last ? last.seq : sinceSeq,
+    hasMore: rows.length > limit,
+  };
+}

@@ -1,0 +1,112 @@
+import { describe, expect, test } from 'vitest';
+import { hash, newAccount, newDevice, type SuiteContext, T0, tokenPair } from './context';
+
+async function signedIn(ctx: SuiteContext) {
+  const store = ctx.store();
+  const account = await newAccount(store);
+  const device = await newDevice(store, account.id);
+  const first = tokenPair();
+  await store.issueTokens(device.id, first, T0);
+  return { store, account, device, first };
+}
+
+export function tokenTests(ctx: SuiteContext): void {
+  describe('tokens', () => {
+    test('an access token is valid until it expires; a refresh token is not an access token', async () => {
+      const { store, account, device, first } = await signedIn(ctx);
+      expect(await store.findAccessToken(first.accessHash, T0)).toEqual({
+        accountId: account.id,
+        deviceId: device.id,
+        expiresAt: first.accessExpiresAt,
+      });
+      expect(await store.findAccessToken(first.accessHash, first.accessExpiresAt)).toBeNull();
+      expect(await store.findAccessToken(first.refreshHash, T0)).toBeNull();
+      expect(await store.findAccessToken(hash(), T0)).toBeNull();
+    });
+
+    test('rotation issues the next pair; the old refresh token then counts as reuse and kills the family', async () => {
+      const { store, account, device, first } = await signedIn(ctx);
+      const second = tokenPair(T0 + 2_000_000);
+      expect(await store.rotateRefreshToken(first.refreshHash, second, T0 + 1)).toEqual({
+        kind: 'rotated',
+        accountId: account.id,
+        deviceId: device.id,
+      });
+      expect(await store.findAccessToken(second.accessHash, T0 + 2)).toMatchObject({
+        deviceId: device.id,
+      });
+
+      expect(await store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 3)).toEqual({
+        kind: 'reused',
+      });
+      // The whole family is gone: the legitimate-looking latest pair too.
+      expect(await store.findAccessToken(second.accessHash, T0 + 4)).toBeNull();
+      expect(await store.findAccessToken(first.accessHash, T0 + 4)).toBeNull();
+      expect(await store.rotateRefreshToken(second.refreshHash, tokenPair(), T0 + 5)).toEqual({
+        kind: 'invalid',
+      });
+    });
+
+    test('simultaneous rotations of one refresh token: one rotates, the other is reuse', async () => {
+      const { store, first } = await signedIn(ctx);
+      const outcomes = await Promise.all([
+        store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 1),
+        store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 1),
+      ]);
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['reused', 'rotated']);
+    });
+
+    test('reuse revokes only its own family', async () => {
+      const { store, device, first } = await signedIn(ctx);
+      const otherFamily = tokenPair();
+      await store.issueTokens(device.id, otherFamily, T0);
+      await store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 1);
+      expect(await store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 2)).toEqual({
+        kind: 'reused',
+      });
+      expect(await store.findAccessToken(otherFamily.accessHash, T0 + 3)).not.toBeNull();
+      expect(
+        (await store.rotateRefreshToken(otherFamily.refreshHash, tokenPair(), T0 + 3)).kind,
+      ).toBe('rotated');
+    });
+
+    test('unknown refresh tokens and access tokens presented as refresh tokens are invalid', async () => {
+      const { store, first } = await signedIn(ctx);
+      expect(await store.rotateRefreshToken(hash(), tokenPair(), T0)).toEqual({ kind: 'invalid' });
+      expect(await store.rotateRefreshToken(first.accessHash, tokenPair(), T0)).toEqual({
+        kind: 'invalid',
+      });
+      // The failed attempts changed nothing.
+      expect(await store.findAccessToken(first.accessHash, T0)).not.toBeNull();
+    });
+
+    test('revokeDeviceTokens logs the device out of every family at once', async () => {
+      const { store, account, device, first } = await signedIn(ctx);
+      const second = tokenPair();
+      await store.issueTokens(device.id, second, T0);
+      await store.revokeDeviceTokens(device.id, T0 + 1);
+      expect(await store.findAccessToken(first.accessHash, T0 + 2)).toBeNull();
+      expect(await store.findAccessToken(second.accessHash, T0 + 2)).toBeNull();
+      expect(await store.rotateRefreshToken(second.refreshHash, tokenPair(), T0 + 2)).toEqual({
+        kind: 'invalid',
+      });
+      // Logging out is not revoking the device: it may sign in again.
+      expect((await store.listDevices(account.id)).map((d) => d.id)).toContain(device.id);
+    });
+
+    test('revoking a device invalidates its tokens immediately and leaves other devices alone', async () => {
+      const { store, account, device, first } = await signedIn(ctx);
+      const other = await newDevice(store, account.id);
+      const otherTokens = tokenPair();
+      await store.issueTokens(other.id, otherTokens, T0);
+      expect(await store.revokeDevice(account.id, device.id, T0 + 1)).toBe(true);
+      expect(await store.findAccessToken(first.accessHash, T0 + 1)).toBeNull();
+      expect(await store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 1)).toEqual({
+        kind: 'invalid',
+      });
+      expect(await store.findAccessToken(otherTokens.accessHash, T0 + 1)).toMatchObject({
+        deviceId: other.id,
+      });
+    });
+  });
+}

@@ -1,0 +1,231 @@
+/**
+ * The contract between Satchel's UI and whatever hosts the engine (the extension service worker,
+ * the PWA service worker). The UI only ever sees these types, so the same components run in both
+ * hosts; each host passes in a `Bridge` that carries commands and status over its own channel.
+ */
+
+export const COLLECTIONS = ['profiles', 'providers', 'groups', 'assignments', 'settings'] as const;
+export type CollectionName = (typeof COLLECTIONS)[number];
+
+/**
+ * The shapes below mirror the engine's status (src/engine/status.ts) field for field, so a host
+ * passes the engine's status through untouched, adding only the device's sync settings.
+ */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  at: number;
+}
+
+export type Phase =
+  | { kind: 'signedOut' }
+  | {
+      kind: 'signingIn';
+      userCode: string;
+      verificationUri: string;
+      verificationUriComplete: string;
+      /** Epoch ms after which the code no longer works. */
+      expiresAt: number;
+    }
+  /**
+   * Signed in, but this device holds no account key. `create`: the account has none yet;
+   * `unlock`: enter the recovery key or passphrase; null: not known yet (offline).
+   */
+  | { kind: 'needsKey'; mode: 'create' | 'unlock' | null; reason: 'new_device' | 'key_changed' }
+  | { kind: 'idle' }
+  | { kind: 'syncing'; progress: { done: number; total: number } }
+  | { kind: 'offline'; since: number }
+  | { kind: 'error'; error: ErrorInfo };
+
+export interface AccountInfo {
+  serverUrl: string;
+  accountId: string;
+  deviceId: string;
+  /** Public fingerprint of the account key, once unlocked. */
+  fingerprint: string | null;
+}
+
+export type FirstJoinChoice = 'merge' | 'useAccount' | 'uploadLocal';
+
+/** A question the engine will not answer on its own: the person decides in the popup. */
+export type Decision =
+  | {
+      kind: 'firstJoin';
+      localRecords: number;
+      accountRecords: number;
+      /** What each choice would do; `here` is this device, `account` the server copy. */
+      merge: { addedHere: number; uploaded: number; combined: number; unchanged: number };
+      useAccount: { addedHere: number; replacedHere: number; removedHere: number };
+      uploadLocal: { uploaded: number; replacedInAccount: number; removedFromAccount: number };
+    }
+  | {
+      kind: 'bulkDelete';
+      /** `local`: this device would lose records deleted elsewhere; `remote`: the account would. */
+      side: 'local' | 'remote';
+      deletions: number;
+      total: number;
+      byCollection: Partial<Record<CollectionName, number>>;
+    };
+
+export interface SyncSettings {
+  server: string;
+  autoSync: boolean;
+  intervalSeconds: number;
+  conflictStrategy: 'lastWriteWins' | 'manual';
+  collections: Record<CollectionName, boolean>;
+}
+
+export interface Status {
+  state: Phase;
+  lastSyncAt: number | null;
+  nextSyncAt: number | null;
+  counts: Record<CollectionName, number>;
+  pendingEdits: number;
+  conflicts: number;
+  quarantined: number;
+  decision: Decision | null;
+  account: AccountInfo | null;
+  /** The last failure, kept after the state moved on (e.g. a denied sign-in), until dismissed. */
+  lastError: ErrorInfo | null;
+  /** Added by the host: this device's sync settings. */
+  settings: SyncSettings;
+}
+
+export type FieldValue = string | number | boolean | null | string[] | Record<string, unknown>;
+export type RecordValue = Record<string, FieldValue | undefined>;
+
+export interface RecordSummary {
+  collection: CollectionName;
+  id: string;
+  value: RecordValue;
+  /** True while the record has an edit that has not reached the server. */
+  pending: boolean;
+  updatedAt: number;
+}
+
+export interface Conflict {
+  id: string;
+  collection: CollectionName;
+  recordId: string;
+  /** null when the record did not exist at the base (created on both sides). */
+  base: RecordValue | null;
+  /** null when that side deleted the record. */
+  local: RecordValue | null;
+  remote: RecordValue | null;
+  detectedAt: number;
+}
+
+export type Resolution =
+  | { kind: 'local' }
+  | { kind: 'remote' }
+  /** Field by field: which side each field takes. */
+  | { kind: 'merge'; fields: Record<string, 'local' | 'remote'> };
+
+export interface Revision {
+  id: string;
+  at: number;
+  value: RecordValue | null;
+  source: 'local' | 'remote';
+}
+
+export interface ActivityEntry {
+  id: string;
+  startedAt: number;
+  durationMs: number;
+  trigger: string;
+  pulled: number;
+  pushed: number;
+  conflicts: number;
+  error: { code: string; message: string } | null;
+}
+
+export interface DeviceInfo {
+  id: string;
+  name: string;
+  platform: string;
+  createdAt: string;
+  lastSeenAt: string | null;
+  current: boolean;
+}
+
+export interface ImportPreview {
+  added: number;
+  changed: number;
+  unchanged: number;
+}
+
+/** Every command a UI may send, with its input and result. */
+export interface Commands {
+  'auth.connect': [{ server: string }, undefined];
+  'auth.cancel': [undefined, undefined];
+  'auth.disconnect': [undefined, undefined];
+  'error.dismiss': [undefined, undefined];
+  /** New account: creates the master key; the recovery key is returned once, never stored. */
+  'keys.create': [undefined, { recoveryKey: string }];
+  'keys.unlock': [{ recoveryKey: string } | { passphrase: string }, undefined];
+  'sync.now': [undefined, undefined];
+  'settings.update': [Partial<SyncSettings>, undefined];
+  'decision.firstJoin': [{ choice: FirstJoinChoice }, undefined];
+  'decision.bulkDelete': [{ side: 'local' | 'remote'; answer: 'delete' | 'keep' }, undefined];
+  'records.list': [{ collection: CollectionName; query?: string }, RecordSummary[]];
+  'records.save': [{ collection: CollectionName; id?: string; value: RecordValue }, { id: string }];
+  'records.delete': [{ collection: CollectionName; id: string }, undefined];
+  'conflicts.list': [undefined, Conflict[]];
+  'conflicts.resolve': [{ id: string; resolution: Resolution }, undefined];
+  'history.list': [{ collection: CollectionName; id: string }, Revision[]];
+  'history.restore': [{ collection: CollectionName; id: string; revisionId: string }, undefined];
+  'activity.list': [undefined, ActivityEntry[]];
+  'devices.list': [undefined, DeviceInfo[]];
+  'devices.rename': [{ id: string; name: string }, undefined];
+  'devices.revoke': [{ id: string }, undefined];
+  'security.fingerprint': [undefined, { fingerprint: string }];
+  'security.regenerateRecoveryKey': [undefined, { recoveryKey: string }];
+  'security.setPassphrase': [{ passphrase: string }, undefined];
+  'backup.export': [undefined, { json: string }];
+  'backup.previewImport': [{ json: string }, ImportPreview];
+  'backup.import': [{ json: string }, ImportPreview];
+}
+
+export type CommandName = keyof Commands;
+export type CommandInput<K extends CommandName> = Commands[K][0];
+export type CommandResult<K extends CommandName> = Commands[K][1];
+
+/** An error as it crosses the bridge: a stable code, a developer message, optional field issues. */
+export interface ErrorShape {
+  code: string;
+  message: string;
+  issues?: { path: string; message: string }[];
+}
+
+export class BridgeError extends Error {
+  readonly code: string;
+  readonly issues: { path: string; message: string }[];
+  constructor(shape: ErrorShape) {
+    super(shape.message);
+    this.name = 'BridgeError';
+    this.code = shape.code;
+    this.issues = shape.issues ?? [];
+  }
+}
+
+export interface Bridge {
+  /**
+   * Calls back at once with the latest status (if any) and on every change; `onError` hears when
+   * the host cannot produce a status at all (its engine failed to start).
+   */
+  subscribe(listener: (status: Status) => void, onError?: (error: BridgeError) => void): () => void;
+  call<K extends CommandName>(
+    name: K,
+    ...input: CommandInput<K> extends undefined ? [] : [CommandInput<K>]
+  ): Promise<CommandResult<K>>;
+  /** Host-specific abilities the UI may offer when present (clipboard is universal). */
+  host: HostAbilities;
+}
+
+export interface HostAbilities {
+  /** Asks the person to let Satchel reach this origin; resolves false when refused. */
+  requestServerAccess(server: string): Promise<boolean>;
+  openOptions?(section?: string): void;
+  /** Brings the sign-in page to the front again, e.g. after the person closed it. */
+  openUrl(url: string): void;
+}

@@ -1,0 +1,23 @@
+import type { BridgeError } from '../bridge';
+import { errorMessage } from '../error-messages';
+
+/** An error as a person reads it: the sentence for its code, announced to screen readers. */
+export function ErrorAlert({
+  error,
+  onDismiss,
+}: {
+  error: { code: string; message: string } | BridgeError | null;
+  onDismiss?: () => void;
+}) {
+  if (!error) return null;
+  return (
+    <div class="alert bad" role="alert" data-code={error.code}>
+      <p>{errorMessage(error.code, error.message)}</p>
+      {onDismiss && (
+        <button type="button" class="link" onClick={onDismiss}>
+          Dismiss
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * Human sentences for every error code the UI can meet: the engine's codes (src/engine/errors.ts)
+ * and the hosts' and UI's own. Codes are stable; wording can change here without touching any
+ * logic. Unknown codes still say something useful and show the code, so a person can report it.
+ */
+const SESSION_ENDED =
+  'Your session with the sync server ended. Connect again to resume syncing; your data is still on this device.';
+const RETRYING = 'Satchel will retry by itself; your edits are kept on this device meanwhile.';
+
+const MESSAGES: Record<string, string> = {
+  // Server address and reaching it
+  invalid_server_url:
+    'That is not a valid server address. Use a full address such as https://sync.example.com.',
+  insecure_server_url:
+    'Use https for a server on the internet; plain http is only allowed for servers on this computer or your local network.',
+  permission_denied:
+    'Satchel needs your permission to reach that server. Allow access when your browser asks.',
+  network_unreachable:
+    'Satchel could not reach the sync server. Check the server address and your connection, then try again.',
+  timeout: `The sync server took too long to answer. ${RETRYING}`,
+  bad_response:
+    'Something answered at that address, but not like a Satchel sync server. Check the server address.',
+  server_not_found: 'No Satchel sync server was found at that address. Check the server address.',
+  offline:
+    'You are offline. Your edits are kept on this device and will sync when you are back online.',
+  // Sign-in (device grant)
+  sign_in_denied:
+    'The sign-in was declined on the sign-in page. Nothing changed on this device; you can connect again.',
+  sign_in_expired:
+    'The sign-in code expired before it was approved. Connect again to get a new code.',
+  sign_in_in_progress: 'A sign-in is already waiting for approval.',
+  no_sign_in_pending: 'There is no sign-in waiting any more. Connect again if needed.',
+  already_signed_in: 'This device is already connected.',
+  not_signed_in: 'Connect this device to a sync server first.',
+  // Keys
+  wrong_secret:
+    'That recovery key or passphrase does not open this account. Check it and try again; nothing was changed.',
+  locked: 'Unlock with your recovery key or passphrase first.',
+  key_not_needed: 'This device is already unlocked.',
+  key_changed:
+    'Another device changed this account’s key. Unlock again with your recovery key to continue.',
+  key_missing: 'This account has no encryption key yet. Set it up from this device to continue.',
+  key_document_invalid:
+    'The account’s key information on the server is damaged. Nothing was changed here; contact your server admin.',
+  key_document_conflict:
+    'Another device set up the account key at the same moment. Unlock with its recovery key instead.',
+  weak_passphrase: 'Choose a passphrase of at least 12 characters.',
+  // Session
+  device_revoked:
+    'This device was disconnected from your account from another device. Your data is still here; connect again to resume syncing.',
+  session_expired: SESSION_ENDED,
+  forbidden: 'The sync server refused this request for your account.',
+  // Server state
+  rate_limited: `The sync server asked Satchel to slow down. ${RETRYING}`,
+  server_unavailable: `The sync server is temporarily unavailable. ${RETRYING}`,
+  server_error: `The sync server had a problem. ${RETRYING}`,
+  unexpected_status: `The sync server answered unexpectedly. ${RETRYING}`,
+  request_rejected: 'The sync server rejected a request from this device. Please report this.',
+  cursor_invalid:
+    'This device’s sync position was not accepted; Satchel will resync from the start.',
+  cursor_expired:
+    'This device was away a long time; Satchel is doing a full resync. Your edits are kept.',
+  record_too_large: 'One record is too large for the server. Shorten its notes or parameters.',
+  batch_too_large: `Too many changes for one request. ${RETRYING}`,
+  // Records and decisions
+  validation_failed: 'Some fields need attention.',
+  invalid_json: 'This must be JSON, such as {"temperature": 0.2}.',
+  unknown_collection: 'That kind of item does not exist.',
+  record_not_found: 'That item no longer exists; it may have been deleted on another device.',
+  conflict_not_found: 'That conflict was already resolved.',
+  revision_not_found: 'That earlier version is no longer kept.',
+  invalid_resolution: 'That choice does not fit this conflict. Pick a side for every field.',
+  invalid_settings: 'That setting is not valid.',
+  decision_required: 'Sync is paused until you answer the question in the Satchel popup.',
+  no_decision_pending: 'That question was already answered.',
+  record_tampered:
+    'A record from the server failed its integrity check. It was set aside; your other data is fine.',
+  record_wrong_key:
+    'A record from the server is encrypted with a different key. It was set aside; your other data is fine.',
+  record_envelope_invalid:
+    'A record from the server is damaged. It was set aside; your other data is fine.',
+  record_unsupported_version:
+    'A record was written by a newer Satchel. Update Satchel to read it; it was set aside meanwhile.',
+  record_invalid_data: 'A record from the server holds invalid data. It was set aside.',
+  // Local and host
+  storage_failed:
+    'Satchel could not write to this browser’s storage (it may be full). Free some space and try again.',
+  internal_error: 'Satchel hit an unexpected problem. Please report it with the code below.',
+  engine_unavailable:
+    'Satchel could not start its local database. Restart the browser; if it persists, reinstall Satchel (your synced data is safe on the server).',
+  engine_closed: 'Satchel is restarting. Please try again.',
+  worker_restarted: 'Satchel restarted in the background. Please try again.',
+  invalid_backup: 'That file is not a Satchel backup, or it is damaged.',
+};
+
+export function errorMessage(code: string, fallback?: string): string {
+  return MESSAGES[code] ?? `${fallback ?? 'Something went wrong.'} (${code})`;
+}

@@ -1,0 +1,98 @@
+import { ErrorAlert } from '../../components/error-alert';
+import { ProgressBar } from '../../components/progress-bar';
+import { Switch } from '../../components/switch';
+import { errorMessage } from '../../error-messages';
+import { plural, timeAgo } from '../../format';
+import { useAction, useBridge } from '../../use-bridge';
+import type { ScreenProps } from '../screen';
+import { StatusPill } from '../status-pill';
+import { CollectionToggles } from './collection-toggles';
+import { LocalCounts } from './local-counts';
+
+/** Connected and unlocked: how sync is doing, what is waiting, and the everyday controls. */
+export function Overview({ status, navigate }: ScreenProps) {
+  const bridge = useBridge();
+  const action = useAction();
+  const phase = status.state;
+  const syncing = phase.kind === 'syncing';
+  return (
+    <section class="stack" aria-labelledby="overview-title">
+      <div class="row spread">
+        <h1 id="overview-title">Satchel</h1>
+        <StatusPill phase={phase} pending={status.pendingEdits} />
+      </div>
+      <p class="small muted" data-testid="last-sync">
+        {status.lastSyncAt ? `Last synced ${timeAgo(status.lastSyncAt)}` : 'Not synced yet'}
+        {status.account && ` · ${new URL(status.account.serverUrl).host}`}
+      </p>
+      {syncing && (
+        <div>
+          <ProgressBar
+            done={phase.progress.done}
+            total={phase.progress.total}
+            label="Sync progress"
+          />
+          <p class="small muted" aria-live="polite">
+            {phase.progress.total > 0
+              ? `${phase.progress.done} of ${phase.progress.total}`
+              : 'Checking for changes…'}
+          </p>
+        </div>
+      )}
+      {phase.kind === 'offline' && (
+        <div class="alert warn" role="status">
+          <p>{errorMessage('offline')}</p>
+        </div>
+      )}
+      {phase.kind === 'error' && (
+        <div class="alert bad" role="alert" data-code={phase.error.code}>
+          <p>{errorMessage(phase.error.code, phase.error.message)}</p>
+        </div>
+      )}
+      {status.conflicts > 0 && (
+        <div class="alert warn row spread" role="status">
+          <span data-testid="conflict-count">
+            {plural(status.conflicts, 'conflict')} to resolve
+          </span>
+          <button type="button" onClick={() => navigate({ name: 'conflicts' })}>
+            Review
+          </button>
+        </div>
+      )}
+      <LocalCounts status={status} />
+      <ErrorAlert error={action.error} />
+      <div class="row">
+        <button
+          type="button"
+          class="primary"
+          disabled={syncing || action.busy}
+          onClick={() => void action.run(() => bridge.call('sync.now'))}
+        >
+          {syncing ? 'Syncing…' : 'Sync now'}
+        </button>
+        {bridge.host.openOptions && (
+          <button type="button" onClick={() => bridge.host.openOptions?.()}>
+            Manage settings
+          </button>
+        )}
+      </div>
+      <div class="card">
+        <Switch
+          label="Sync automatically"
+          checked={status.settings.autoSync}
+          onChange={(autoSync) =>
+            void action.run(() => bridge.call('settings.update', { autoSync }))
+          }
+        />
+        <CollectionToggles status={status} onError={action.run} />
+      </div>
+      <button
+        type="button"
+        class="link small"
+        onClick={() => void action.run(() => bridge.call('auth.disconnect'))}
+      >
+        Disconnect this device (keeps your data here)
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { useState } from 'preact/hooks';
+
+/**
+ * The recovery key of a new account, shown this once. Continuing needs an explicit "I have saved
+ * it" because without the key a lost device means lost data.
+ */
+export function RecoveryKey({ recoveryKey, onDone }: { recoveryKey: string; onDone(): void }) {
+  const [saved, setSaved] = useState(false);
+  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(recoveryKey);
+      setCopied('yes');
+    } catch {
+      // Clipboard access can be refused; the key stays selectable for a manual copy.
+      setCopied('failed');
+    }
+  };
+  return (
+    <section class="stack" aria-labelledby="recovery-title">
+      <h1 id="recovery-title">Save your recovery key</h1>
+      <p>
+        This key unlocks your settings on a new device or if you forget your passphrase. Satchel
+        shows it <strong>only this once</strong> and cannot recover it for you.
+      </p>
+      <p class="recovery-key code" data-testid="recovery-key">
+        {recoveryKey}
+      </p>
+      <div class="row">
+        <button type="button" onClick={() => void copy()}>
+          Copy
+        </button>
+        <span class="small muted" role="status">
+          {copied === 'yes' && 'Copied to the clipboard.'}
+          {copied === 'failed' && 'Copying was refused: select the key and copy it by hand.'}
+        </span>
+      </div>
+      <label class="switch">
+        <span>I have saved my recovery key somewhere safe</span>
+        <input
+          type="checkbox"
+          checked={saved}
+          onChange={(e) => setSaved(e.currentTarget.checked)}
+        />
+      </label>
+      <button type="button" class="primary" disabled={!saved} onClick={onDone}>
+        Continue
+      </button>
+    </section>
+  );
+}

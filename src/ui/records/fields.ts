@@ -1,0 +1,117 @@
+/**
+ * How each collection's fields are shown and edited. The engine owns the schemas and validates
+ * every save (its messages are shown next to the fields); this file only decides labels, input
+ * widgets, which field names a record in a list, and which fields are masked.
+ */
+import type { CollectionName, FieldValue, RecordValue } from '../bridge';
+
+export type FieldKind = 'text' | 'url' | 'secret' | 'textarea' | 'list' | 'json' | 'select';
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  kind: FieldKind;
+  hint?: string;
+  /** For `select`: the allowed values. */
+  options?: string[];
+}
+
+export interface CollectionSpec {
+  label: string;
+  singular: string;
+  /** The field that names a record in lists and diffs; null: the record id does. */
+  title: string | null;
+  fields: FieldSpec[];
+}
+
+export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
+  profiles: {
+    label: 'Profiles',
+    singular: 'profile',
+    title: 'name',
+    fields: [
+      { name: 'name', label: 'Name', kind: 'text' },
+      { name: 'provider', label: 'Provider', kind: 'text', hint: 'The provider id, e.g. openai' },
+      { name: 'model', label: 'Model', kind: 'text' },
+      { name: 'apiKey', label: 'API key', kind: 'secret' },
+      { name: 'baseUrl', label: 'Base URL', kind: 'url' },
+      {
+        name: 'parameters',
+        label: 'Parameters',
+        kind: 'json',
+        hint: 'JSON, e.g. {"temperature": 0.2}',
+      },
+      { name: 'notes', label: 'Notes', kind: 'textarea' },
+    ],
+  },
+  providers: {
+    label: 'Providers',
+    singular: 'provider',
+    title: 'name',
+    fields: [
+      { name: 'name', label: 'Name', kind: 'text' },
+      { name: 'baseUrl', label: 'Base URL', kind: 'url' },
+      { name: 'models', label: 'Models', kind: 'list', hint: 'One per line' },
+      { name: 'authHeader', label: 'Auth header name', kind: 'text', hint: 'e.g. Authorization' },
+    ],
+  },
+  groups: {
+    label: 'Groups',
+    singular: 'group',
+    title: 'name',
+    fields: [
+      { name: 'name', label: 'Name', kind: 'text' },
+      { name: 'profileIds', label: 'Profile ids', kind: 'list', hint: 'One per line' },
+    ],
+  },
+  assignments: {
+    label: 'Assignments',
+    singular: 'assignment',
+    title: 'app',
+    fields: [
+      { name: 'app', label: 'App', kind: 'text', hint: 'Letters, digits, "_" and "-"' },
+      { name: 'profileId', label: 'Profile id', kind: 'text' },
+    ],
+  },
+  settings: {
+    label: 'Preferences',
+    singular: 'preferences',
+    title: null,
+    fields: [
+      { name: 'theme', label: 'Theme', kind: 'select', options: ['', 'system', 'light', 'dark'] },
+      {
+        name: 'language',
+        label: 'Language',
+        kind: 'text',
+        hint: 'A language tag such as en or pt-BR',
+      },
+      {
+        name: 'sync',
+        label: 'Sync preferences',
+        kind: 'json',
+        hint: 'JSON, e.g. {"conflictStrategy": "manual"}',
+      },
+    ],
+  },
+};
+
+export function isSecret(collection: CollectionName, field: string): boolean {
+  return COLLECTION_SPECS[collection].fields.some((f) => f.name === field && f.kind === 'secret');
+}
+
+export function recordTitle(collection: CollectionName, value: RecordValue | null, id: string) {
+  const field = COLLECTION_SPECS[collection].title;
+  const title = field ? value?.[field] : undefined;
+  return typeof title === 'string' && title ? title : id;
+}
+
+/** A field value as one line of text, for lists and diffs. */
+export function displayValue(value: FieldValue | undefined): string {
+  if (value === undefined || value === null || value === '') return '—';
+  if (Array.isArray(value)) return value.join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Secret values are shown as dots of a fixed length so the mask leaks nothing about length. */
+export const MASK = '••••••••';

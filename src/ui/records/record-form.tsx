@@ -1,0 +1,162 @@
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import type { CollectionName, RecordSummary } from '../bridge';
+import { ErrorAlert } from '../components/error-alert';
+import { useAction, useBridge } from '../use-bridge';
+import { COLLECTION_SPECS, type FieldSpec } from './fields';
+import { fromForm, issuesByField, toForm } from './form-values';
+
+function Input({
+  field,
+  value,
+  error,
+  onInput,
+}: {
+  field: FieldSpec;
+  value: string;
+  error?: string;
+  onInput(v: string): void;
+}) {
+  const [revealed, setRevealed] = useState(false);
+  const id = `field-${field.name}`;
+  const described = [field.hint ? `${id}-hint` : '', error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  const common = {
+    id,
+    name: field.name,
+    value,
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': described || undefined,
+    onInput: (e: Event) => onInput((e.currentTarget as HTMLInputElement).value),
+  };
+  let control: JSX.Element;
+  if (field.kind === 'textarea' || field.kind === 'list' || field.kind === 'json') {
+    control = <textarea rows={field.kind === 'textarea' ? 4 : 3} {...common} />;
+  } else if (field.kind === 'select') {
+    control = (
+      <select {...common}>
+        {(field.options ?? []).map((o) => (
+          <option key={o} value={o}>
+            {o || '(not set)'}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (field.kind === 'secret') {
+    control = (
+      <div class="row">
+        {revealed ? (
+          <input type="text" autoComplete="off" spellcheck={false} class="code grow" {...common} />
+        ) : (
+          <input type="password" autoComplete="off" class="grow" {...common} />
+        )}
+        <button
+          type="button"
+          aria-pressed={revealed}
+          aria-label={`${revealed ? 'Hide' : 'Reveal'} ${field.label}`}
+          onClick={() => setRevealed(!revealed)}
+        >
+          {revealed ? 'Hide' : 'Reveal'}
+        </button>
+      </div>
+    );
+  } else {
+    control =
+      field.kind === 'url' ? (
+        <input type="url" inputMode="url" spellcheck={false} {...common} />
+      ) : (
+        <input type="text" {...common} />
+      );
+  }
+  return (
+    <div class="field">
+      <label for={id}>{field.label}</label>
+      {control}
+      {field.hint && (
+        <div id={`${id}-hint`} class="small muted">
+          {field.hint}
+        </div>
+      )}
+      {error && (
+        <div id={`${id}-error`} class="field-error" role="alert">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Create or edit one record. The engine validates every save; its issues appear under the fields
+ * they concern and nothing typed is lost on an error.
+ */
+export function RecordForm({
+  collection,
+  record,
+  onSaved,
+  onCancel,
+}: {
+  collection: CollectionName;
+  record: RecordSummary | null;
+  onSaved(id: string): void;
+  onCancel(): void;
+}) {
+  const bridge = useBridge();
+  const spec = COLLECTION_SPECS[collection];
+  const [form, setForm] = useState(() => toForm(collection, record?.value ?? null));
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const action = useAction();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const parsed = fromForm(collection, form, record?.value ?? null);
+    if (!parsed.ok) {
+      setFieldErrors(parsed.issues);
+      return;
+    }
+    setFieldErrors({});
+    void action.run(async () => {
+      try {
+        const { id } = await bridge.call('records.save', {
+          collection,
+          ...(record ? { id: record.id } : {}),
+          value: parsed.value,
+        });
+        onSaved(id);
+      } catch (err) {
+        const issues = (err as { issues?: { path: string; message: string }[] }).issues ?? [];
+        setFieldErrors(issuesByField(issues));
+        throw err;
+      }
+    });
+  };
+  const formError = fieldErrors[''];
+  return (
+    <form class="card stack" onSubmit={submit} aria-labelledby="record-form-title" noValidate>
+      <h2 id="record-form-title">{record ? `Edit ${spec.singular}` : `New ${spec.singular}`}</h2>
+      {spec.fields.map((field) => (
+        <Input
+          key={field.name}
+          field={field}
+          value={form[field.name] ?? ''}
+          error={fieldErrors[field.name]}
+          onInput={(v) => setForm({ ...form, [field.name]: v })}
+        />
+      ))}
+      {formError && (
+        <div class="field-error" role="alert">
+          {formError}
+        </div>
+      )}
+      <ErrorAlert error={action.error} />
+      <div class="row">
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? 'Saving…' : 'Save'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

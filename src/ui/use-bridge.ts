@@ -1,0 +1,70 @@
+import { createContext } from 'preact';
+import { useContext, useEffect, useState } from 'preact/hooks';
+import type { Bridge, Status } from './bridge';
+import { BridgeError } from './bridge';
+
+export const BridgeContext = createContext<Bridge | null>(null);
+
+export function useBridge(): Bridge {
+  const bridge = useContext(BridgeContext);
+  if (!bridge) throw new Error('A Satchel view was rendered without a BridgeContext provider');
+  return bridge;
+}
+
+/** The host's latest status (null until the first arrives), or why there can be none. */
+export function useStatus(): { status: Status | null; error: BridgeError | null } {
+  const bridge = useBridge();
+  const [status, setStatus] = useState<Status | null>(null);
+  const [error, setError] = useState<BridgeError | null>(null);
+  useEffect(
+    () =>
+      bridge.subscribe(
+        (next) => {
+          setError(null);
+          setStatus(next);
+        },
+        (err) => {
+          console.error('Satchel: no status from the host', err.code);
+          setError(err);
+        },
+      ),
+    [bridge],
+  );
+  return { status, error };
+}
+
+export interface Action {
+  busy: boolean;
+  error: BridgeError | null;
+  run(fn: () => Promise<unknown>): Promise<boolean>;
+  clear(): void;
+}
+
+/** Runs a command for a button: tracks busy, keeps the error to show. Resolves true on success. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<BridgeError | null>(null);
+  return {
+    busy,
+    error,
+    clear: () => setError(null),
+    async run(fn) {
+      setBusy(true);
+      setError(null);
+      try {
+        await fn();
+        return true;
+      } catch (err) {
+        setError(
+          err instanceof BridgeError
+            ? err
+            : new BridgeError({ code: 'unexpected', message: String(err) }),
+        );
+        if (!(err instanceof BridgeError)) console.error('Satchel:', err);
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+  };
+}
