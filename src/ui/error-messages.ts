@@ -44,11 +44,15 @@ const MESSAGES: Record<string, string> = {
     'The account’s key information on the server is damaged. Nothing was changed here; contact your server admin.',
   key_document_conflict:
     'Another device set up the account key at the same moment. Unlock with its recovery key instead.',
+  invalid_recovery_key:
+    'That does not look like a Satchel recovery key. Check for typos (it is groups of letters and digits); nothing was changed.',
   weak_passphrase: 'Choose a passphrase of at least 12 characters.',
   // Session
   device_revoked:
     'This device was disconnected from your account from another device. Your data is still here; connect again to resume syncing.',
   session_expired: SESSION_ENDED,
+  cannot_revoke_self:
+    'This is the device you are using. To sign it out, use Disconnect in the popup (your data stays here).',
   forbidden: 'The sync server refused this request for your account.',
   // Server state
   rate_limited: `The sync server asked Satchel to slow down. ${RETRYING}`,
@@ -66,6 +70,7 @@ const MESSAGES: Record<string, string> = {
   validation_failed: 'Some fields need attention.',
   invalid_json: 'This must be JSON, such as {"temperature": 0.2}.',
   unknown_collection: 'That kind of item does not exist.',
+  record_exists: 'An item with that id already exists. Edit it instead of creating a new one.',
   record_not_found: 'That item no longer exists; it may have been deleted on another device.',
   conflict_not_found: 'That conflict was already resolved.',
   revision_not_found: 'That earlier version is no longer kept.',
@@ -90,6 +95,7 @@ const MESSAGES: Record<string, string> = {
     'Satchel could not start its local database. Restart the browser; if it persists, reinstall Satchel (your synced data is safe on the server).',
   engine_closed: 'Satchel is restarting. Please try again.',
   worker_restarted: 'Satchel restarted in the background. Please try again.',
+  unknown_command: 'This page and the background service disagree. Reload the page and try again.',
   invalid_backup: 'That file is not a Satchel backup, or it is damaged.',
 };
 

@@ -1,7 +1,6 @@
 import browser from 'webextension-polyfill';
 
 export const WAKE_ALARM = 'satchel-wake';
-export const INTERVAL_ALARM = 'satchel-interval';
 
 /** Chrome fires alarms no sooner than 30 s from now. */
 const MIN_ALARM_DELAY_MS = 30_000;
@@ -51,16 +50,4 @@ export function createAlarmScheduler() {
       rearm();
     },
   };
-}
-
-/** The sync interval as a repeating alarm (it survives worker restarts and browser restarts). */
-export async function setIntervalAlarm(seconds: number, enabled: boolean): Promise<void> {
-  if (!enabled) {
-    await browser.alarms.clear(INTERVAL_ALARM);
-    return;
-  }
-  const periodInMinutes = Math.max(0.5, seconds / 60);
-  const existing = await browser.alarms.get(INTERVAL_ALARM);
-  if (existing?.periodInMinutes === periodInMinutes) return;
-  await browser.alarms.create(INTERVAL_ALARM, { periodInMinutes, delayInMinutes: periodInMinutes });
 }

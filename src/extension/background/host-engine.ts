@@ -9,6 +9,6 @@ export interface HostEngine {
   getStatus(): Status;
   onStatus(listener: (status: Status) => void): () => void;
   call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandResult<K>>;
-  /** Something outside the engine suggests syncing now: the interval alarm, `online`, start-up. */
-  wake(reason: 'interval' | 'online' | 'startup'): void;
+  /** The browser's connectivity signal: coming back online syncs at once. */
+  setOnline(online: boolean): void;
 }

@@ -5,7 +5,8 @@
  * event wakes a stopped worker, `startEngine()` resumes where the last one left off.
  */
 import browser from 'webextension-polyfill';
-import { INTERVAL_ALARM, WAKE_ALARM } from './alarm-scheduler';
+import { WAKE_ALARM } from './alarm-scheduler';
+import { showBadge } from './badge';
 import { servePort } from './port-server';
 import { startEngine } from './start-engine';
 
@@ -16,12 +17,17 @@ browser.runtime.onConnect.addListener((port) => servePort(port, engine));
 browser.alarms.onAlarm.addListener((alarm) => {
   // A wake alarm only needs the worker running: starting the engine resumes what was due.
   if (alarm.name === WAKE_ALARM) void engine;
-  if (alarm.name === INTERVAL_ALARM) void engine.then((host) => host.wake('interval'));
 });
 
-self.addEventListener('online', () => void engine.then((host) => host.wake('online')));
+self.addEventListener('online', () => void engine.then((host) => host.setOnline(true)));
+self.addEventListener('offline', () => void engine.then((host) => host.setOnline(false)));
 
 void engine.then(
-  (host) => host.wake('startup'),
+  (host) => {
+    const badge = (status: Parameters<typeof showBadge>[0]) =>
+      showBadge(status).catch((error: unknown) => console.error('Satchel: badge failed', error));
+    void badge(host.getStatus());
+    host.onStatus((status) => void badge(status));
+  },
   (error: unknown) => console.error('Satchel: the engine failed to start', error),
 );

@@ -1,0 +1,43 @@
+/** Editing settings data in the options page, as a person does. */
+import type { Page } from '@playwright/test';
+import { expect } from './fixtures';
+
+export interface ProfileFields {
+  name: string;
+  provider?: string;
+  model?: string;
+  apiKey?: string;
+}
+
+export async function createProfile(options: Page, fields: ProfileFields): Promise<void> {
+  await options.getByRole('tab', { name: /Profiles/ }).click();
+  await options.getByRole('button', { name: 'New', exact: true }).click();
+  await fillProfile(options, fields);
+  await options.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(options.getByRole('heading', { name: 'Edit profile' })).toBeVisible();
+}
+
+export async function fillProfile(options: Page, fields: Partial<ProfileFields>): Promise<void> {
+  const form = options.locator('form[aria-labelledby="record-form-title"]');
+  if (fields.name !== undefined) await form.getByLabel('Name', { exact: true }).fill(fields.name);
+  if (fields.provider !== undefined) await form.getByLabel('Provider').fill(fields.provider);
+  if (fields.model !== undefined) await form.getByLabel('Model').fill(fields.model);
+  if (fields.apiKey !== undefined) await form.locator('#field-apiKey').fill(fields.apiKey);
+}
+
+/** Opens a profile from the list by its name. */
+export async function openProfile(options: Page, name: string): Promise<void> {
+  await options.getByRole('tab', { name: /Profiles/ }).click();
+  await options.getByRole('list', { name: 'Profiles' }).getByRole('button', { name }).click();
+  await expect(options.getByRole('heading', { name: 'Edit profile' })).toBeVisible();
+}
+
+export async function editProfile(
+  options: Page,
+  name: string,
+  fields: Partial<ProfileFields>,
+): Promise<void> {
+  await openProfile(options, name);
+  await fillProfile(options, fields);
+  await options.getByRole('button', { name: 'Save', exact: true }).click();
+}
