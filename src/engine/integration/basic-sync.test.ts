@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newPerson, startBackend, type TestBackend } from '../testing/backend';
 import { connect, newDevice, syncQuiet } from '../testing/devices';
-import { type NodeBackend, newPerson, startBackend } from '../testing/node-backend';
 
-let backend: NodeBackend;
+let backend: TestBackend;
 beforeAll(async () => {
   backend = await startBackend();
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newPerson, startBackend, type TestBackend } from '../testing/backend';
 import {
   connect,
   newDevice,
@@ -7,10 +8,9 @@ import {
   type TestDevice,
   waitFor,
 } from '../testing/devices';
-import { type NodeBackend, newPerson, startBackend } from '../testing/node-backend';
 import { serverRecords } from '../testing/server-view';
 
-let backend: NodeBackend;
+let backend: TestBackend;
 beforeAll(async () => {
   // Small pages, so a pull spans several pages and can be killed between them.
   backend = await startBackend({ config: { maxChangesLimit: 5 } });

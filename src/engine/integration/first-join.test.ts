@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newPerson, startBackend, type TestBackend } from '../testing/backend';
 import {
   connect,
   newDevice,
@@ -7,9 +8,8 @@ import {
   type TestDevice,
   waitFor,
 } from '../testing/devices';
-import { type NodeBackend, newPerson, startBackend } from '../testing/node-backend';
 
-let backend: NodeBackend;
+let backend: TestBackend;
 beforeAll(async () => {
   backend = await startBackend();
 });

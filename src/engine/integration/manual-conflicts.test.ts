@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASK } from '../mask';
+import { newPerson, startBackend, type TestBackend } from '../testing/backend';
 import { connect, newDevice, syncQuiet, type TestDevice } from '../testing/devices';
-import { type NodeBackend, newPerson, startBackend } from '../testing/node-backend';
 
-let backend: NodeBackend;
+let backend: TestBackend;
 beforeAll(async () => {
   backend = await startBackend();
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyDocument, generateMasterKey, generateRecoveryKey } from '../crypto';
+import { newPerson, startBackend, type TestBackend } from '../testing/backend';
 import {
   connect,
   newDevice,
@@ -9,15 +10,10 @@ import {
   type TestDevice,
   waitFor,
 } from '../testing/devices';
-import { type NodeBackend, newPerson, startBackend } from '../testing/node-backend';
 
-let backend: NodeBackend;
-let serverOffsetMs = 0;
+let backend: TestBackend;
 beforeAll(async () => {
-  backend = await startBackend({
-    clock: () => Date.now() + serverOffsetMs,
-    config: { tombstoneRetentionMs: 0 },
-  });
+  backend = await startBackend({ config: { tombstoneRetentionMs: 0 } });
 });
 afterAll(async () => {
   await backend?.close();
@@ -42,7 +38,7 @@ async function close(...devices: TestDevice[]) {
 describe('tokens', () => {
   it('refreshes transparently when the server says the access token expired', async () => {
     const { a, b } = await pair();
-    serverOffsetMs = 16 * MINUTE;
+    await backend.setClockOffset(16 * MINUTE);
     try {
       a.net.log.length = 0;
       await a.engine.create('profiles', profile('After expiry'));
@@ -54,7 +50,7 @@ describe('tokens', () => {
         'GET /v1/changes',
       ]);
     } finally {
-      serverOffsetMs = 0;
+      await backend.setClockOffset(0);
     }
     await close(a, b);
   });
@@ -135,7 +131,7 @@ describe('signing out and being signed out', () => {
       await b.engine.delete('profiles', gone.id);
       // Push the delete, pull it back, then pull once more so the server records b's cursor past it.
       for (let i = 0; i < 3; i += 1) await b.engine.syncNow();
-      expect(await backend.server.purgeTombstones()).toBe(1);
+      expect(await backend.purgeTombstones()).toBe(1);
 
       await signIn(a, backend, person);
       a.net.log.length = 0;
@@ -189,15 +185,7 @@ describe('keys', () => {
       epoch: 2,
       recoveryKey: newRecovery,
     });
-    const session = await backend.server.store.getKeyDocument(account.accountId);
-    await backend.server.store.putKeyDocument({
-      accountId: account.accountId,
-      ifMatch: session?.rev ?? 1,
-      keyDocument: document,
-      keyFingerprint: fingerprint,
-      epoch: 2,
-      now: Date.now(),
-    });
+    await backend.replaceKeyDocument(account.accountId, { document, fingerprint, epoch: 2 });
 
     await a.engine.create('profiles', profile('Pending under the old key'));
     const report = await a.engine.syncNow();

@@ -1,22 +1,16 @@
-/** The real sync server in this Node process (PGlite in memory) as a test Backend. */
-import {
-  approveDeviceCode,
-  type StartServerOptions,
-  startServer,
-  type TestServer,
-} from '../../server/testing';
-import { randomId } from '../ids';
-import type { Backend, Credentials } from './devices';
+/** The real sync server in this Node process (PGlite in memory) as a test backend. */
+import { approveDeviceCode, startServer, type TestServer } from '../../server/testing';
+import { readServerRecords, replaceKeyDocument } from './server-control';
+import type { BackendOptions, TestBackend } from './test-backend';
 
-export interface NodeBackend extends Backend {
+export interface NodeBackend extends TestBackend {
   server: TestServer;
-  deny(userCode: string, credentials: Credentials): Promise<void>;
-  close(): Promise<void>;
 }
 
-export async function startBackend(options: StartServerOptions = {}): Promise<NodeBackend> {
+export async function startBackend(options: BackendOptions = {}): Promise<NodeBackend> {
+  let offsetMs = 0;
   const server = await startServer({
-    ...options,
+    clock: () => Date.now() + offsetMs,
     config: { registration: 'open', pollIntervalS: 1, ...options.config },
   });
   return {
@@ -25,16 +19,13 @@ export async function startBackend(options: StartServerOptions = {}): Promise<No
     approve: (userCode, credentials) => approveDeviceCode(server.url, userCode, credentials),
     deny: (userCode, credentials) =>
       approveDeviceCode(server.url, userCode, { ...credentials, decision: 'deny' }),
+    records: (account) => readServerRecords(server, account),
+    replaceKeyDocument: (accountId, replacement) =>
+      replaceKeyDocument(server, accountId, replacement),
+    setClockOffset: async (ms) => {
+      offsetMs = ms;
+    },
+    purgeTombstones: () => server.purgeTombstones(),
     close: () => server.close(),
-  };
-}
-
-/** A new person: a fresh account is registered on first approval (open registration). */
-export function newPerson(): Credentials {
-  return {
-    username: `person-${randomId(6)
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, 'x')}`,
-    password: 'correct horse battery staple',
   };
 }
