@@ -71,7 +71,7 @@ export async function createKey(popup: Page): Promise<string> {
 
 export async function unlockWith(popup: Page, recoveryKey: string): Promise<void> {
   await expect(popup.getByRole('heading', { name: 'Unlock your settings' })).toBeVisible();
-  await popup.getByLabel('Recovery key').fill(recoveryKey);
+  await popup.getByRole('textbox', { name: 'Recovery key' }).fill(recoveryKey);
   await popup.getByRole('button', { name: 'Unlock', exact: true }).click();
 }
 
@@ -82,4 +82,38 @@ export async function expectInSync(popup: Page): Promise<void> {
   });
   await expect(popup.getByTestId('count-pending')).toHaveText('0', { timeout: 20_000 });
   await expect(popup.getByTestId('status')).toHaveText('In sync');
+}
+
+/** The whole first-device flow: connect, approve in the tab, create the key. */
+export async function connectNewAccount(
+  profile: Profile,
+  serverUrl: string,
+  person: Person,
+): Promise<{ popup: Page; recoveryKey: string }> {
+  const popup = await profile.openPopup();
+  const tab = await startConnect(profile, popup, serverUrl);
+  await decideInTab(tab, popup, person);
+  await tab.close();
+  await expect(popup.getByRole('heading', { name: 'Set up encryption' })).toBeVisible({
+    timeout: 15_000,
+  });
+  const recoveryKey = await createKey(popup);
+  await expectInSync(popup);
+  return { popup, recoveryKey };
+}
+
+/** Another device of an existing account: connect, approve, unlock with the recovery key. */
+export async function connectExistingAccount(
+  profile: Profile,
+  serverUrl: string,
+  person: Person,
+  recoveryKey: string,
+): Promise<Page> {
+  const popup = await profile.openPopup();
+  const tab = await startConnect(profile, popup, serverUrl);
+  await decideInTab(tab, popup, person);
+  await tab.close();
+  await unlockWith(popup, recoveryKey);
+  await expectInSync(popup);
+  return popup;
 }

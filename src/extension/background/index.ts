@@ -7,6 +7,7 @@
 import browser from 'webextension-polyfill';
 import { WAKE_ALARM } from './alarm-scheduler';
 import { showBadge } from './badge';
+import { watchConnectivity } from './connectivity';
 import { servePort } from './port-server';
 import { startEngine } from './start-engine';
 
@@ -19,8 +20,10 @@ browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WAKE_ALARM) void engine;
 });
 
-self.addEventListener('online', () => void engine.then((host) => host.setOnline(true)));
-self.addEventListener('offline', () => void engine.then((host) => host.setOnline(false)));
+watchConnectivity(
+  () => navigator.onLine,
+  (online) => void engine.then((host) => host.setOnline(online)),
+);
 
 void engine.then(
   (host) => {

@@ -13,7 +13,7 @@ export function Sync({ status }: SectionProps) {
   const { settings } = status;
   const connected = status.account !== null;
   const [server, setServer] = useState(settings.server);
-  const [interval, setIntervalText] = useState(String(Math.round(settings.intervalSeconds / 60)));
+  const [interval, setIntervalText] = useState(String(settings.intervalSeconds / 60));
   const serverAction = useAction();
   const action = useAction();
   const [saved, setSaved] = useState(false);
@@ -30,8 +30,14 @@ export function Sync({ status }: SectionProps) {
       setSaved(true);
     });
   };
+  const [intervalError, setIntervalError] = useState<string | null>(null);
   const saveInterval = () => {
     const minutes = Number(interval);
+    if (interval.trim() === '' || !Number.isFinite(minutes) || minutes < 0.5 || minutes > 1440) {
+      setIntervalError('Enter a number of minutes from 0.5 to 1440 (a day).');
+      return;
+    }
+    setIntervalError(null);
     void action.run(() =>
       bridge.call('settings.update', { intervalSeconds: Math.round(minutes * 60) }),
     );
@@ -83,15 +89,24 @@ export function Sync({ status }: SectionProps) {
             <input
               id="interval"
               type="number"
-              min="1"
+              min="0.5"
               max="1440"
+              step="0.5"
               class="grow"
               value={interval}
+              aria-invalid={intervalError ? 'true' : undefined}
+              aria-describedby="interval-error"
               onInput={(e) => setIntervalText(e.currentTarget.value)}
             />
             <button type="button" onClick={saveInterval} disabled={action.busy}>
               Save
             </button>
+          </div>
+          <div id="interval-error" class="field-error" role="alert">
+            {intervalError}
+          </div>
+          <div class="small muted" role="status" data-testid="interval-current">
+            Now syncing every {settings.intervalSeconds / 60} minutes.
           </div>
         </div>
         <div class="field">
