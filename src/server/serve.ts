@@ -58,8 +58,13 @@ export function listen(app: Hono<AppEnv>, host: string, port: number): Promise<R
             // Keep-alive sockets would hold close() open forever (see TOOLCHAIN.md).
             const timer = setTimeout(() => server.closeAllConnections(), graceMs);
             timer.unref();
+            // A connection whose request finishes during the grace period turns idle and would
+            // otherwise linger until its keep-alive timeout: close those as they appear.
+            const sweep = setInterval(() => server.closeIdleConnections(), 100);
+            sweep.unref();
             server.close(() => {
               clearTimeout(timer);
+              clearInterval(sweep);
               done();
             });
             server.closeIdleConnections();
