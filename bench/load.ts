@@ -7,7 +7,8 @@
  * of the budget the sync path itself uses.
  *
  *   npx tsx bench/load.ts [--devices 100] [--seconds 10] [--backend both|postgres|pglite]
- *                         [--servers 1] [--devices-per-account 4]
+ *                         [--servers 1] [--devices-per-account 4] [--rate 1000]
+ *                         [--profile <dir>]  (V8 CPU profile of each server process)
  *
  * PostgreSQL: TEST_DATABASE_URL when set, otherwise a throwaway cluster (scripts/ensure-deps.mjs).
  */
@@ -31,6 +32,8 @@ const { values: args } = parseArgs({
     servers: { type: 'string', default: '1' },
     'devices-per-account': { type: 'string', default: '4' },
     rate: { type: 'string', default: '1000' },
+    /** Folder for a V8 CPU profile of each server process (open in Chrome DevTools). */
+    profile: { type: 'string' },
   },
 });
 const DEVICES = Number(args.devices);
@@ -63,7 +66,8 @@ interface ServerProcess {
 
 async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
