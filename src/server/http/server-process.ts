@@ -64,7 +64,19 @@ export function runMain(
 }
 
 /**
- * Starts main.ts listening on a free port of 127.0.0.1 and resolves once it logs `listening`.
+ * Where the server listens: the banner names it (as localhost, for people) whatever the log
+ * level; the tests reach it at the address it was told to bind.
+ */
+function listeningUrl(stdout: readonly string[]): string | undefined {
+  for (const line of stdout) {
+    const port = /is running on http:\/\/localhost:(\d+)/.exec(line)?.[1];
+    if (port) return `http://127.0.0.1:${port}`;
+  }
+  return undefined;
+}
+
+/**
+ * Starts main.ts listening on a free port of 127.0.0.1 and resolves once it says where it listens.
  * No web app is served, so a local dist/pwa never changes what the tests see.
  */
 export function startServerProcess(
@@ -116,18 +128,10 @@ export function startServerProcess(
     };
     const deadline = Date.now() + START_TIMEOUT_MS;
     const watch = setInterval(() => {
-      const listening = logs().find((line) => line.msg === 'listening');
-      if (typeof listening?.url === 'string') {
+      const url = listeningUrl(out);
+      if (url) {
         clearInterval(watch);
-        resolve({
-          url: listening.url,
-          child,
-          stdout: () => out,
-          stderr: () => err,
-          logs,
-          exited,
-          stop,
-        });
+        resolve({ url, child, stdout: () => out, stderr: () => err, logs, exited, stop });
       } else if (child.exitCode !== null || child.signalCode !== null) {
         fail(`exited before listening (${child.exitCode ?? child.signalCode})`);
       } else if (Date.now() > deadline) {
