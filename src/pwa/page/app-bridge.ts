@@ -1,0 +1,192 @@
+/**
+ * The app's `Bridge` (src/ui/bridge.ts) to the engine in its service worker: each command is
+ * posted to the active worker with a port for the answer; status arrives on a BroadcastChannel
+ * shared by every open page. The page also feeds the worker what only pages reliably see:
+ * connectivity changes and being looked at.
+ */
+import type { PageToWorker } from '../../extension/messages';
+import { isWorkerToPage } from '../../extension/messages';
+import type { Bridge, CommandInput, CommandName, CommandResult, Status } from '../../ui/bridge';
+import { BridgeError } from '../../ui/bridge';
+import { BROADCAST_CHANNEL, isBroadcast, type PageToServiceWorker, type Reply } from '../wire';
+
+/**
+ * While the app is on screen, a hello this often keeps the worker (and so the engine's timers:
+ * sign-in polls, retries, interval syncs) alive; browsers stop a worker idle for 30 s.
+ */
+const KEEPALIVE_MS = 20_000;
+
+/** How long after Connect answers this page still opens the sign-in page it asked for. */
+const OPEN_GRACE_MS = 2_000;
+
+export interface AppBridgeDeps {
+  /** Opens a URL in a new tab or window; false when the browser blocked it. */
+  openWindow(url: string): boolean;
+  /** Shows a section of the app (the extension's options page, here). */
+  showSection(section?: string): void;
+}
+
+const NO_WORKER = new BridgeError({
+  code: 'service_worker_unavailable',
+  message:
+    'This browser does not let Satchel run its offline worker (private browsing, or service workers are turned off), so it cannot keep your settings here.',
+});
+
+export function createAppBridge(deps: AppBridgeDeps): Bridge {
+  const listeners = new Set<(status: Status) => void>();
+  const errorListeners = new Set<(error: BridgeError) => void>();
+  /** Calls awaiting an answer, by the worker that got them. */
+  const pending = new Map<number, { worker: ServiceWorker; reject(error: BridgeError): void }>();
+  const watched = new WeakSet<ServiceWorker>();
+  let latest: Status | null = null;
+  let unavailable: BridgeError | null = null;
+  let nextId = 1;
+  /** Only the page whose Connect started a sign-in opens the sign-in page. */
+  let connecting = 0;
+
+  const showStatus = (status: Status) => {
+    latest = status;
+    unavailable = null;
+    for (const listener of listeners) listener(status);
+  };
+  const showUnavailable = (error: BridgeError) => {
+    unavailable = error;
+    for (const listener of errorListeners) listener(error);
+  };
+
+  /** A worker replaced by a new version never answers what it was asked: fail those calls. */
+  function watch(worker: ServiceWorker) {
+    if (watched.has(worker)) return;
+    watched.add(worker);
+    worker.addEventListener('statechange', () => {
+      if (worker.state !== 'redundant') return;
+      for (const [id, call] of pending) {
+        if (call.worker !== worker) continue;
+        pending.delete(id);
+        call.reject(
+          new BridgeError({
+            code: 'worker_restarted',
+            message: 'The service worker was replaced before answering',
+          }),
+        );
+      }
+      hello();
+    });
+  }
+
+  async function post(
+    message: PageToServiceWorker,
+    onReply?: (reply: Reply) => void,
+  ): Promise<ServiceWorker> {
+    if (!('serviceWorker' in navigator)) throw NO_WORKER;
+    const registration = await navigator.serviceWorker.ready;
+    const worker = registration.active;
+    if (!worker) throw NO_WORKER;
+    watch(worker);
+    const channel = new MessageChannel();
+    if (onReply) {
+      channel.port1.onmessage = (event: MessageEvent<unknown>) => {
+        channel.port1.close();
+        if (isWorkerToPage(event.data)) onReply(event.data);
+        else console.error('Satchel: unexpected answer from the service worker', event.data);
+      };
+    }
+    worker.postMessage(message, onReply ? [channel.port2] : []);
+    return worker;
+  }
+
+  function hello() {
+    post({ type: 'hello' }, (reply) => {
+      if (reply.type === 'status') showStatus(reply.status);
+      else if (reply.type === 'unavailable') showUnavailable(new BridgeError(reply.error));
+    }).catch((error: unknown) => showUnavailable(asBridgeError(error)));
+  }
+
+  const channel = 'BroadcastChannel' in self ? new BroadcastChannel(BROADCAST_CHANNEL) : null;
+  channel?.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const message = event.data;
+    if (!isBroadcast(message)) {
+      console.error('Satchel: unexpected broadcast from the service worker', message);
+      return;
+    }
+    if (message.type === 'status') showStatus(message.status);
+    else if (message.type === 'unavailable') showUnavailable(new BridgeError(message.error));
+    else if (connecting > 0 && !deps.openWindow(message.url)) {
+      // Blocked pop-up: the sign-in screen offers a button to open it by hand.
+      console.warn('Satchel: the browser blocked opening the sign-in page');
+    }
+  });
+
+  const connectivity = () =>
+    post({ type: 'connectivity', online: navigator.onLine }).catch((error: unknown) =>
+      console.error('Satchel: could not tell the service worker about connectivity', error),
+    );
+  addEventListener('online', connectivity);
+  addEventListener('offline', connectivity);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible') return;
+    hello();
+    // Coming back to the app is a moment to retry what waits, for browsers without Background Sync.
+    if (navigator.onLine) void connectivity();
+  });
+  setInterval(() => {
+    if (document.visibilityState === 'visible') hello();
+  }, KEEPALIVE_MS);
+  hello();
+
+  return {
+    subscribe(listener, onError) {
+      listeners.add(listener);
+      if (onError) errorListeners.add(onError);
+      if (latest) listener(latest);
+      else if (unavailable) onError?.(unavailable);
+      return () => {
+        listeners.delete(listener);
+        if (onError) errorListeners.delete(onError);
+      };
+    },
+    call<K extends CommandName>(
+      name: K,
+      ...input: CommandInput<K> extends undefined ? [] : [CommandInput<K>]
+    ) {
+      const id = nextId++;
+      const message: PageToWorker = { type: 'call', id, name, input: input[0] as CommandInput<K> };
+      if (name === 'auth.connect') connecting += 1;
+      return new Promise<CommandResult<K>>((resolve, reject) => {
+        post(message, (reply) => {
+          pending.delete(id);
+          if (reply.type !== 'result') return;
+          if (reply.ok) resolve(reply.value as CommandResult<K>);
+          else reject(new BridgeError(reply.error));
+        }).then(
+          (worker) => pending.set(id, { worker, reject }),
+          (error: unknown) => reject(asBridgeError(error)),
+        );
+      }).finally(() => {
+        // The "open" broadcast and this answer travel on different channels, in either order.
+        if (name === 'auth.connect') setTimeout(() => (connecting -= 1), OPEN_GRACE_MS);
+      });
+    },
+    host: {
+      // The app reaches any server it is pointed at; the server's CORS settings decide.
+      async requestServerAccess() {
+        return true;
+      },
+      openOptions(section) {
+        deps.showSection(section);
+      },
+      openUrl(url) {
+        if (!deps.openWindow(url)) location.assign(url);
+      },
+    },
+  };
+}
+
+function asBridgeError(error: unknown): BridgeError {
+  if (error instanceof BridgeError) return error;
+  console.error('Satchel: talking to the service worker failed', error);
+  return new BridgeError({
+    code: 'service_worker_unavailable',
+    message: `Satchel's offline worker did not answer: ${String(error)}`,
+  });
+}

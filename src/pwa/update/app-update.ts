@@ -1,0 +1,92 @@
+/**
+ * The app's service worker registration and its updates. A new version installs in the
+ * background and waits; the person is told it is ready and chooses when to reload. The reload
+ * never happens while a form holds unsaved typing: it waits until that is saved or cancelled.
+ */
+import { Workbox } from 'workbox-window';
+import { hasUnsavedEdits, onUnsavedEditsChange } from './unsaved-edits';
+
+/** `ready`: a new version waits. `afterSave`: the person accepted it, an edit is unsaved. */
+export type UpdateState = 'current' | 'ready' | 'afterSave';
+
+/** Besides checks on return to the app and on reconnect, for an app left open for days. */
+const CHECK_EVERY_MS = 60 * 60 * 1000;
+
+export interface AppUpdate {
+  state(): UpdateState;
+  subscribe(listener: (state: UpdateState) => void): () => void;
+  /** The person pressed "Reload": switch now, or as soon as nothing unsaved is on the page. */
+  apply(): void;
+}
+
+export function registerAppWorker(): AppUpdate {
+  const listeners = new Set<(state: UpdateState) => void>();
+  let state: UpdateState = 'current';
+  let accepted = false;
+  let switching = false;
+  const set = (next: UpdateState) => {
+    state = next;
+    for (const listener of listeners) listener(next);
+  };
+
+  const wb = new Workbox(`${import.meta.env.BASE_URL}sw.js`);
+  wb.addEventListener('waiting', () => {
+    if (state === 'current') set('ready');
+  });
+  wb.addEventListener('controlling', (event) => {
+    if (!event.isUpdate) return; // the first install taking the page: nothing changed for it
+    // Ours, or another tab's acceptance: either way this page runs the old code until reloaded.
+    if (accepted) switchWhenSaved();
+    else if (state === 'current') set('ready');
+  });
+  wb.register().catch((error: unknown) => {
+    // The app still runs now; only offline use and background sync are lost.
+    console.error('Satchel: the service worker could not be registered', error);
+  });
+
+  const check = () => {
+    wb.update().catch((error: unknown) => {
+      // Offline or the server is down: the next check will tell.
+      console.warn('Satchel: checking for a new version failed', error);
+    });
+  };
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') check();
+  });
+  addEventListener('online', check);
+  setInterval(check, CHECK_EVERY_MS);
+
+  async function switchNow() {
+    const registration = await navigator.serviceWorker.getRegistration();
+    // The new version takes over first; its `controlling` event then reloads this page.
+    if (registration?.waiting) wb.messageSkipWaiting();
+    else location.reload();
+  }
+
+  function switchWhenSaved() {
+    if (switching) return;
+    switching = true;
+    if (!hasUnsavedEdits()) {
+      void switchNow();
+      return;
+    }
+    set('afterSave');
+    const stop = onUnsavedEditsChange(() => {
+      if (hasUnsavedEdits()) return;
+      stop();
+      void switchNow();
+    });
+  }
+
+  return {
+    state: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    apply() {
+      accepted = true;
+      switchWhenSaved();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { openDB } from 'idb';
+
+const DB_NAME = 'satchel-app';
+const STORE = 'settings';
+const KEY = 'serverUrl';
+
+/**
+ * The server address chosen while signed out (the engine only records one once signed in). Kept
+ * in IndexedDB, the only storage a service worker has, apart from the engine's own database so
+ * the engine's schema stays the engine's.
+ */
+function open() {
+  return openDB(DB_NAME, 1, {
+    upgrade(db) {
+      db.createObjectStore(STORE);
+    },
+  });
+}
+
+/**
+ * Until the person picks one: the server that served this app, which is the usual setup (the
+ * sync server hosts the app at its root).
+ */
+export function defaultServer(): string {
+  return self.location.origin;
+}
+
+export async function readServerSetting(): Promise<string> {
+  const db = await open();
+  try {
+    const value: unknown = await db.get(STORE, KEY);
+    return typeof value === 'string' && value ? value : defaultServer();
+  } finally {
+    db.close();
+  }
+}
+
+export async function writeServerSetting(url: string): Promise<void> {
+  const db = await open();
+  try {
+    await db.put(STORE, url, KEY);
+  } finally {
+    db.close();
+  }
+}
