@@ -10,6 +10,7 @@ import {
   precacheAndRoute,
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { watchConnectivity } from '../extension/background/connectivity';
 import type { HostEngine } from '../extension/background/host-engine';
 import { BROADCAST_CHANNEL, type Broadcast } from './wire';
 import { flushOutbox, OUTBOX_TAG, requestSyncWhenStuck } from './worker/outbox-sync';
@@ -47,6 +48,11 @@ function engine(): Promise<HostEngine> {
         broadcast({ type: 'status', status: ready.getStatus() });
         ready.onStatus((status) => broadcast({ type: 'status', status }));
         requestSyncWhenStuck(ready, self.registration);
+        // Pages report connectivity too, but one may not be open when the network returns.
+        watchConnectivity(
+          () => self.navigator.onLine,
+          (online) => ready.setOnline(online),
+        );
       },
       (error: unknown) => {
         console.error('Satchel: the engine failed to start', error);
@@ -77,7 +83,3 @@ self.addEventListener('sync', (event) => {
   if (sync.tag !== OUTBOX_TAG) return;
   sync.waitUntil(engine().then(flushOutbox));
 });
-
-// Only an engine already running hears these: a waiting new version must not start its own.
-self.addEventListener('online', () => void host?.then((ready) => ready.setOnline(true)));
-self.addEventListener('offline', () => void host?.then((ready) => ready.setOnline(false)));

@@ -55,7 +55,10 @@ function Layout({ bridge, update }: { bridge: Bridge; update: AppUpdate }) {
           <img src={`${import.meta.env.BASE_URL}icon.svg`} alt="" width="28" height="28" />
           Satchel
         </a>
-        {status && <StatusPill phase={status.state} pending={status.pendingEdits} />}
+        {/* The status screen shows its own pill; elsewhere the bar keeps the state in sight. */}
+        {status && view.name !== 'status' && (
+          <StatusPill phase={status.state} pending={status.pendingEdits} />
+        )}
       </header>
       <UpdateBanner update={update} />
       <AppNav view={view} status={status} />
