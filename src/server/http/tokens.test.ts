@@ -202,4 +202,20 @@ describe('devices', () => {
     });
     expect(again.status).toBe(404);
   });
+
+  it('a device may delete itself: signed out like POST /v1/auth/revoke', async () => {
+    const keeper = await device('keeper');
+    const leaver = await device('leaver');
+    const deleted = await call(server.url, `/v1/devices/${leaver.device_id}`, {
+      method: 'DELETE',
+      token: leaver.access_token,
+    });
+    expect(deleted.status).toBe(204);
+    expect((await devicesOf(leaver.access_token)).status).toBe(401);
+    const names = (await devicesOf(keeper.access_token)).body.devices.map(
+      (d: { name: string }) => d.name,
+    );
+    expect(names).toContain('keeper');
+    expect(names).not.toContain('leaver');
+  });
 });
