@@ -96,9 +96,11 @@ describe('a running server', () => {
     const status = await server.stop();
     expect(status).toEqual({ code: 0, signal: null });
 
-    const jsonLines = server.stdout().filter((line) => line.startsWith('{'));
+    // stdout is for log collectors: JSON lines only (the banner for people is on stderr).
+    const stdout = server.stdout().filter((line) => line.trim() !== '');
     const logs = server.logs();
-    expect(logs.length).toBe(jsonLines.length);
+    expect(logs.length).toBe(stdout.length);
+    expect(server.stderr().join('\n')).toContain(`Open http://localhost:`);
     for (const line of logs) {
       expect(line).toEqual(
         expect.objectContaining({

@@ -68,7 +68,8 @@ async function run(): Promise<void> {
     registration: config.registration,
     web_app: web !== undefined,
   });
-  process.stdout.write(`${banner(config, server.url, web !== undefined)}\n`);
+  // For the person at the terminal; stdout stays pure JSON lines for log collectors.
+  process.stderr.write(`${banner(config, server.url, web !== undefined)}\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -64,11 +64,16 @@ export function runMain(
 }
 
 /**
- * Where the server listens: the banner names it (as localhost, for people) whatever the log
- * level; the tests reach it at the address it was told to bind.
+ * Where the server listens: its `listening` log line when the log level shows it, else the
+ * banner on stderr (which names it as localhost, for people); reached at the bound address.
  */
-function listeningUrl(stdout: readonly string[]): string | undefined {
-  for (const line of stdout) {
+function listeningUrl(
+  logs: Record<string, unknown>[],
+  stderr: readonly string[],
+): string | undefined {
+  const logged = logs.find((line) => line.msg === 'listening')?.url;
+  if (typeof logged === 'string') return logged;
+  for (const line of stderr) {
     const port = /is running on http:\/\/localhost:(\d+)/.exec(line)?.[1];
     if (port) return `http://127.0.0.1:${port}`;
   }
@@ -128,7 +133,7 @@ export function startServerProcess(
     };
     const deadline = Date.now() + START_TIMEOUT_MS;
     const watch = setInterval(() => {
-      const url = listeningUrl(out);
+      const url = listeningUrl(logs(), err);
       if (url) {
         clearInterval(watch);
         resolve({ url, child, stdout: () => out, stderr: () => err, logs, exited, stop });
