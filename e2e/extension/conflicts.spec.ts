@@ -18,7 +18,11 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-const badgeText = (worker: Worker) => worker.evaluate(() => chrome.action.getBadgeText({}));
+type ChromeAction = { action: { getBadgeText(details: object): Promise<string> } };
+const badgeText = (worker: Worker) =>
+  worker.evaluate(() =>
+    (globalThis as unknown as { chrome: ChromeAction }).chrome.action.getBadgeText({}),
+  );
 
 async function revealedApiKey(options: Page, name: string): Promise<string> {
   await openProfile(options, name);

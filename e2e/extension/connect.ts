@@ -26,7 +26,7 @@ export async function startConnect(
 /** On the /activate tab: registers or signs in, checks the code matches the popup's, decides. */
 export async function decideInTab(
   tab: Page,
-  popup: Page,
+  userCode: string,
   person: Person,
   decision: 'Approve' | 'Deny' = 'Approve',
 ): Promise<void> {
@@ -51,10 +51,15 @@ export async function decideInTab(
     await register.getByRole('button', { name: /Create account/ }).click();
   }
   await expect(tab.getByRole('heading', { name: 'Connect this device?' })).toBeVisible();
-  const shown = await popup.getByTestId('user-code').textContent();
-  await expect(tab.locator('[data-user-code]')).toHaveText(shown ?? '');
+  await expect(tab.locator('[data-user-code]')).toHaveText(userCode);
   await tab.getByRole('button', { name: decision, exact: true }).click();
   await expect(tab.locator('main[data-page="outcome"]')).toBeVisible();
+}
+
+export async function userCodeIn(popup: Page): Promise<string> {
+  const code = (await popup.getByTestId('user-code').textContent())?.trim() ?? '';
+  expect(code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+  return code;
 }
 
 /** A new account's first device: creates the key, returns the recovery key it showed once. */
@@ -92,7 +97,7 @@ export async function connectNewAccount(
 ): Promise<{ popup: Page; recoveryKey: string }> {
   const popup = await profile.openPopup();
   const tab = await startConnect(profile, popup, serverUrl);
-  await decideInTab(tab, popup, person);
+  await decideInTab(tab, await userCodeIn(popup), person);
   await tab.close();
   await expect(popup.getByRole('heading', { name: 'Set up encryption' })).toBeVisible({
     timeout: 15_000,
@@ -111,7 +116,7 @@ export async function connectExistingAccount(
 ): Promise<Page> {
   const popup = await profile.openPopup();
   const tab = await startConnect(profile, popup, serverUrl);
-  await decideInTab(tab, popup, person);
+  await decideInTab(tab, await userCodeIn(popup), person);
   await tab.close();
   await unlockWith(popup, recoveryKey);
   await expectInSync(popup);

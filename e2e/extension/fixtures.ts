@@ -88,3 +88,14 @@ export const test = base.extend<{ profile: Profile }>({
 });
 
 export { expect } from '@playwright/test';
+
+/**
+ * Stops the extension's service worker as the browser does when it is idle: its globals are
+ * lost, and the next event (a port, an alarm) starts a fresh one from IndexedDB.
+ */
+export async function stopServiceWorker(profile: Profile, page: Page): Promise<void> {
+  const cdp = await profile.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+}

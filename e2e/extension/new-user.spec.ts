@@ -3,7 +3,7 @@
  * key, creates a profile in the options page and sees it synced in the popup.
  */
 import type { TestServer } from '../../src/server/testing';
-import { createKey, decideInTab, expectInSync, startConnect } from './connect';
+import { createKey, decideInTab, expectInSync, startConnect, userCodeIn } from './connect';
 import { expect, screenshot, test } from './fixtures';
 import { createProfile } from './records';
 import { newPerson, startSyncServer } from './sync-server';
@@ -28,7 +28,7 @@ test('a new user connects, saves the recovery key, creates a profile and sees it
     popup.getByTestId('status').or(popup.getByText('Waiting for approval')),
   ).toBeVisible();
   await screenshot(popup, 'popup-signing-in');
-  await decideInTab(tab, popup, person);
+  await decideInTab(tab, await userCodeIn(popup), person);
   await expect(tab.getByRole('heading', { name: /approved|connected/i })).toBeVisible();
 
   await expect(popup.getByRole('heading', { name: 'Set up encryption' })).toBeVisible({
