@@ -240,6 +240,13 @@ describe('GET /v1/changes', () => {
     const empty = await changes(token, '?since=5');
     expect(empty.body).toEqual({ changes: [], cursor: '5', has_more: false });
 
+    // A cursor this account never reached (say, from before the server was restored from a
+    // backup) would hide every change up to it: 410, so the client resyncs.
+    const ahead = await changes(token, '?since=6');
+    expect(ahead.status).toBe(410);
+    expect(ahead.body.code).toBe('cursor_expired');
+    expect(ahead.body.detail).toMatch(/ahead/);
+
     for (const since of ['-1', 'abc', '1.5', '9999999999999999', '']) {
       const bad = await changes(token, `?since=${encodeURIComponent(since)}`);
       expect(bad.status, since).toBe(400);

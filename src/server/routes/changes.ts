@@ -58,6 +58,12 @@ export function registerChanges(app: Hono<AppEnv>, deps: Deps, auth: Authenticat
         'Changes after this cursor were purged; resync from the beginning (since=0).',
       );
     }
+    if (outcome.kind === 'cursor_ahead') {
+      throw new HttpProblem(
+        'cursor_expired',
+        "This cursor is ahead of the account's changes (was the server restored from a backup?); resync from the beginning (since=0).",
+      );
+    }
     const body: ChangesResponse = {
       changes: outcome.changes,
       cursor: String(outcome.cursorSeq),

@@ -106,7 +106,12 @@ export type ChangesOutcome =
    * and the device cannot vouch for it (its first pull, or a step back behind the cursor it last
    * pulled from). The client must resync from zero. since = 0 never expires.
    */
-  | { kind: 'cursor_expired' };
+  | { kind: 'cursor_expired' }
+  /**
+   * The cursor is beyond every change of the account, so it was never handed out for this
+   * account's current data. The client must resync from zero too.
+   */
+  | { kind: 'cursor_ahead' };
 
 export interface RateLimitOutcome {
   allowed: boolean;

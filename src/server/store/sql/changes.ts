@@ -42,11 +42,12 @@ export async function changesSince(
   // Read purged_seq after the page, not before: a purge commits its deletions and purged_seq
   // together, so if the page above missed a purged tombstone, this read sees why.
   const state = await db.query<{
+    last_seq: number;
     purged_seq: number;
     device_id: string | null;
     cursor_seq: number | null;
   }>(
-    `SELECT a.purged_seq, d.id AS device_id, d.cursor_seq
+    `SELECT a.last_seq, a.purged_seq, d.id AS device_id, d.cursor_seq
      FROM accounts a LEFT JOIN devices d ON d.id = $2 AND d.account_id = a.id
      WHERE a.id = $1`,
     [accountId, deviceId],
@@ -54,6 +55,10 @@ export async function changesSince(
   const found = state.rows[0];
   if (!found) throw new AccountNotFoundError();
   if (found.device_id === null) throw new DeviceNotFoundError();
+  // last_seq never decreases and every cursor handed out is at most last_seq, so a cursor beyond
+  // it came from elsewhere (a database restored from a backup, state from another account or
+  // server). Taken at its word it would skip every change up to it, silently: refuse it.
+  if (sinceSeq > found.last_seq) return { kind: 'cursor_ahead' };
   if (isExpired(sinceSeq, found.purged_seq, found.cursor_seq)) return { kind: 'cursor_expired' };
 
   // The cursor a device pulls from is what it provably holds; tombstones wait for it.

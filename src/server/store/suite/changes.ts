@@ -31,13 +31,24 @@ export function changesTests(ctx: SuiteContext): void {
         cursorSeq: 5,
         hasMore: false,
       });
-      // A cursor beyond the end is answered with itself (nothing to skip).
-      expect(await page(99, 10)).toEqual({
-        kind: 'changes',
-        changes: [],
-        cursorSeq: 99,
-        hasMore: false,
+    });
+
+    test("a cursor beyond the account's last change is refused (cursor_ahead), before and after writes", async () => {
+      const store = ctx.store();
+      const { account, device } = await syncingAccount(store);
+      const page = (sinceSeq: number) =>
+        store.changesSince({ accountId: account.id, deviceId: device.id, sinceSeq, limit: 10 });
+      // Taken at its word, cursor 3 would hide seqs 1 to 3 from this device forever.
+      expect(await page(3)).toEqual({ kind: 'cursor_ahead' });
+      await store.applyBatch({
+        accountId: account.id,
+        keyFingerprint: FINGERPRINT,
+        ops: [op({ id: 'x' }), op({ id: 'y' })],
+        now: T0,
       });
+      expect(await page(3)).toEqual({ kind: 'cursor_ahead' });
+      expect(await page(2)).toMatchObject({ kind: 'changes', changes: [], cursorSeq: 2 });
+      expect(await page(0)).toMatchObject({ kind: 'changes', cursorSeq: 2, hasMore: false });
     });
 
     test('an updated record appears once, at its latest seq', async () => {
