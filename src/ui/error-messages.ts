@@ -99,6 +99,16 @@ const MESSAGES: Record<string, string> = {
   invalid_backup: 'That file is not a Satchel backup, or it is damaged.',
 };
 
+/**
+ * Codes whose messages the engine writes for people (which character of a recovery key is wrong,
+ * say): shown under the sentence because they tell the person exactly what to fix.
+ */
+const HELPFUL_DETAIL = new Set(['invalid_recovery_key']);
+
+export function errorDetail(code: string, message: string): string | null {
+  return HELPFUL_DETAIL.has(code) && message ? message : null;
+}
+
 export function errorMessage(code: string, fallback?: string): string {
   return MESSAGES[code] ?? `${fallback ?? 'Something went wrong.'} (${code})`;
 }

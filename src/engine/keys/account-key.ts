@@ -30,11 +30,8 @@ function keyError(error: unknown): never {
           error,
         );
       case 'invalid_recovery_key':
-        throw new KeyError(
-          'invalid_recovery_key',
-          'That is not a valid recovery key: check for typos',
-          error,
-        );
+        // The parser's message says what is wrong (a typo, a length) without repeating the key.
+        throw new KeyError('invalid_recovery_key', error.message, error);
       case 'weak_passphrase':
         throw new KeyError('weak_passphrase', error.message, error);
       case 'key_document_invalid':

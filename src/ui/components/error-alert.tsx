@@ -1,5 +1,5 @@
 import type { BridgeError } from '../bridge';
-import { errorMessage } from '../error-messages';
+import { errorDetail, errorMessage } from '../error-messages';
 
 /** An error as a person reads it: the sentence for its code, announced to screen readers. */
 export function ErrorAlert({
@@ -10,9 +10,11 @@ export function ErrorAlert({
   onDismiss?: () => void;
 }) {
   if (!error) return null;
+  const detail = errorDetail(error.code, error.message);
   return (
     <div class="alert bad" role="alert" data-code={error.code}>
       <p>{errorMessage(error.code, error.message)}</p>
+      {detail && <p class="small">{detail}</p>}
       {onDismiss && (
         <button type="button" class="link" onClick={onDismiss}>
           Dismiss

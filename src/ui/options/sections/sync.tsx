@@ -45,7 +45,7 @@ export function Sync({ status }: SectionProps) {
   return (
     <section class="stack" aria-labelledby="sync-title">
       <h1 id="sync-title">Sync</h1>
-      <form class="card stack" onSubmit={saveServer}>
+      <form class="card stack" onSubmit={saveServer} noValidate>
         <div class="field">
           <label for="server-url">Sync server address</label>
           <input

@@ -31,7 +31,7 @@ export function SignedOut({ status }: ScreenProps) {
         identical on all your browsers, end-to-end encrypted.
       </p>
       <ErrorAlert error={status.lastError} onDismiss={() => void bridge.call('error.dismiss')} />
-      <form class="stack" onSubmit={connect}>
+      <form class="stack" onSubmit={connect} noValidate>
         <div class="field">
           <label for="server">Sync server</label>
           <input
