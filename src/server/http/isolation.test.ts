@@ -44,6 +44,21 @@ describe('account isolation', () => {
     expect(aliceFeed.body.changes.map((c: { payload: string }) => c.payload)).toEqual(['YWxpY2U']);
   });
 
+  it("never answers one account's op_id with another's result", async () => {
+    const opId = `shared-op-${Date.now().toString(36)}`;
+    const alices = await batch(server.url, alice.access_token, [
+      op({ collection: 'ops', id: 'alice-only', payload: 'YWxpY2Utb3A', op_id: opId }),
+    ]);
+    expect(alices.body.results[0]).toMatchObject({ op_id: opId, status: 'ok', rev: 1 });
+    // Bob's op with the same op_id (and the same collection and id) is his own, applied anew.
+    const bobs = await batch(server.url, bob.access_token, [
+      op({ collection: 'ops', id: 'alice-only', payload: 'Ym9iLW9w', op_id: opId, base_rev: 1 }),
+    ]);
+    expect(bobs.body.results[0]).toMatchObject({ op_id: opId, status: 'conflict', current: null });
+    const bobFeed = await call(server.url, '/v1/changes', { token: bob.access_token });
+    expect(bobFeed.body.changes.map((c: { id: string }) => c.id)).not.toContain('alice-only');
+  });
+
   it("keeps device lists apart, and one cannot rename or revoke the other's devices", async () => {
     const aliceList = await call(server.url, '/v1/devices', { token: alice.access_token });
     const bobList = await call(server.url, '/v1/devices', { token: bob.access_token });
