@@ -47,6 +47,11 @@ export interface OutboxRow {
   queuedAt: number;
   /** Waiting for a person to resolve a manual conflict: not pushed. */
   held: boolean;
+  /**
+   * An op for this record went out and no answer came back yet: the server may hold a record
+   * this device still thinks it never created, so deleting it must be sent, not dropped.
+   */
+  sent?: boolean;
 }
 
 export interface ConflictSide {

@@ -84,6 +84,36 @@ describe('three engines, offline edits, reconnect', () => {
     await closeAll(devices);
   });
 
+  it('a delete beats older edits even after another device merged them (a merge is not an edit)', async () => {
+    const devices = await threeDevices();
+    const [one, two, three] = devices as [TestDevice, TestDevice, TestDevice];
+    const { id } = await one.engine.create('profiles', { name: 'N', provider: 'p', model: 'm' });
+    for (const device of devices) await syncQuiet(device);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+    two.net.online = false;
+    three.net.online = false;
+    await two.engine.update('profiles', id, { name: 'edited on two' });
+    await pause();
+    await one.engine.update('profiles', id, { notes: 'edited on one' });
+    await pause();
+    // The last change anyone made: the delete must win over both edits.
+    await three.engine.delete('profiles', id);
+    await pause();
+    await syncQuiet(one);
+    // two merges one's edit into its own: the merged version is new, its edits are not.
+    two.net.online = true;
+    await syncQuiet(two);
+    three.net.online = true;
+    for (const device of [three, ...devices]) await syncQuiet(device);
+
+    for (const device of devices) {
+      expect(await snapshot(device), device.name).toEqual([]);
+      expect(device.engine.getStatus().pendingEdits).toBe(0);
+    }
+    await closeAll(devices);
+  });
+
   it('converges creates, deletes and edit-versus-delete made offline on two devices', async () => {
     const devices = await threeDevices();
     const [one, two, three] = devices as [TestDevice, TestDevice, TestDevice];

@@ -85,6 +85,22 @@ describe('an engine killed mid-sync and restarted from its IndexedDB', () => {
     await b.engine.close();
   });
 
+  it('a record deleted after its creation was committed but the response lost stays deleted', async () => {
+    const { a, b } = await pair();
+    const { id } = await a.engine.create('profiles', profile('Short-lived'));
+    a.net.inject({ fault: 'responseLost', match: /^POST \/v1\/batch/ });
+    expect((await a.engine.syncNow()).error?.code).toBe('network_unreachable');
+    // As far as a knows the server never saw the record; the server holds it all the same.
+    await a.engine.delete('profiles', id);
+    await syncQuiet(a);
+    await syncQuiet(b);
+    expect(await names(a)).toEqual([]);
+    expect(await names(b)).toEqual([]);
+    expect((await serverRecords(backend, a)).get(id)?.deleted).toBe(true);
+    await a.engine.close();
+    await b.engine.close();
+  });
+
   it('resumes a pull killed between pages without skipping or repeating a change', async () => {
     const { a, b } = await pair();
     for (let i = 0; i < 17; i += 1)

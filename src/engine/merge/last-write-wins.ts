@@ -12,6 +12,16 @@ export interface Settled {
   clocks: Record<string, string>;
 }
 
+/**
+ * When the version's content last changed: its latest field stamp. Not `hlc`, which a merge
+ * renews: a version that merely merged older edits must not beat a delete made after them.
+ */
+function lastChange(version: Version): string {
+  let latest = '';
+  for (const stamp of Object.values(version.clocks)) latest = maxHlc(latest, stamp);
+  return latest === '' ? version.hlc : latest;
+}
+
 export function settleLastWriteWins(
   outcome: MergeOutcome,
   local: Version,
@@ -23,7 +33,7 @@ export function settleLastWriteWins(
     case 'delete': {
       const deleted = outcome.deletedSide === 'local' ? local : remote;
       const edited = outcome.deletedSide === 'local' ? remote : local;
-      const deleteWins = deleted.hlc > edited.hlc;
+      const deleteWins = lastChange(deleted) > lastChange(edited);
       return deleteWins
         ? { data: null, clocks: { ...deleted.clocks } }
         : { data: edited.data, clocks: { ...edited.clocks } };

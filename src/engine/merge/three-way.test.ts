@@ -149,6 +149,18 @@ describe('last-write-wins', () => {
     ).toBeNull();
   });
 
+  it('lets a delete beat a version that only merged older edits (its record stamp is newer)', () => {
+    // Stamped T3 by the merge that produced it; its fields last changed at T1.
+    const merged = version({ ...base, model: 'o3' }, T3, { name: T1, model: T1, notes: T1 });
+    const deletion = version(null, T2, { name: T2, model: T2, notes: T2 });
+    expect(
+      settleLastWriteWins(threeWayMerge(base, deletion, merged), deletion, merged).data,
+    ).toBeNull();
+    expect(
+      settleLastWriteWins(threeWayMerge(base, merged, deletion), merged, deletion).data,
+    ).toBeNull();
+  });
+
   it('removes a field when the later side removed it', () => {
     const local = version({ name: 'Work' }, T3, { model: T3 });
     const remote = version({ name: 'Work', model: 'o3' }, T2, { model: T2 });

@@ -88,6 +88,22 @@ describe('local edits and the outbox', () => {
     expect(await ctx.db.count('outbox')).toBe(0);
   });
 
+  it('keeps a pending tombstone for a record whose creation went out unanswered', async () => {
+    ctx = await createTestContext();
+    const { id } = await createRecord(ctx, 'profiles', profile);
+    const entry = await ctx.db.get('outbox', ['profiles', id]);
+    // What push records before sending: the server may hold the record from now on.
+    await ctx.db.put('outbox', { ...(entry as NonNullable<typeof entry>), sent: true });
+    await deleteRecord(ctx, 'profiles', id);
+    expect(await ctx.db.get('records', ['profiles', id])).toMatchObject({
+      live: 0,
+      data: null,
+      base: null,
+    });
+    expect(await ctx.db.get('outbox', ['profiles', id])).toMatchObject({ sent: true });
+    expect(await getRecord(ctx.db, 'profiles', id)).toBeNull();
+  });
+
   it('keeps a tombstone and an outbox entry when a synced record is deleted', async () => {
     ctx = await createTestContext();
     const { id } = await createRecord(ctx, 'profiles', profile);

@@ -64,7 +64,8 @@ async function writeChange(
     await tx.objectStore('conflicts').put(conflict);
   }
   const outbox = tx.objectStore('outbox');
-  if (row.base === null && next === null) {
+  const pending = await outbox.get([collection, id]);
+  if (row.base === null && next === null && !pending?.sent) {
     // Created and deleted before it ever synced: there is nothing to tell the server.
     await tx.objectStore('records').delete([collection, id]);
     await outbox.delete([collection, id]);
@@ -79,13 +80,13 @@ async function writeChange(
     return row;
   }
   await tx.objectStore('records').put(row);
-  const pending = await outbox.get([collection, id]);
   await outbox.put({
     collection,
     id,
     opId: randomId(),
     queuedAt: pending?.queuedAt ?? now,
     held: pending?.held ?? false,
+    ...(pending?.sent ? { sent: true } : {}),
   });
   return row;
 }

@@ -245,7 +245,7 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
     const prepared: Prepared[] = [];
     const orphans: OutboxRow[] = [];
     for (const { entry, row } of pending) {
-      if (!row || (row.base === null && row.data === null)) {
+      if (!row || (row.base === null && row.data === null && !entry.sent)) {
         orphans.push(entry);
         continue;
       }
@@ -260,6 +260,7 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
     let requeued = 0;
     const total = done + prepared.length;
     for (const batch of batches(deps, prepared)) {
+      await markSent(deps, batch);
       const request = {
         key_fingerprint: deps.cipher.fingerprint,
         ops: batch.map((item) => item.op),
@@ -280,12 +281,29 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
   return result;
 }
 
+/**
+ * Records, before their ops go out, that the server may hold them from now on: if the answer is
+ * lost, a later delete of a record this device never saw acknowledged must still be sent.
+ */
+async function markSent(deps: SyncDeps, batch: Prepared[]): Promise<void> {
+  // Only creations: a record with a base is known to exist, its deletes are always sent.
+  const unmarked = batch.filter(({ entry, op }) => op.base_rev === null && !entry.sent);
+  if (unmarked.length === 0) return;
+  const tx = deps.ctx.db.transaction('outbox', 'readwrite');
+  for (const { entry } of unmarked) {
+    // Re-read: an edit since `prepare` renewed the entry, and its new op id must stay.
+    const current = await tx.store.get([entry.collection, entry.id]);
+    if (current) await tx.store.put({ ...current, sent: true });
+  }
+  await tx.done;
+}
+
 /** Outbox entries with nothing to send (a record created and deleted before it synced). */
 async function dropOrphans(deps: SyncDeps, orphans: OutboxRow[]): Promise<void> {
   const tx = deps.ctx.db.transaction(['outbox', 'records'], 'readwrite');
   for (const entry of orphans) {
     const row = await tx.objectStore('records').get([entry.collection, entry.id]);
-    if (!row || (row.base === null && row.data === null)) {
+    if (!row || (row.base === null && row.data === null && !entry.sent)) {
       await tx.objectStore('outbox').delete([entry.collection, entry.id]);
       if (row) await tx.objectStore('records').delete([entry.collection, entry.id]);
     }
