@@ -23,7 +23,6 @@ export function registerAppWorker(): AppUpdate {
   const listeners = new Set<(state: UpdateState) => void>();
   let state: UpdateState = 'current';
   let accepted = false;
-  let switching = false;
   const set = (next: UpdateState) => {
     state = next;
     for (const listener of listeners) listener(next);
@@ -33,10 +32,15 @@ export function registerAppWorker(): AppUpdate {
   wb.addEventListener('waiting', () => {
     if (state === 'current') set('ready');
   });
-  wb.addEventListener('controlling', (event) => {
-    if (!event.isUpdate) return; // the first install taking the page: nothing changed for it
+  // Not workbox-window's `controlling`: its isUpdate is false for the page that first installed
+  // the worker, which still needs the reload when a later version takes over.
+  let controller = navigator.serviceWorker?.controller ?? null;
+  navigator.serviceWorker?.addEventListener('controllerchange', () => {
+    const replaced = controller !== null;
+    controller = navigator.serviceWorker.controller;
+    if (!replaced) return; // the first install taking the page: nothing changed for it
     // Ours, or another tab's acceptance: either way this page runs the old code until reloaded.
-    if (accepted) switchWhenSaved();
+    if (accepted) whenSaved(() => location.reload());
     else if (state === 'current') set('ready');
   });
   wb.register().catch((error: unknown) => {
@@ -63,18 +67,17 @@ export function registerAppWorker(): AppUpdate {
     else location.reload();
   }
 
-  function switchWhenSaved() {
-    if (switching) return;
-    switching = true;
+  /** Runs `action` now, or once no form holds unsaved typing any more. */
+  function whenSaved(action: () => void) {
     if (!hasUnsavedEdits()) {
-      void switchNow();
+      action();
       return;
     }
     set('afterSave');
     const stop = onUnsavedEditsChange(() => {
       if (hasUnsavedEdits()) return;
       stop();
-      void switchNow();
+      action();
     });
   }
 
@@ -85,8 +88,9 @@ export function registerAppWorker(): AppUpdate {
       return () => listeners.delete(listener);
     },
     apply() {
+      if (accepted) return;
       accepted = true;
-      switchWhenSaved();
+      whenSaved(() => void switchNow());
     },
   };
 }
