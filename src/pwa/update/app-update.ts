@@ -43,7 +43,8 @@ export function registerAppWorker(): AppUpdate {
     if (accepted) whenSaved(() => location.reload());
     else if (state === 'current') set('ready');
   });
-  wb.register().catch((error: unknown) => {
+  // At once, not after the load event: the first status needs the worker, so waiting only delays it.
+  wb.register({ immediate: true }).catch((error: unknown) => {
     // The app still runs now; only offline use and background sync are lost.
     console.error('Satchel: the service worker could not be registered', error);
   });
