@@ -6,7 +6,16 @@ import { displayValue, isSecret, MASK } from '../../records/fields';
 import { useAction, useBridge } from '../../use-bridge';
 
 /** A record's earlier versions, each restorable (restoring is a new edit that syncs). */
-export function RecordHistory({ collection, id }: { collection: CollectionName; id: string }) {
+export function RecordHistory({
+  collection,
+  id,
+  onRestored,
+}: {
+  collection: CollectionName;
+  id: string;
+  /** The record changed under the edit form: it must show the restored value. */
+  onRestored(): void;
+}) {
   const bridge = useBridge();
   const [revisions, setRevisions] = useState<Revision[] | null>(null);
   const action = useAction();
@@ -48,6 +57,7 @@ export function RecordHistory({ collection, id }: { collection: CollectionName; 
                 void action.run(async () => {
                   await bridge.call('history.restore', { collection, id, revisionId: rev.id });
                   setRestored(timeAgo(rev.at));
+                  onRestored();
                 })
               }
             >

@@ -18,6 +18,8 @@ export function Records({ status }: SectionProps) {
   const [records, setRecords] = useState<RecordSummary[]>([]);
   const [editing, setEditing] = useState<Editing>({ kind: 'none' });
   const [showHistory, setShowHistory] = useState(false);
+  /** Counts restores, so the edit form is rebuilt from the restored value. */
+  const [restores, setRestores] = useState(0);
   const load = useAction();
   const remove = useAction();
   // Any status change may mean a sync brought new data: reload what is shown.
@@ -99,7 +101,7 @@ export function Records({ status }: SectionProps) {
           {selected && (
             <>
               <RecordForm
-                key={selected.id}
+                key={`${selected.id}-${restores}`}
                 collection={collection}
                 record={selected}
                 onSaved={() => undefined}
@@ -130,7 +132,18 @@ export function Records({ status }: SectionProps) {
                   History
                 </button>
               </div>
-              {showHistory && <RecordHistory collection={collection} id={selected.id} />}
+              {showHistory && (
+                <RecordHistory
+                  collection={collection}
+                  id={selected.id}
+                  onRestored={() =>
+                    void load.run(async () => {
+                      setRecords(await bridge.call('records.list', { collection, query }));
+                      setRestores((n) => n + 1);
+                    })
+                  }
+                />
+              )}
             </>
           )}
         </div>
