@@ -70,6 +70,26 @@ test('a denied sign-in says so and keeps the server address', async ({ profile }
   await expect(alert).toHaveCount(0);
 });
 
+test('cancelling while waiting for approval stops the sign-in, even if it is approved later', async ({
+  profile,
+}) => {
+  const popup = await profile.openPopup();
+  const tab = await startConnect(profile, popup, server.url);
+  const code = await userCodeIn(popup);
+  await popup.getByRole('button', { name: 'Cancel' }).click();
+  await expect(popup.getByRole('heading', { name: 'Not connected' })).toBeVisible();
+  await expect(popup.getByLabel('Sync server')).toHaveValue(server.url);
+  // Approving the abandoned code afterwards connects nothing: this device stopped asking.
+  const person = newPerson();
+  await decideInTab(tab, code, person);
+  const account = await server.store.findAccountByUsername(person.username);
+  expect(account).not.toBeNull();
+  // Three of the server's 1 s poll intervals: a device still polling would have been created.
+  await popup.waitForTimeout(3000);
+  expect(await server.store.listDevices(account?.id ?? '')).toHaveLength(0);
+  await expect(popup.getByRole('heading', { name: 'Not connected' })).toBeVisible();
+});
+
 test('an expired sign-in code says so and keeps the server address', async ({ profile }) => {
   const shortLived = await startSyncServer({ deviceCodeTtlS: 3 });
   try {

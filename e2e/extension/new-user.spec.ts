@@ -55,6 +55,12 @@ test('a new user connects, saves the recovery key, creates a profile and sees it
   await expectInSync(popup);
   await expect(popup.getByTestId('last-sync')).toContainText('Last synced just now');
   await screenshot(popup, 'popup-in-sync');
+  const background = () => popup.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const light = await background();
+  await popup.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(background).not.toBe(light);
+  await screenshot(popup, 'popup-in-sync-dark');
+  await popup.emulateMedia({ colorScheme: 'light' });
 
   // The activity log shows the run that sent it to the server.
   await options.getByRole('link', { name: 'Activity' }).click();

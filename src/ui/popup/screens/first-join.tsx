@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Decision, FirstJoinChoice } from '../../bridge';
 import { ErrorAlert } from '../../components/error-alert';
+import { plural } from '../../format';
 import { useAction, useBridge } from '../../use-bridge';
 import type { ScreenProps } from '../screen';
 
@@ -49,8 +50,8 @@ export function FirstJoin({ status }: ScreenProps) {
     <section class="stack" aria-labelledby="first-join-title">
       <h1 id="first-join-title">Both sides have settings</h1>
       <p>
-        This device holds {decision.localRecords} items and your account {decision.accountRecords}.
-        Choose how to combine them:
+        This device holds {plural(decision.localRecords, 'item')}; your account holds{' '}
+        {plural(decision.accountRecords, 'item')}. Choose how to combine them:
       </p>
       <fieldset class="plain stack">
         <legend class="sr-only">How to combine</legend>
