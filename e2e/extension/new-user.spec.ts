@@ -55,7 +55,8 @@ test('a new user connects, saves the recovery key, creates a profile and sees it
   await expectInSync(popup);
   await expect(popup.getByTestId('last-sync')).toContainText('Last synced just now');
   await screenshot(popup, 'popup-in-sync');
-  const background = () => popup.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const background = () =>
+    popup.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   const light = await background();
   await popup.emulateMedia({ colorScheme: 'dark' });
   await expect.poll(background).not.toBe(light);
