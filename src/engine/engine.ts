@@ -255,7 +255,7 @@ class SatchelEngine implements Engine {
       random: this.options.random ?? Math.random,
       editDebounceMs: this.options.editDebounceMs ?? 2000,
       limits: () => this.limits,
-      changed: () => this.changed(),
+      changed: (what) => this.changed(what),
       keyLost: (error) => this.keyLost(error),
     });
     this.lastSyncAt = (await readSyncMeta(db)).lastSyncAt;
@@ -310,11 +310,23 @@ class SatchelEngine implements Engine {
     });
   }
 
-  /** Something changed: publish the state now and the counts once they are re-read. */
-  private changed(): Promise<void> {
+  /**
+   * Something changed: publish the state now and the counts once they are re-read (`state`: the
+   * records did not change, only re-read when the last sync was).
+   */
+  private changed(what: 'all' | 'state' = 'all'): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.publish();
-    return this.refreshCounts();
+    return what === 'all' ? this.refreshCounts() : this.refreshLastSync();
+  }
+
+  private async refreshLastSync(): Promise<void> {
+    try {
+      this.lastSyncAt = (await readSyncMeta(this.ctx.db)).lastSyncAt;
+      if (!this.closed) this.publish();
+    } catch (error) {
+      this.log({ level: 'error', event: 'status_refresh_failed', code: asEngineError(error).code });
+    }
   }
 
   private async refreshCounts(): Promise<void> {

@@ -111,7 +111,9 @@ describe('an engine killed mid-sync and restarted from its IndexedDB', () => {
     b.net.inject({ fault: 'hang', match: /^GET \/v1\/changes/ });
     void b.engine.syncNow();
     await waitFor('the third page to be in flight', () => b.net.hanging === 1);
-    expect(await b.engine.list('profiles')).toHaveLength(10);
+    // The third page is fetched while the second is applied: wait for the second to land.
+    await waitFor('two pages applied', async () => (await b.engine.list('profiles')).length === 10);
+    expect(b.net.hanging).toBe(1);
     const restarted = await b.restart();
     await syncQuiet(restarted);
     const all = await names(restarted);

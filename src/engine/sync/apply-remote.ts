@@ -154,18 +154,28 @@ function conflictRow(
   };
 }
 
+/**
+ * What the caller already knows to be absent: a record with no outbox entry or no conflict need
+ * not be looked up (on a first pull, none has either).
+ */
+export interface KnownAbsent {
+  pending: boolean;
+  conflict: boolean;
+}
+
 /** Applies one opened remote record version inside `tx`; returns what it did. */
 export async function applyRemote(
   ctx: EngineContext,
   tx: WriteTx,
   remote: OpenedRecord,
   mode: ApplyMode = 'merge',
+  absent: KnownAbsent = { pending: false, conflict: false },
 ): Promise<ApplyResult> {
   const key: [RecordRow['collection'], string] = [remote.collection, remote.id];
   const [row, pending, conflict] = await Promise.all([
     tx.objectStore('records').get(key),
-    tx.objectStore('outbox').get(key),
-    tx.objectStore('conflicts').get(key),
+    absent.pending ? undefined : tx.objectStore('outbox').get(key),
+    absent.conflict ? undefined : tx.objectStore('conflicts').get(key),
   ]);
   // Already known: our own acknowledged write echoed back, or an older version.
   if (row?.base && row.base.rev >= remote.rev) return 'skipped';

@@ -32,8 +32,11 @@ export interface SyncControllerDeps {
   random: () => number;
   editDebounceMs: number;
   limits(): Limits;
-  /** Status changed: recount and publish (resolves once published). */
-  changed(): Promise<void>;
+  /**
+   * Status changed: publish it (resolves once published). `state`: only the run's state and
+   * last sync moved, so the counts are not re-read (counting scales with the records held).
+   */
+  changed(what?: 'all' | 'state'): Promise<void>;
   /** The server says the account key changed or vanished. */
   keyLost(error: KeyError): Promise<void>;
 }
@@ -128,8 +131,9 @@ export class SyncController {
     const startedAt = ctx.clock.now();
     const requestsBefore = this.deps.api.requests;
     this.running = { done: 0, total: 0 };
-    void this.deps.changed();
+    void this.deps.changed('state');
     let report: SyncReport;
+    let quiet = false;
     try {
       const outcome = await runSync(
         {
@@ -140,7 +144,7 @@ export class SyncController {
           limits: this.deps.limits(),
           progress: (done, total) => {
             this.running = { done, total };
-            void this.deps.changed();
+            void this.deps.changed('state');
           },
         },
         answers,
@@ -149,6 +153,7 @@ export class SyncController {
       this.offlineSince = null;
       this.lastError = null;
       this.decision = outcome.kind === 'paused' ? outcome.decision : null;
+      quiet = outcome.kind === 'done' && outcome.quiet;
       report = {
         result: outcome.kind === 'paused' ? 'paused' : 'ok',
         tally: outcome.tally,
@@ -161,7 +166,7 @@ export class SyncController {
       this.running = null;
     }
     await this.log(trigger, startedAt, requestsBefore, report);
-    await this.deps.changed();
+    await this.deps.changed(quiet ? 'state' : 'all');
     return report;
   }
 

@@ -110,10 +110,19 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
     );
   };
 
+  // Fetching and decrypting a page needs nothing from the database: the next page is fetched and
+  // opened while this one is applied, so the network, WebCrypto and IndexedDB's commit overlap.
+  // Only ever one request in flight; if this page fails, the next one is simply never read.
+  const fetchAndOpen = async (cursor: string) => {
+    const response = await fetchPage(deps, cursor);
+    return { response, items: await openPage(deps.cipher, response.changes, enabled) };
+  };
+  let next = fetchAndOpen(since);
   for (;;) {
     let response: ChangesResponse;
+    let items: PageItem[];
     try {
-      response = await fetchPage(deps, since);
+      ({ response, items } = await next);
     } catch (error) {
       if (error instanceof ServerError && error.code === 'cursor_expired' && !full) {
         // Changes we never saw were purged: start over from zero, keeping local pending edits.
@@ -125,7 +134,10 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
       }
       throw error;
     }
-    const items = await openPage(deps.cipher, response.changes, enabled);
+    if (response.has_more) {
+      next = fetchAndOpen(response.cursor);
+      next.catch(() => undefined);
+    }
     result.pulled += items.length;
     const page = { items, cursor: response.cursor };
     const hits = options.keepLocal ? new Set<OpenedItem>() : await localDeletions(ctx, items);

@@ -33,7 +33,8 @@ export interface RunTally {
 }
 
 export type RunOutcome =
-  | { kind: 'done'; tally: RunTally }
+  /** `quiet`: the run changed no record, outbox entry or conflict (so counts need no re-read). */
+  | { kind: 'done'; tally: RunTally; quiet: boolean }
   | { kind: 'paused'; decision: Decision; tally: RunTally };
 
 async function setMeta(
@@ -81,6 +82,14 @@ export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<Ru
   if (pulled.paused) return { kind: 'paused', decision: pulled.paused, tally };
   if (!meta.joined) await setMeta(ctx.db, { joined: true, joinChoice: null });
 
+  const quiet =
+    Object.keys(answers).length === 0 &&
+    meta.joined &&
+    !meta.fullResync &&
+    meta.cursor !== null &&
+    meta.cursor !== '0' &&
+    pulled.pulled === 0 &&
+    (await ctx.db.count('outbox')) === 0;
   const pushed = await push(
     deps,
     answers.bulkDelete?.side === 'remote' ? { bulkDelete: answers.bulkDelete.answer } : {},
@@ -92,5 +101,5 @@ export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<Ru
   if (pushed.paused) return { kind: 'paused', decision: pushed.paused, tally };
 
   await setMeta(ctx.db, { lastSyncAt: ctx.clock.now() });
-  return { kind: 'done', tally };
+  return { kind: 'done', tally, quiet };
 }

@@ -1,0 +1,238 @@
+/**
+ * Engine pull benchmark: headless Chromium against the real server on loopback (PGlite).
+ *
+ *   npx tsx bench/engine-pull.ts            (sizes 1000,10000,50000)
+ *   BENCH_SIZES=1000,10000 npx tsx bench/engine-pull.ts
+ *
+ * For each size, an account is seeded with encrypted ~1 KiB records through the real batch API,
+ * then, in the same page and run: a new device's first pull into IndexedDB (the engine), the
+ * floor (fetch + decrypt + raw IndexedDB puts of the same data, nothing else), a sync with
+ * nothing to do (requests counted), and at 10,000 one changed record. Prints times and ratios to
+ * the floor measured in this run. Targets: first pull of 10,000 within 1.3x of the floor,
+ * nothing-to-do in 1 request, one changed record under 60 ms.
+ */
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { build } from 'vite';
+import { approveDeviceCode, startServer } from '../src/server/testing';
+import { withProfile } from './engine-pull/profile';
+import { type SeededAccount, seedAccount } from './engine-pull/seed';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
+const REPEATS = (size: number) => (size <= 10_000 ? 3 : 1);
+const CHANGED_REPEATS = 5;
+const CHANGED_AMONG = 10_000;
+const PAGE_SIZE = 1000;
+const PROFILE = process.env.BENCH_PROFILE === '1';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+};
+
+async function buildPage(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'satchel-bench-'));
+  await build({
+    configFile: false,
+    root: join(import.meta.dirname, 'engine-pull'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, target: 'es2022', minify: !PROFILE },
+  });
+  return outDir;
+}
+
+/** The built page on 127.0.0.1 (a secure context, so WebCrypto is there). */
+function serveStatic(root: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer(async (request, response) => {
+    const path = normalize(new URL(request.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+    try {
+      const body = await readFile(join(root, path === '' ? 'index.html' : path));
+      response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'text/html' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (!address || typeof address === 'string') throw new Error('no address');
+      resolve({ server, origin: `http://127.0.0.1:${address.port}` });
+    });
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+interface SyncFigure {
+  ms: number;
+  requests: number;
+  records: number;
+}
+
+async function newPageDevice(
+  page: Page,
+  serverUrl: string,
+  name: string,
+  account: SeededAccount,
+): Promise<void> {
+  const userCode = await page.evaluate(([n, url]) => window.satchelBench.newDevice(n, url), [
+    name,
+    serverUrl,
+  ] as const);
+  await approveDeviceCode(serverUrl, userCode, account.person);
+  await page.evaluate(([n, key]) => window.satchelBench.unlock(n, key), [
+    name,
+    account.recoveryKey,
+  ] as const);
+}
+
+function sync(page: Page, name: string): Promise<SyncFigure> {
+  return page.evaluate((n) => window.satchelBench.sync(n), name);
+}
+
+async function floor(page: Page, serverUrl: string, account: SeededAccount): Promise<SyncFigure> {
+  const session = await account.session();
+  const keys = {
+    ...account.keys,
+    master: [...account.keys.master],
+    tokenRoot: [...account.keys.tokenRoot],
+  };
+  return page.evaluate(([url, token, k, size]) => window.satchelBench.floor(url, token, k, size), [
+    serverUrl,
+    session.accessToken,
+    keys,
+    PAGE_SIZE,
+  ] as const);
+}
+
+function expectRecords(figure: SyncFigure, expected: number, what: string): void {
+  if (figure.records !== expected)
+    throw new Error(`${what}: ${figure.records} records, expected ${expected}`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const outDir = await buildPage();
+  const site = await serveStatic(outDir);
+  const server = await startServer({
+    config: {
+      registration: 'open',
+      pollIntervalS: 1,
+      appOrigins: [site.origin],
+      accessTokenTtlS: 3600,
+    },
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--disable-quic'],
+  });
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+    await page.goto(site.origin);
+    await page.waitForFunction(() => 'satchelBench' in window);
+
+    let device = 0;
+    for (const size of SIZES) {
+      const seedStart = Date.now();
+      const account = await seedAccount(server.url, size);
+      notes.push(`seeded ${size} records in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+      const engineTimes: number[] = [];
+      const floorTimes: number[] = [];
+      let last = '';
+      for (let repeat = 0; repeat < REPEATS(size); repeat += 1) {
+        const measureFloor = () => floor(page, server.url, account);
+        const floorFigure =
+          PROFILE && repeat === 0 ? await withProfile(page, measureFloor) : await measureFloor();
+        expectRecords(floorFigure, size, 'floor');
+        floorTimes.push(floorFigure.ms);
+        last = `d${device++}`;
+        await newPageDevice(page, server.url, last, account);
+        const measure = () => sync(page, last);
+        const first = PROFILE && repeat === 0 ? await withProfile(page, measure) : await measure();
+        expectRecords(first, size, 'first pull');
+        engineTimes.push(first.ms);
+        if (repeat < REPEATS(size) - 1)
+          await page.evaluate((n) => window.satchelBench.close(n), last);
+      }
+      const engineMs = median(engineTimes);
+      const floorMs = median(floorTimes);
+      rows.push([
+        `first pull of ${size.toLocaleString('en')}`,
+        engineMs.toFixed(0),
+        floorMs.toFixed(0),
+        (engineMs / floorMs).toFixed(2),
+        `${REPEATS(size)} run(s), median`,
+      ]);
+
+      const idle = PROFILE
+        ? await withProfile(page, () => sync(page, last))
+        : await sync(page, last);
+      rows.push([
+        `nothing to do (${size.toLocaleString('en')})`,
+        idle.ms.toFixed(1),
+        '',
+        '',
+        `${idle.requests} request(s)`,
+      ]);
+
+      if (size === CHANGED_AMONG) {
+        const times: number[] = [];
+        const requests: number[] = [];
+        const id = account.ids[Math.floor(size / 2)] as string;
+        for (let rev = 1; rev <= CHANGED_REPEATS; rev += 1) {
+          await account.change(id, rev);
+          const changed = await sync(page, last);
+          expectRecords(changed, size, 'one changed');
+          times.push(changed.ms);
+          requests.push(changed.requests);
+        }
+        rows.push([
+          `one changed among ${size.toLocaleString('en')}`,
+          median(times).toFixed(1),
+          '',
+          '',
+          `${CHANGED_REPEATS} runs, median; requests ${requests.join(',')}`,
+        ]);
+      }
+      await page.evaluate((n) => window.satchelBench.close(n), last);
+    }
+  } finally {
+    await browser.close();
+    site.server.closeAllConnections();
+    site.server.close();
+    await server.close();
+    await rm(outDir, { recursive: true, force: true });
+  }
+
+  const header = ['case', 'engine ms', 'floor ms', 'ratio', 'notes'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) =>
+        i === 0 || i === 4 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number),
+      )
+      .join('  ');
+  console.log(`\nEngine pull benchmark (headless Chromium, real server on loopback, PGlite)`);
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  for (const note of notes) console.log(`  ${note}`);
+  console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
