@@ -13,7 +13,7 @@ import {
   unlockWith,
   userCodeIn,
 } from './connect';
-import { expect, launchProfile, screenshot, test } from './fixtures';
+import { badgeText, expect, launchProfile, screenshot, test } from './fixtures';
 import { createProfile, fillProfile } from './records';
 import { newPerson, startSyncServer } from './sync-server';
 
@@ -164,6 +164,8 @@ test('a wrong recovery key is refused with what to fix; a revoked device keeps i
     await expect(revoked).toContainText('Your data is still here');
     await expect(popupB.getByTestId('count-profiles')).toHaveText('1');
     await screenshot(popupB, 'popup-device-revoked');
+    const workerB = await second.serviceWorker();
+    await expect.poll(() => badgeText(workerB)).toBe('!');
     const optionsB = await second.openOptions('records');
     await expect(
       optionsB.getByRole('list', { name: 'Profiles' }).getByRole('button', { name: 'Kept' }),

@@ -3,10 +3,10 @@
  * the popup show it, the diff is right with secrets masked, and each way of resolving it ends
  * with the expected values on both devices.
  */
-import type { Page, Worker } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { TestServer } from '../../src/server/testing';
 import { connectExistingAccount, connectNewAccount, expectInSync } from './connect';
-import { expect, launchProfile, screenshot, test } from './fixtures';
+import { badgeText, expect, launchProfile, screenshot, test } from './fixtures';
 import { createProfile, editProfile, openProfile } from './records';
 import { newPerson, startSyncServer } from './sync-server';
 
@@ -17,12 +17,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.close();
 });
-
-type ChromeAction = { action: { getBadgeText(details: object): Promise<string> } };
-const badgeText = (worker: Worker) =>
-  worker.evaluate(() =>
-    (globalThis as unknown as { chrome: ChromeAction }).chrome.action.getBadgeText({}),
-  );
 
 async function revealedApiKey(options: Page, name: string): Promise<string> {
   await openProfile(options, name);

@@ -99,3 +99,12 @@ export async function stopServiceWorker(profile: Profile, page: Page): Promise<v
   await cdp.send('ServiceWorker.stopAllWorkers');
   await cdp.detach();
 }
+
+type ChromeAction = { action: { getBadgeText(details: object): Promise<string> } };
+
+/** The toolbar badge's text, read inside the service worker (what the toolbar shows). */
+export function badgeText(worker: Worker): Promise<string> {
+  return worker.evaluate(() =>
+    (globalThis as unknown as { chrome: ChromeAction }).chrome.action.getBadgeText({}),
+  );
+}

@@ -24,6 +24,18 @@ describe('badgeFor', () => {
     ).toBe('!');
   });
 
+  it('shows an error mark when the server signed this device out, not when the person did', () => {
+    const revoked = badgeFor(
+      status({
+        state: { kind: 'signedOut' },
+        lastError: { code: 'device_revoked', message: '', at: 0 },
+      }),
+    );
+    expect(revoked.text).toBe('!');
+    expect(revoked.title).toMatch(/disconnected/);
+    expect(badgeFor(status({ state: { kind: 'signedOut' }, lastError: null })).text).toBe('');
+  });
+
   it('is empty when all is well', () => {
     expect(badgeFor(status({})).text).toBe('');
   });

@@ -3,6 +3,9 @@ import type { Status } from '../../ui/bridge';
 const CONFLICT_COLOR = '#b45309';
 const ERROR_COLOR = '#b91c1c';
 
+/** Signed out by the server rather than by the person: sync stopped, and they should know. */
+const SIGNED_OUT_BY_SERVER = new Set(['device_revoked', 'session_expired']);
+
 /** The toolbar badge: the number of conflicts, else "!" when sync is failing, else nothing. */
 export function badgeFor(status: Status): { text: string; color: string; title: string } {
   if (status.conflicts > 0) {
@@ -12,6 +15,13 @@ export function badgeFor(status: Status): { text: string; color: string; title: 
       color: CONFLICT_COLOR,
       title: `Satchel: ${n} conflict${n === 1 ? '' : 's'} to resolve`,
     };
+  }
+  if (
+    status.state.kind === 'signedOut' &&
+    status.lastError &&
+    SIGNED_OUT_BY_SERVER.has(status.lastError.code)
+  ) {
+    return { text: '!', color: ERROR_COLOR, title: 'Satchel: disconnected, open to reconnect' };
   }
   if (status.state.kind === 'error') {
     return { text: '!', color: ERROR_COLOR, title: 'Satchel: sync problem, open for details' };
