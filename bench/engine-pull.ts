@@ -28,6 +28,8 @@ const CHANGED_REPEATS = 5;
 const CHANGED_AMONG = 10_000;
 const PAGE_SIZE = 1000;
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** BENCH_FLOOR=engine: the floor writes rows shaped as the engine's (see page.ts). */
+const FLOOR_SHAPE = process.env.BENCH_FLOOR === 'engine' ? 'engine' : 'plain';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -106,12 +108,10 @@ async function floor(page: Page, serverUrl: string, account: SeededAccount): Pro
     master: [...account.keys.master],
     tokenRoot: [...account.keys.tokenRoot],
   };
-  return page.evaluate(([url, token, k, size]) => window.satchelBench.floor(url, token, k, size), [
-    serverUrl,
-    session.accessToken,
-    keys,
-    PAGE_SIZE,
-  ] as const);
+  return page.evaluate(
+    ([url, token, k, size, shape]) => window.satchelBench.floor(url, token, k, size, shape),
+    [serverUrl, session.accessToken, keys, PAGE_SIZE, FLOOR_SHAPE] as const,
+  );
 }
 
 function expectRecords(figure: SyncFigure, expected: number, what: string): void {

@@ -98,6 +98,11 @@ const bench = {
     accessToken: string,
     keys: SerializedKeys,
     pageSize: number,
+    /**
+     * `engine` (investigation, BENCH_FLOOR=engine): rows shaped as the engine stores them (with
+     * the synced base and the collection/live index) and a read before each write.
+     */
+    shape: 'plain' | 'engine' = 'plain',
   ): Promise<{ ms: number; requests: number; records: number }> {
     const cipher = await RecordCipher.create({
       ...keys,
@@ -106,7 +111,8 @@ const bench = {
     });
     const db = await openDB(`bench-floor-${crypto.randomUUID()}`, 1, {
       upgrade(database) {
-        database.createObjectStore('records', { keyPath: ['collection', 'id'] });
+        const store = database.createObjectStore('records', { keyPath: ['collection', 'id'] });
+        if (shape === 'engine') store.createIndex('byCollectionLive', ['collection', 'live']);
       },
     });
     const started = performance.now();
@@ -129,7 +135,27 @@ const bench = {
         }),
       );
       const tx = db.transaction('records', 'readwrite');
-      for (const record of opened) void tx.store.put(record);
+      if (shape === 'plain') for (const record of opened) void tx.store.put(record);
+      else
+        await Promise.all(
+          opened.map(async (record) => {
+            await tx.store.get([record.collection, record.id]);
+            const { rev, ...state } = record;
+            await tx.store.put({
+              ...state,
+              live: record.data === null ? 0 : 1,
+              clocks: { ...record.clocks },
+              base: {
+                rev,
+                data: record.data,
+                hlc: record.hlc,
+                device: record.device,
+                clocks: record.clocks,
+              },
+              updatedAt: Date.now(),
+            });
+          }),
+        );
       await tx.done;
       records += opened.length;
       since = page.cursor;
