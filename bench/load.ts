@@ -81,6 +81,7 @@ async function startServerProcess(env: Record<string, string>): Promise<ServerPr
       SIGN_IN_MAX_PER_ADDRESS: '1000000',
       USER_CODE_MAX_PER_ADDRESS: '1000000',
       USER_CODE_MAX_PER_ACCOUNT: '1000000',
+      DEVICE_CODE_MAX_PER_ADDRESS: '1000000',
       LOG_LEVEL: 'warn',
       WEB_DIR: join(root, '.tmp', 'no-web-app'),
       ...env,

@@ -39,6 +39,7 @@ export interface Config {
   signInMaxPerAddress: number;
   userCodeMaxPerAddress: number;
   userCodeMaxPerAccount: number;
+  deviceCodeMaxPerAddress: number;
   logLevel: LogLevel;
 }
 
@@ -79,6 +80,7 @@ export const DEFAULT_CONFIG: Config = {
   signInMaxPerAddress: 50,
   userCodeMaxPerAddress: 50,
   userCodeMaxPerAccount: 50,
+  deviceCodeMaxPerAddress: 30,
   logLevel: 'info',
 };
 
@@ -380,6 +382,13 @@ const OPTIONS: Option[] = [
     help: 'User-code look-ups per signed-in account per window',
     shownDefault: String(DEFAULT_CONFIG.userCodeMaxPerAccount),
     parse: integer(1, 1_000_000, (userCodeMaxPerAccount) => ({ userCodeMaxPerAccount })),
+  },
+  {
+    flag: 'device-code-max-per-address',
+    env: 'DEVICE_CODE_MAX_PER_ADDRESS',
+    help: 'Device sign-ins started (POST /v1/auth/device) per client address per window',
+    shownDefault: String(DEFAULT_CONFIG.deviceCodeMaxPerAddress),
+    parse: integer(1, 1_000_000, (deviceCodeMaxPerAddress) => ({ deviceCodeMaxPerAddress })),
   },
   {
     flag: 'log-level',

@@ -44,6 +44,7 @@ const TEST_DEFAULTS: Partial<Config> = {
   signInMaxPerAddress: 1_000_000,
   userCodeMaxPerAddress: 1_000_000,
   userCodeMaxPerAccount: 1_000_000,
+  deviceCodeMaxPerAddress: 1_000_000,
 };
 
 /** The real HTTP server on 127.0.0.1, on a free port. */

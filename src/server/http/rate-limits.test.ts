@@ -28,6 +28,7 @@ async function serverWith(limits: {
   signInMaxPerAddress?: number;
   userCodeMaxPerAddress?: number;
   userCodeMaxPerAccount?: number;
+  deviceCodeMaxPerAddress?: number;
 }): Promise<TestServer> {
   server = await startServer({
     clock: () => Date.now() + offsetMs,
@@ -124,5 +125,34 @@ describe('user-code throttles', () => {
     });
     expect(decision.status).toBe(404);
     expectThrottled(await browser.get('/activate?user_code=BCDF-GHJM'));
+  });
+});
+
+describe('device-code throttle', () => {
+  function startGrant(url: string) {
+    return fetch(`${url}/v1/auth/device`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'client_id=satchel-cli&device_name=Laptop&device_platform=node',
+    });
+  }
+
+  it('per address: starting grants is refused after the limit, with Retry-After, until the window passes', async () => {
+    const { url } = await serverWith({ deviceCodeMaxPerAddress: 3 });
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push(await requestDeviceCode(url));
+    expect(new Set(codes.map((c) => c.user_code)).size).toBe(3);
+
+    const refused = await startGrant(url);
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(WINDOW_S);
+    const body = (await refused.json()) as { code?: string; error?: string; detail?: string };
+    expect(body.code ?? body.error).toBe('rate_limited');
+    expect(JSON.stringify(body)).toContain(`Try again in ${retryAfter} seconds`);
+
+    offsetMs += WINDOW_S * 1000;
+    expect((await startGrant(url)).status).toBe(200);
   });
 });

@@ -12,6 +12,7 @@ import { readOAuthParams, validateOAuth } from '../middleware/body';
 import { clientAddress } from '../middleware/client-address';
 import { publicBase } from '../public-url';
 import { UserCodeInUseError } from '../store/errors';
+import { throttle } from '../throttle';
 
 const FIELDS = ['client_id', 'device_name', 'device_platform', 'scope'] as const;
 
@@ -28,6 +29,14 @@ export function registerAuthDevice(app: Hono<AppEnv>, deps: Deps): void {
       );
     }
     const request = validateOAuth(DeviceAuthorizationRequest, params);
+    // Unauthenticated and one stored row per call: without a cap, anyone could fill the table.
+    const address = clientAddress(c, deps);
+    await throttle(
+      deps,
+      `device-code:address:${address}`,
+      config.deviceCodeMaxPerAddress,
+      'device sign-ins started from this address',
+    );
 
     const deviceCode = randomToken(32);
     const now = clock();
@@ -42,7 +51,7 @@ export function registerAuthDevice(app: Hono<AppEnv>, deps: Deps): void {
           clientId: request.client_id,
           deviceName: request.device_name,
           devicePlatform: request.device_platform,
-          requesterIp: clientAddress(c, deps),
+          requesterIp: address,
           intervalS: config.pollIntervalS,
           createdAt: now,
           expiresAt: now + config.deviceCodeTtlS * 1000,
