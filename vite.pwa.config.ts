@@ -32,7 +32,8 @@ export default defineConfig({
       includeManifestIcons: false,
       manifest: APP_MANIFEST,
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        // The manifest is added by the plugin itself.
+        globPatterns: ['**/*.{js,css,html,png,svg}'],
         // A classic worker: Safari and older Chromium cannot update module workers reliably.
         rollupFormat: 'iife',
       },
