@@ -2,6 +2,7 @@
  * Starts the sync server: reads the configuration, opens the database (running migrations),
  * serves HTTP, purges tombstones, and shuts down gracefully on SIGINT/SIGTERM.
  */
+import { existsSync } from 'node:fs';
 import { createApp } from './app';
 import { type Config, ConfigError, helpText, parseConfig } from './config';
 import { startHousekeeping } from './housekeeping';
@@ -26,6 +27,13 @@ function banner(config: Config, url: string, usingWebApp: boolean): string {
     `Open ${base}/activate to create the first account or connect a device.`,
   ];
   if (usingWebApp) lines.push(`The web app is at ${base}/`);
+  // Only worth saying from a checkout that built the extension (npm start does).
+  if (existsSync('dist/extension/manifest.json')) {
+    lines.push(
+      'The browser extension is built in dist/extension: load it unpacked in chrome://extensions',
+      `(Developer mode), then set its server to ${base} in its options.`,
+    );
+  }
   lines.push('Press Ctrl+C to stop.', '');
   return lines.join('\n');
 }
