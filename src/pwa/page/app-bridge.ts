@@ -9,6 +9,7 @@ import { isWorkerToPage } from '../../extension/messages';
 import type { Bridge, CommandInput, CommandName, CommandResult, Status } from '../../ui/bridge';
 import { BridgeError } from '../../ui/bridge';
 import { BROADCAST_CHANNEL, isBroadcast, type PageToServiceWorker, type Reply } from '../wire';
+import { isWebUrl } from './is-web-url';
 
 /**
  * While the app is on screen, a hello this often keeps the worker (and so the engine's timers:
@@ -111,7 +112,7 @@ export function createAppBridge(deps: AppBridgeDeps): Bridge {
     }
     if (message.type === 'status') showStatus(message.status);
     else if (message.type === 'unavailable') showUnavailable(new BridgeError(message.error));
-    else if (connecting > 0 && !deps.openWindow(message.url)) {
+    else if (connecting > 0 && isWebUrl(message.url) && !deps.openWindow(message.url)) {
       // Blocked pop-up: the sign-in screen offers a button to open it by hand.
       console.warn('Satchel: the browser blocked opening the sign-in page');
     }
@@ -176,6 +177,7 @@ export function createAppBridge(deps: AppBridgeDeps): Bridge {
         deps.showSection(section);
       },
       openUrl(url) {
+        if (!isWebUrl(url)) return;
         if (!deps.openWindow(url)) location.assign(url);
       },
     },
