@@ -19,5 +19,6 @@ const bridge = createAppBridge({
     return opened !== null;
   },
   showSection: (section) => location.assign(`#${section ?? 'records'}`),
+  workerFailed: update.registrationFailed,
 });
 render(<App bridge={bridge} update={update} />, root);

@@ -25,6 +25,8 @@ export interface AppBridgeDeps {
   openWindow(url: string): boolean;
   /** Shows a section of the app (the extension's options page, here). */
   showSection(section?: string): void;
+  /** Rejects when the service worker, which holds the engine, could not be registered. */
+  workerFailed: Promise<never>;
 }
 
 const NO_WORKER = new BridgeError({
@@ -80,7 +82,15 @@ export function createAppBridge(deps: AppBridgeDeps): Bridge {
     onReply?: (reply: Reply) => void,
   ): Promise<ServiceWorker> {
     if (!('serviceWorker' in navigator)) throw NO_WORKER;
-    const registration = await navigator.serviceWorker.ready;
+    const registration = await Promise.race([
+      navigator.serviceWorker.ready,
+      deps.workerFailed,
+    ]).catch((error: unknown) => {
+      throw new BridgeError({
+        code: 'service_worker_failed',
+        message: `Satchel's background worker could not start (${error instanceof Error ? error.message : String(error)}). Reload the page; if this persists, the app on this server is incomplete`,
+      });
+    });
     const worker = registration.active;
     if (!worker) throw NO_WORKER;
     watch(worker);

@@ -17,6 +17,8 @@ export interface AppUpdate {
   subscribe(listener: (state: UpdateState) => void): () => void;
   /** The person pressed "Reload": switch now, or as soon as nothing unsaved is on the page. */
   apply(): void;
+  /** Rejects if the worker cannot be registered (it holds the engine: nothing works without it). */
+  registrationFailed: Promise<never>;
 }
 
 export function registerAppWorker(): AppUpdate {
@@ -44,9 +46,15 @@ export function registerAppWorker(): AppUpdate {
     else if (state === 'current') set('ready');
   });
   // At once, not after the load event: the first status needs the worker, so waiting only delays it.
+  let failRegistration: (error: unknown) => void = () => undefined;
+  const registrationFailed = new Promise<never>((_, reject) => {
+    failRegistration = reject;
+  });
+  // Handled by whoever races it (the bridge); this keeps a failure from also being "unhandled".
+  registrationFailed.catch(() => undefined);
   wb.register({ immediate: true }).catch((error: unknown) => {
-    // The app still runs now; only offline use and background sync are lost.
     console.error('Satchel: the service worker could not be registered', error);
+    failRegistration(error);
   });
 
   const check = () => {
@@ -83,6 +91,7 @@ export function registerAppWorker(): AppUpdate {
   }
 
   return {
+    registrationFailed,
     state: () => state,
     subscribe(listener) {
       listeners.add(listener);
