@@ -114,6 +114,25 @@ describe('three engines, offline edits, reconnect', () => {
     await closeAll(devices);
   });
 
+  it('the later of two deletes beats an edit made between them', async () => {
+    const devices = await threeDevices();
+    const [one, two, three] = devices as [TestDevice, TestDevice, TestDevice];
+    const { id } = await one.engine.create('profiles', { name: 'N', provider: 'p', model: 'm' });
+    for (const device of devices) await syncQuiet(device);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    for (const device of devices) device.net.online = false;
+    await one.engine.delete('profiles', id);
+    await pause();
+    await three.engine.update('profiles', id, { model: 'edited between the deletes' });
+    await pause();
+    await two.engine.delete('profiles', id);
+    for (const device of devices) device.net.online = true;
+    // one's delete reaches the server first; two's later delete meets it there.
+    for (const device of [one, two, three, ...devices]) await syncQuiet(device);
+    for (const device of devices) expect(await snapshot(device), device.name).toEqual([]);
+    await closeAll(devices);
+  });
+
   it('converges creates, deletes and edit-versus-delete made offline on two devices', async () => {
     const devices = await threeDevices();
     const [one, two, three] = devices as [TestDevice, TestDevice, TestDevice];

@@ -178,6 +178,22 @@ describe('manual strategy', () => {
     for (const device of [first.a, first.b, second.a, second.b]) await device.engine.close();
   });
 
+  it('a conflicted record deleted here becomes edit versus delete, and back to fields when restored', async () => {
+    const { a, b, id } = await conflictPair({ model: 'o1' }, { model: 'o3' });
+    await a.engine.delete('profiles', id);
+    const [deleted] = await a.engine.listConflicts();
+    expect(deleted).toMatchObject({ kind: 'delete', deletedSide: 'local' });
+    const [before] = await a.engine.history('profiles', id);
+    await a.engine.restore('profiles', id, before?.seq as number);
+    const [restored] = await a.engine.listConflicts();
+    expect(restored?.kind).toBe('fields');
+    expect(restored?.fields.filter((field) => field.conflict).map((field) => field.field)).toEqual([
+      'model',
+    ]);
+    await a.engine.close();
+    await b.engine.close();
+  });
+
   it('dissolves a stored conflict when the other side comes round to the same value', async () => {
     const { a, b, id } = await conflictPair({ model: 'o1' }, { model: 'o3' });
     expect(a.engine.getStatus().conflicts).toBe(1);

@@ -19,6 +19,16 @@ export type MergeOutcome =
   /** One side deleted the record while the other edited it. */
   | { kind: 'delete'; deletedSide: 'local' | 'remote' };
 
+/** Field by field, the later stamp of the two. */
+export function laterClocks(
+  a: Record<string, string>,
+  b: Record<string, string>,
+): Record<string, string> {
+  const out = { ...b };
+  for (const [field, stamp] of Object.entries(a)) out[field] = maxHlc(stamp, out[field] ?? stamp);
+  return out;
+}
+
 function pickClock(version: Version, field: string): string {
   return version.clocks[field] ?? version.hlc;
 }
@@ -69,7 +79,8 @@ function mergeFields(
  */
 export function threeWayMerge(base: Fields | null, local: Version, remote: Version): MergeOutcome {
   if (local.data === null && remote.data === null) {
-    return { kind: 'clean', data: null, clocks: { ...remote.clocks } };
+    // Both deleted: the later of the two deletes is what a later edit must beat.
+    return { kind: 'clean', data: null, clocks: laterClocks(local.clocks, remote.clocks) };
   }
   if (local.data === null) {
     // A delete of a record this device never synced says nothing about the remote one.

@@ -6,10 +6,11 @@
 import type { CollectionName } from '../collections';
 import type { Fields } from '../collections/validate';
 import type { EngineContext } from '../context';
-import type { HistorySource, RecordRow } from '../db/schema';
+import type { ConflictRow, HistorySource, RecordRow } from '../db/schema';
 import { RECORD_STORES, type WriteTx } from '../db/tx';
 import { randomId } from '../ids';
 import { jsonEqual } from '../merge/equal';
+import { threeWayMerge } from '../merge/three-way';
 import { appendHistory } from './history';
 
 /**
@@ -30,6 +31,36 @@ function changedFieldClocks(
     if (!jsonEqual(before[field], after[field])) clocks[field] = stamp;
   }
   return clocks;
+}
+
+/**
+ * A conflict waiting for a person whose local side just changed: what it is about may have
+ * changed with it (deleting the record here makes it edit versus delete, and bringing it back
+ * makes it a question of fields again), so the person is shown what is really at stake.
+ */
+function reexamine(conflict: ConflictRow): ConflictRow {
+  const outcome = threeWayMerge(conflict.base, conflict.local, conflict.remote);
+  if (outcome.kind === 'delete') {
+    return {
+      ...conflict,
+      kind: 'delete',
+      deletedSide: outcome.deletedSide,
+      fields: [],
+      merged: null,
+    };
+  }
+  if (outcome.kind === 'fields') {
+    return {
+      ...conflict,
+      kind: 'fields',
+      deletedSide: null,
+      fields: outcome.fields,
+      merged: outcome.merged,
+    };
+  }
+  // Nothing is in dispute any more (e.g. both sides now agree): the person still settles it.
+  if (outcome.data === null) return conflict;
+  return { ...conflict, kind: 'fields', deletedSide: null, fields: [], merged: outcome.data };
 }
 
 async function writeChange(
@@ -61,7 +92,7 @@ async function writeChange(
   const conflict = await tx.objectStore('conflicts').get([collection, id]);
   if (conflict) {
     conflict.local = { data: row.data, hlc: row.hlc, device: row.device, clocks: row.clocks };
-    await tx.objectStore('conflicts').put(conflict);
+    await tx.objectStore('conflicts').put(reexamine(conflict));
   }
   const outbox = tx.objectStore('outbox');
   const pending = await outbox.get([collection, id]);

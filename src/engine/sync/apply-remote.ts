@@ -10,7 +10,7 @@ import type { WriteTx } from '../db/tx';
 import { randomId } from '../ids';
 import { jsonEqual } from '../merge/equal';
 import { settleLastWriteWins } from '../merge/last-write-wins';
-import { type MergeOutcome, threeWayMerge } from '../merge/three-way';
+import { laterClocks, type MergeOutcome, threeWayMerge } from '../merge/three-way';
 import type { Version } from '../merge/version';
 import { appendHistory } from '../records/history';
 import type { OpenedRecord } from './cipher';
@@ -120,7 +120,12 @@ async function applyMerged(
   data: RecordRow['data'],
   clocks: Record<string, string>,
 ) {
-  if (jsonEqual(data, remote.data)) {
+  // The same data with later stamps (both sides deleted, this side last) is still sent: the later
+  // stamp is what a concurrent older edit elsewhere must lose to.
+  if (
+    jsonEqual(data, remote.data) &&
+    jsonEqual(laterClocks(clocks, remote.clocks), remote.clocks)
+  ) {
     await writer.adoptRemote();
     return;
   }

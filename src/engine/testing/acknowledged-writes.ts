@@ -18,6 +18,15 @@ export interface AcknowledgedWrite {
   fields: Record<string, unknown> | null;
 }
 
+/** How a conflict's side is noted for `vanishedWrites`: a field's value, or a delete. */
+export function valueKey(id: string, field: string, value: unknown): string {
+  return `${id}.${field}=${JSON.stringify(value)}`;
+}
+
+export function deletedKey(id: string): string {
+  return `${id}:deleted`;
+}
+
 function later(write: AcknowledgedWrite, than: AcknowledgedWrite): boolean {
   return compareHlc(write.hlc, than.hlc) > 0;
 }
@@ -25,10 +34,13 @@ function later(write: AcknowledgedWrite, than: AcknowledgedWrite): boolean {
 /**
  * What vanished, one line per lost change (empty when nothing did).
  * @param final each record's converged data by id (absent or null: deleted)
+ * @param inConflict changes that sat in a conflict a person settled (`valueKey`, `deletedKey`):
+ *   whichever side the person kept, the other did not vanish unseen
  */
 export function vanishedWrites(
   writes: readonly AcknowledgedWrite[],
   final: ReadonlyMap<string, Record<string, unknown> | null>,
+  inConflict: ReadonlySet<string> = new Set(),
 ): string[] {
   const problems: string[] = [];
   const byRecord = new Map<string, AcknowledgedWrite[]>();
@@ -49,13 +61,14 @@ export function vanishedWrites(
             (field === undefined || other.fields === null || field in other.fields),
         );
       if (write.fields === null) {
-        if (data !== null && !superseded())
+        if (data !== null && !superseded() && !inConflict.has(deletedKey(id)))
           problems.push(`delete of ${id} by ${write.device} at ${write.hlc} was undone`);
         continue;
       }
       for (const [field, value] of Object.entries(write.fields)) {
         const present = data !== null && JSON.stringify(data[field]) === JSON.stringify(value);
-        if (!present && !superseded(field)) {
+        const settled = inConflict.has(valueKey(id, field, value));
+        if (!present && !superseded(field) && !settled) {
           problems.push(
             `${id}.${field} = ${JSON.stringify(value)} by ${write.device} at ${write.hlc} vanished ` +
               `(final: ${data === null ? 'deleted' : JSON.stringify(data[field])})`,
