@@ -8,42 +8,13 @@ export const COLLECTIONS = ['profiles', 'providers', 'groups', 'assignments', 's
 export type CollectionName = (typeof COLLECTIONS)[number];
 
 /**
- * The shapes below mirror the engine's status (src/engine/status.ts) field for field, so a host
- * passes the engine's status through untouched, adding only the device's sync settings.
+ * The engine's status shapes, passed through untouched by every host (type-only: no engine code
+ * reaches the UI bundles). One definition, so the UI cannot drift from what the engine sends.
  */
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  at: number;
-}
+import type { AccountInfo, EngineState, ErrorInfo } from '../engine';
 
-export type Phase =
-  | { kind: 'signedOut' }
-  | {
-      kind: 'signingIn';
-      userCode: string;
-      verificationUri: string;
-      verificationUriComplete: string;
-      /** Epoch ms after which the code no longer works. */
-      expiresAt: number;
-    }
-  /**
-   * Signed in, but this device holds no account key. `create`: the account has none yet;
-   * `unlock`: enter the recovery key or passphrase; null: not known yet (offline).
-   */
-  | { kind: 'needsKey'; mode: 'create' | 'unlock' | null; reason: 'new_device' | 'key_changed' }
-  | { kind: 'idle' }
-  | { kind: 'syncing'; progress: { done: number; total: number } }
-  | { kind: 'offline'; since: number }
-  | { kind: 'error'; error: ErrorInfo };
-
-export interface AccountInfo {
-  serverUrl: string;
-  accountId: string;
-  deviceId: string;
-  /** Public fingerprint of the account key, once unlocked. */
-  fingerprint: string | null;
-}
+export type { AccountInfo, ErrorInfo };
+export type Phase = EngineState;
 
 export type FirstJoinChoice = 'merge' | 'useAccount' | 'uploadLocal';
 
