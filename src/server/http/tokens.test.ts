@@ -65,6 +65,19 @@ describe('refresh tokens', () => {
     expect((await refresh(second.refresh_token)).body.error).toBe('invalid_grant');
   });
 
+  it('a refresh retried after its response was lost works, and withdraws the pair never received', async () => {
+    const first = await device('unlucky network');
+    const lost = (await refresh(first.refresh_token)).body; // the device never sees this answer
+    const retried = await refresh(first.refresh_token);
+    expect(retried.status).toBe(200);
+    expect(retried.body.device_id).toBe(first.device_id);
+    expect((await devicesOf(retried.body.access_token)).status).toBe(200);
+    expect((await devicesOf(lost.access_token)).body.code).toBe('invalid_token');
+    expect((await refresh(lost.refresh_token)).body.error).toBe('invalid_grant');
+    // The family lives on: the retried pair rotates as usual.
+    expect((await refresh(retried.body.refresh_token)).status).toBe(200);
+  });
+
   it('an unknown refresh token is invalid_grant', async () => {
     const result = await refresh('A'.repeat(43));
     expect(result.status).toBe(400);

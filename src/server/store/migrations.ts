@@ -132,4 +132,9 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX rate_limits_reset ON rate_limits (resets_at)',
     ],
   },
+  {
+    version: 2,
+    name: 'tokens.used_at: a refresh retried after a lost response is told apart from theft',
+    statements: ['ALTER TABLE tokens ADD COLUMN used_at bigint'],
+  },
 ];

@@ -47,20 +47,86 @@ export function tokenTests(ctx: SuiteContext): void {
       });
     });
 
-    test('simultaneous rotations of one refresh token: one rotates, the other is reuse', async () => {
+    test('simultaneous rotations of one refresh token: both answer, and only the last pair lives', async () => {
       const { store, first } = await signedIn(ctx);
-      const outcomes = await Promise.all([
-        store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 1),
-        store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 1),
-      ]);
-      expect(outcomes.map((o) => o.kind).sort()).toEqual(['reused', 'rotated']);
+      const pairs = [tokenPair(), tokenPair()];
+      const outcomes = await Promise.all(
+        pairs.map((pair) => store.rotateRefreshToken(first.refreshHash, pair, T0 + 1)),
+      );
+      // Neither pair had been used, so the second is a retry, not theft; one family, one pair.
+      expect(outcomes.map((o) => o.kind)).toEqual(['rotated', 'rotated']);
+      const live = [];
+      for (const pair of pairs) {
+        if (await store.findAccessToken(pair.accessHash, T0 + 2)) live.push(pair);
+      }
+      expect(live).toHaveLength(1);
+    });
+
+    test('a retry after a lost response gets a new pair and withdraws the unused one', async () => {
+      const { store, device, first } = await signedIn(ctx);
+      const lost = tokenPair();
+      expect((await store.rotateRefreshToken(first.refreshHash, lost, T0 + 1)).kind).toBe(
+        'rotated',
+      );
+      // The answer never arrived; the device still holds `first` and tries again.
+      const retried = tokenPair();
+      expect(await store.rotateRefreshToken(first.refreshHash, retried, T0 + 60_000)).toMatchObject(
+        {
+          kind: 'rotated',
+          deviceId: device.id,
+        },
+      );
+      expect(await store.findAccessToken(lost.accessHash, T0 + 60_001)).toBeNull();
+      expect(
+        (await store.rotateRefreshToken(lost.refreshHash, tokenPair(), T0 + 60_002)).kind,
+      ).toBe('invalid');
+      expect(await store.findAccessToken(retried.accessHash, T0 + 60_003)).not.toBeNull();
+    });
+
+    test('a replay once the next pair has been used is theft, even within the grace period', async () => {
+      const { store, first } = await signedIn(ctx);
+      const second = tokenPair();
+      await store.rotateRefreshToken(first.refreshHash, second, T0 + 1);
+      expect(await store.findAccessToken(second.accessHash, T0 + 2)).not.toBeNull();
+      expect((await store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 3)).kind).toBe(
+        'reused',
+      );
+      expect(await store.findAccessToken(second.accessHash, T0 + 4)).toBeNull();
+    });
+
+    test('a replay after the grace period is theft, even if the next pair was never used', async () => {
+      const { store, first } = await signedIn(ctx);
+      const second = tokenPair(T0 + 60 * 60 * 1000);
+      await store.rotateRefreshToken(first.refreshHash, second, T0 + 1);
+      const late = T0 + 1 + 5 * 60 * 1000 + 1;
+      expect((await store.rotateRefreshToken(first.refreshHash, tokenPair(), late)).kind).toBe(
+        'reused',
+      );
+      expect((await store.rotateRefreshToken(second.refreshHash, tokenPair(), late + 1)).kind).toBe(
+        'invalid',
+      );
+    });
+
+    test('only the latest rotated token may retry: an older one is theft', async () => {
+      const { store, first } = await signedIn(ctx);
+      const second = tokenPair();
+      await store.rotateRefreshToken(first.refreshHash, second, T0 + 1);
+      const third = tokenPair();
+      await store.rotateRefreshToken(second.refreshHash, third, T0 + 2);
+      expect((await store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 3)).kind).toBe(
+        'reused',
+      );
+      expect(await store.findAccessToken(third.accessHash, T0 + 4)).toBeNull();
     });
 
     test('reuse revokes only its own family', async () => {
       const { store, device, first } = await signedIn(ctx);
       const otherFamily = tokenPair();
       await store.issueTokens(device.id, otherFamily, T0);
-      await store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 1);
+      const second = tokenPair();
+      await store.rotateRefreshToken(first.refreshHash, second, T0 + 1);
+      // Used, so the replay below cannot be a retry after a lost response.
+      await store.findAccessToken(second.accessHash, T0 + 1);
       expect(await store.rotateRefreshToken(first.refreshHash, tokenPair(), T0 + 2)).toEqual({
         kind: 'reused',
       });
