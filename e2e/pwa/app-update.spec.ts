@@ -57,11 +57,12 @@ test('a new version is offered and applied only once the draft being typed is sa
   await form.getByLabel('Provider').fill('openai');
   await form.getByLabel('Model').fill('gpt-4o');
 
-  // Deploy the next build; the app looks for updates when it is back online.
+  // Deploy the next build, then the check the app makes when it comes back to the screen (a
+  // headless page never leaves it; toggling Playwright's offline mode instead, which also makes
+  // the app check, leaves Chromium unable to activate the new worker now and then).
   rmSync(webDir, { recursive: true });
   cpSync(nextBuild, webDir, { recursive: true });
-  await app.context.setOffline(true);
-  await app.context.setOffline(false);
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
 
   const banner = page.getByTestId('update-banner');
   await expect(banner).toContainText('A new version of Satchel is ready.', { timeout: 20_000 });

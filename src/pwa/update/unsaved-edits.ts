@@ -1,40 +1,24 @@
 /**
  * Knows whether any form on the page holds typing that was not saved, without the forms' help:
- * the shared UI's forms keep their state to themselves. A form's values are remembered when the
- * person first focuses it and again after each save that ends without an error; it is unsaved
- * while its values differ from that, or while it shows an error (a failed save keeps the typing).
+ * the shared UI's forms keep their state to themselves. A form is unsaved from the person's first
+ * keystroke in it until a save of it ends without an error; a form that closes (Cancel, or saved
+ * and replaced) holds nothing any more. A form showing an error keeps what was typed, so it
+ * stays unsaved.
  */
-const snapshots = new WeakMap<HTMLFormElement, string>();
+const edited = new Set<HTMLFormElement>();
 const listeners = new Set<() => void>();
 
-function serialize(form: HTMLFormElement): string {
-  const values: string[] = [];
-  for (const element of Array.from(form.elements)) {
-    if (
-      element instanceof HTMLInputElement ||
-      element instanceof HTMLTextAreaElement ||
-      element instanceof HTMLSelectElement
-    ) {
-      const checked =
-        element instanceof HTMLInputElement &&
-        (element.type === 'checkbox' || element.type === 'radio')
-          ? String(element.checked)
-          : '';
-      values.push(`${element.name || element.id}=${element.value}${checked}`);
-    }
-  }
-  return JSON.stringify(values);
-}
-
 function isUnsaved(form: HTMLFormElement): boolean {
-  const snapshot = snapshots.get(form);
-  if (snapshot === undefined || !form.isConnected) return false;
-  return serialize(form) !== snapshot || form.querySelector('[role="alert"]') !== null;
+  if (!form.isConnected) {
+    edited.delete(form);
+    return false;
+  }
+  return edited.has(form);
 }
 
 /** True when some form on the page holds an edit that would be lost by a reload. */
 export function hasUnsavedEdits(): boolean {
-  return Array.from(document.forms).some(isUnsaved);
+  return [...edited].filter(isUnsaved).length > 0;
 }
 
 /** Calls back whenever the answer of `hasUnsavedEdits` may have changed. */
@@ -48,19 +32,22 @@ function notify() {
 }
 
 const SETTLE_POLL_MS = 50;
+/** A save that never shows as busy is taken as done after this long. */
+const QUICK_SAVE_MS = 500;
 const SETTLE_LIMIT_MS = 60_000;
 
-/** After a submit: once the form's save finishes (its submit button is enabled again), its values are the saved ones. */
-function rememberWhenSaved(form: HTMLFormElement) {
+/** After a submit: once the save finishes (the submit button is enabled again) with no error shown, the form is saved. */
+function clearWhenSaved(form: HTMLFormElement) {
   const started = Date.now();
   let sawBusy = false;
   const poll = () => {
     const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]');
     const busy = submit?.disabled ?? false;
     sawBusy ||= busy;
-    const settled = !busy && (sawBusy || Date.now() - started > 10 * SETTLE_POLL_MS);
-    if (settled || !form.isConnected || Date.now() - started > SETTLE_LIMIT_MS) {
-      if (form.isConnected) snapshots.set(form, serialize(form));
+    const elapsed = Date.now() - started;
+    const settled = !busy && (sawBusy || elapsed > QUICK_SAVE_MS);
+    if (settled || !form.isConnected || elapsed > SETTLE_LIMIT_MS) {
+      if (form.querySelector('[role="alert"]') === null) edited.delete(form);
       notify();
       return;
     }
@@ -69,16 +56,29 @@ function rememberWhenSaved(form: HTMLFormElement) {
   setTimeout(poll, SETTLE_POLL_MS);
 }
 
+function formOf(event: Event): HTMLFormElement | null {
+  const target = event.target as Element | null;
+  if (target instanceof HTMLFormElement) return target;
+  return target?.closest?.('form') ?? null;
+}
+
 export function watchUnsavedEdits(root: Document = document): void {
-  root.addEventListener('focusin', (event) => {
-    const form = (event.target as Element | null)?.closest?.('form');
-    if (form && !snapshots.has(form)) snapshots.set(form, serialize(form));
-  });
-  root.addEventListener('input', notify);
-  root.addEventListener('change', notify);
+  const typed = (event: Event) => {
+    const form = formOf(event);
+    if (form) edited.add(form);
+    notify();
+  };
+  root.addEventListener('input', typed);
+  root.addEventListener('change', typed);
   root.addEventListener('submit', (event) => {
-    if (event.target instanceof HTMLFormElement) rememberWhenSaved(event.target);
+    const form = formOf(event);
+    if (form) clearWhenSaved(form);
   });
-  // A form that closes (Cancel, or saved and replaced) no longer holds anything.
+  root.addEventListener('reset', (event) => {
+    const form = formOf(event);
+    if (form) edited.delete(form);
+    notify();
+  });
+  // A form that closes no longer holds anything.
   new MutationObserver(notify).observe(root.body, { childList: true, subtree: true });
 }
