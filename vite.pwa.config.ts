@@ -3,7 +3,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
-import { APP_MANIFEST } from './src/pwa/app-manifest.ts';
+import { APP_MANIFEST } from './src/pwa/app-manifest';
 
 /**
  * The installable web app (src/pwa), built into dist/pwa, which the sync server serves at /.

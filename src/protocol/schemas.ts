@@ -105,11 +105,21 @@ export const DeviceAuthorizationRequest = v.strictObject({
   scope: v.optional(v.string()),
 });
 
+/**
+ * Clients open these in a browser tab: only http(s) is acceptable, so a hostile or broken server
+ * cannot hand a client a javascript: or data: URL to open.
+ */
+const WebUrl = v.pipe(
+  v.string(),
+  v.url(),
+  v.regex(/^https?:\/\//i, 'must be an http or https URL'),
+);
+
 export const DeviceAuthorizationResponse = v.strictObject({
   device_code: v.string(),
   user_code: v.pipe(v.string(), v.regex(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/)),
-  verification_uri: v.pipe(v.string(), v.url()),
-  verification_uri_complete: v.pipe(v.string(), v.url()),
+  verification_uri: WebUrl,
+  verification_uri_complete: WebUrl,
   expires_in: v.number(),
   interval: v.number(),
 });

@@ -1,0 +1,36 @@
+/** Runtime validation of what a client accepts from a server it may not trust. */
+import { describe, expect, it } from 'vitest';
+import { DeviceAuthorizationResponse } from './schemas';
+import { validate } from './validate';
+
+const reply = (uri: string, complete = `${uri}?user_code=BCDF-GHJK`) => ({
+  device_code: 'x'.repeat(43),
+  user_code: 'BCDF-GHJK',
+  verification_uri: uri,
+  verification_uri_complete: complete,
+  expires_in: 600,
+  interval: 5,
+});
+
+describe('DeviceAuthorizationResponse', () => {
+  it('accepts http and https verification pages', () => {
+    expect(validate(DeviceAuthorizationResponse, reply('https://sync.example/activate')).ok).toBe(
+      true,
+    );
+    expect(validate(DeviceAuthorizationResponse, reply('http://127.0.0.1:8787/activate')).ok).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    ['javascript:', reply('https://sync.example/activate', 'javascript:alert(1)')],
+    ['data:', reply('data:text/html,<h1>hi</h1>')],
+    ['file:', reply('file:///etc/passwd')],
+    ['chrome:', reply('https://sync.example/activate', 'chrome://settings')],
+  ])('refuses a %s URL for a client to open, naming the field', (_scheme, body) => {
+    const result = validate(DeviceAuthorizationResponse, body);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.some((i) => i.path.startsWith('verification_uri'))).toBe(true);
+  });
+});
