@@ -33,6 +33,19 @@ describe('collection validation', () => {
     expect(error.issues.find((issue) => issue.path === 'name')?.message).toBe('must not be empty');
   });
 
+  it('says in words a person reads that a field is missing or unknown', () => {
+    const error = validationError(() =>
+      validateRecord('profiles', 'p1', { name: 'Work', model: 'm', colour: 'red' }),
+    );
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'provider', message: 'is required' },
+        { path: 'colour', message: 'is not a field of this record' },
+      ]),
+    );
+    expect(error.issues.map((issue) => issue.message).join(' ')).not.toMatch(/Invalid key/);
+  });
+
   it('rejects unknown fields (a typo never silently drops data)', () => {
     const error = validationError(() =>
       validateRecord('providers', 'x', {

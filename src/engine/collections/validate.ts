@@ -24,6 +24,11 @@ function pathOf(issue: v.BaseIssue<unknown>): string {
 function describeIssue(issue: v.BaseIssue<unknown>, secrets: readonly string[]): FieldIssue {
   const path = pathOf(issue);
   const top = path.split('.')[0] ?? '';
+  // valibot words key problems for programmers ("Invalid key: Expected ..."); people see these.
+  if (issue.type === 'strict_object' || issue.type === 'object') {
+    if (issue.received === 'undefined') return { path, message: 'is required' };
+    if (issue.expected === 'never') return { path, message: 'is not a field of this record' };
+  }
   if (secrets.includes(top)) {
     const expected = issue.expected ? ` (expected ${issue.expected})` : '';
     return { path, message: `Invalid value${expected}` };
