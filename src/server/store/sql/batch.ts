@@ -1,7 +1,7 @@
 import type { BatchOp, BatchResult } from '../../../protocol';
 import type { Db } from '../db';
+import { AccountNotFoundError } from '../errors';
 import type { BatchOutcome } from '../types';
-import { lockAccount } from './account-lock';
 import { RECORD_COLUMNS, type RecordRow, toRemoteRecord } from './record-rows';
 
 interface BatchInput {
@@ -15,15 +15,25 @@ const recordKey = (collection: string, id: string) => `${collection}\u0000${id}`
 
 export function applyBatch(db: Db, input: BatchInput): Promise<BatchOutcome> {
   return db.transaction(async (tx) => {
-    const account = await lockAccount(tx, input.accountId);
-
-    // Checked before any op applies: a device sealing under the wrong key changes nothing.
-    const keys = await tx.query<{ key_fingerprint: string; epoch: number }>(
-      'SELECT key_fingerprint, epoch FROM key_documents WHERE account_id = $1',
+    // The account lock and the key check in one round trip: a sync request's cost is mostly
+    // round trips to the database.
+    const locked = await tx.query<{
+      last_seq: number;
+      key_fingerprint: string | null;
+      epoch: number | null;
+    }>(
+      `SELECT a.last_seq, k.key_fingerprint, k.epoch
+       FROM accounts a LEFT JOIN key_documents k ON k.account_id = a.id
+       WHERE a.id = $1 FOR UPDATE OF a`,
       [input.accountId],
     );
-    const key = keys.rows[0];
-    if (!key) return { kind: 'key_document_missing' };
+    const row = locked.rows[0];
+    if (!row) throw new AccountNotFoundError();
+    const account = { lastSeq: row.last_seq };
+
+    // Checked before any op applies: a device sealing under the wrong key changes nothing.
+    if (row.key_fingerprint === null || row.epoch === null) return { kind: 'key_document_missing' };
+    const key = { key_fingerprint: row.key_fingerprint, epoch: row.epoch };
     if (key.key_fingerprint !== input.keyFingerprint) {
       return { kind: 'key_mismatch', currentFingerprint: key.key_fingerprint };
     }
@@ -72,10 +82,8 @@ export function applyBatch(db: Db, input: BatchInput): Promise<BatchOutcome> {
       results.push(result);
     }
 
-    await writeRecords(tx, input.accountId, [...written.values()]);
-    await saveOpResults(tx, input.accountId, fresh, input.now);
-    if (seq !== account.lastSeq) {
-      await tx.query('UPDATE accounts SET last_seq = $2 WHERE id = $1', [input.accountId, seq]);
+    if (written.size > 0 || fresh.length > 0 || seq !== account.lastSeq) {
+      await saveBatch(tx, input.accountId, [...written.values()], fresh, seq, input.now);
     }
     return { kind: 'applied', results };
   });
@@ -107,21 +115,39 @@ async function loadRecords(
   return new Map(rows.map((row) => [recordKey(row.collection, row.id), row]));
 }
 
-/** One statement for the batch; each record appears once, in its final state. */
-async function writeRecords(tx: Db, accountId: string, rows: RecordRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Records, op results and the account's sequence in one statement (data-modifying CTEs all run):
+ * each record appears once, in its final state.
+ */
+async function saveBatch(
+  tx: Db,
+  accountId: string,
+  rows: RecordRow[],
+  results: BatchResult[],
+  seq: number,
+  now: number,
+): Promise<void> {
   await tx.query(
-    `INSERT INTO records (account_id, collection, id, rev, seq, deleted, payload, key_epoch,
-       key_fingerprint, modified_at)
-     SELECT $1, u.collection, u.id, u.rev, u.seq, u.deleted, u.payload, u.key_epoch,
-       u.key_fingerprint, u.modified_at
-     FROM unnest($2::text[], $3::text[], $4::integer[], $5::bigint[], $6::boolean[], $7::text[],
-       $8::integer[], $9::text[], $10::bigint[])
-       AS u(collection, id, rev, seq, deleted, payload, key_epoch, key_fingerprint, modified_at)
-     ON CONFLICT (account_id, collection, id) DO UPDATE SET
-       rev = excluded.rev, seq = excluded.seq, deleted = excluded.deleted,
-       payload = excluded.payload, key_epoch = excluded.key_epoch,
-       key_fingerprint = excluded.key_fingerprint, modified_at = excluded.modified_at`,
+    `WITH written AS (
+       INSERT INTO records (account_id, collection, id, rev, seq, deleted, payload, key_epoch,
+         key_fingerprint, modified_at)
+       SELECT $1, u.collection, u.id, u.rev, u.seq, u.deleted, u.payload, u.key_epoch,
+         u.key_fingerprint, u.modified_at
+       FROM unnest($2::text[], $3::text[], $4::integer[], $5::bigint[], $6::boolean[], $7::text[],
+         $8::integer[], $9::text[], $10::bigint[])
+         AS u(collection, id, rev, seq, deleted, payload, key_epoch, key_fingerprint, modified_at)
+       ON CONFLICT (account_id, collection, id) DO UPDATE SET
+         rev = excluded.rev, seq = excluded.seq, deleted = excluded.deleted,
+         payload = excluded.payload, key_epoch = excluded.key_epoch,
+         key_fingerprint = excluded.key_fingerprint, modified_at = excluded.modified_at
+       RETURNING 1
+     ), answered AS (
+       INSERT INTO op_results (account_id, op_id, result, created_at)
+       SELECT $1, o.op_id, o.result, $13::bigint
+       FROM unnest($11::text[], $12::text[]) AS o(op_id, result)
+       RETURNING 1
+     )
+     UPDATE accounts SET last_seq = $14::bigint WHERE id = $1 AND last_seq <> $14::bigint`,
     [
       accountId,
       rows.map((r) => r.collection),
@@ -133,20 +159,10 @@ async function writeRecords(tx: Db, accountId: string, rows: RecordRow[]): Promi
       rows.map((r) => r.key_epoch),
       rows.map((r) => r.key_fingerprint),
       rows.map((r) => r.modified_at),
+      results.map((r) => r.op_id),
+      results.map((r) => JSON.stringify(r)),
+      now,
+      seq,
     ],
-  );
-}
-
-async function saveOpResults(
-  tx: Db,
-  accountId: string,
-  results: BatchResult[],
-  now: number,
-): Promise<void> {
-  if (results.length === 0) return;
-  await tx.query(
-    `INSERT INTO op_results (account_id, op_id, result, created_at)
-     SELECT $1, u.op_id, u.result, $4 FROM unnest($2::text[], $3::text[]) AS u(op_id, result)`,
-    [accountId, results.map((r) => r.op_id), results.map((r) => JSON.stringify(r)), now],
   );
 }
