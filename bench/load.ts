@@ -280,10 +280,13 @@ async function pacedLoop(
   let failure: unknown;
   await Promise.all(
     devices.map(async (device, index) => {
-      let due = start + (periodMs * index) / devices.length;
-      while (due < end && failure === undefined) {
-        const wait = due - performance.now();
+      // Cycles start on a fixed schedule whatever the last one took; a push counts from when its
+      // cycle was due, the pull that follows it from when it was sent.
+      let cycleDue = start + (periodMs * index) / devices.length;
+      while (cycleDue < end && failure === undefined) {
+        const wait = cycleDue - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        let due = cycleDue;
         for (const request of [() => push(device, collection), () => pull(device)]) {
           const t0 = performance.now();
           const from = Math.min(t0, due);
@@ -296,9 +299,9 @@ async function pacedLoop(
           }
           const t1 = performance.now();
           if (from >= measureFrom && t1 <= end) samples.push({ ms: t1 - from, ok });
-          due = Math.max(due, t1);
+          due = t1;
         }
-        due += periodMs;
+        cycleDue += periodMs;
       }
     }),
   );
