@@ -5,8 +5,9 @@
  * port wakes the worker, which resumes from IndexedDB and pushes a fresh status.
  */
 import browser from 'webextension-polyfill';
-import type { Bridge, CommandInput, CommandName, CommandResult, Status } from '../ui/bridge';
+import type { Bridge, CommandInput, CommandName, CommandResult } from '../ui/bridge';
 import { BridgeError } from '../ui/bridge';
+import { createStatusHub } from '../ui/status-hub';
 import { isWorkerToPage, type PageToWorker, PORT_NAME } from './messages';
 
 interface Pending {
@@ -15,11 +16,8 @@ interface Pending {
 }
 
 export function createPageBridge(): Bridge {
-  const listeners = new Set<(status: Status) => void>();
-  const errorListeners = new Set<(error: BridgeError) => void>();
+  const hub = createStatusHub();
   const pending = new Map<number, Pending>();
-  let latest: Status | null = null;
-  let unavailable: BridgeError | null = null;
   let nextId = 1;
   let port: browser.Runtime.Port | null = null;
   let failures = 0;
@@ -33,14 +31,11 @@ export function createPageBridge(): Bridge {
       }
       failures = 0;
       if (message.type === 'unavailable') {
-        unavailable = new BridgeError(message.error);
-        for (const listener of errorListeners) listener(unavailable);
+        hub.showUnavailable(new BridgeError(message.error));
         return;
       }
       if (message.type === 'status') {
-        latest = message.status;
-        unavailable = null;
-        for (const listener of listeners) listener(message.status);
+        hub.showStatus(message.status);
         return;
       }
       const call = pending.get(message.id);
@@ -73,16 +68,7 @@ export function createPageBridge(): Bridge {
   port = connect();
 
   return {
-    subscribe(listener, onError) {
-      listeners.add(listener);
-      if (onError) errorListeners.add(onError);
-      if (latest) listener(latest);
-      else if (unavailable) onError?.(unavailable);
-      return () => {
-        listeners.delete(listener);
-        if (onError) errorListeners.delete(onError);
-      };
-    },
+    subscribe: hub.subscribe,
     call<K extends CommandName>(
       name: K,
       ...input: CommandInput<K> extends undefined ? [] : [CommandInput<K>]

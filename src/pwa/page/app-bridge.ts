@@ -6,8 +6,9 @@
  */
 import type { PageToWorker } from '../../extension/messages';
 import { isWorkerToPage } from '../../extension/messages';
-import type { Bridge, CommandInput, CommandName, CommandResult, Status } from '../../ui/bridge';
+import type { Bridge, CommandInput, CommandName, CommandResult } from '../../ui/bridge';
 import { BridgeError } from '../../ui/bridge';
+import { createStatusHub } from '../../ui/status-hub';
 import { BROADCAST_CHANNEL, isBroadcast, type PageToServiceWorker, type Reply } from '../wire';
 import { isWebUrl } from './is-web-url';
 
@@ -36,26 +37,13 @@ const NO_WORKER = new BridgeError({
 });
 
 export function createAppBridge(deps: AppBridgeDeps): Bridge {
-  const listeners = new Set<(status: Status) => void>();
-  const errorListeners = new Set<(error: BridgeError) => void>();
+  const { showStatus, showUnavailable, subscribe } = createStatusHub();
   /** Calls awaiting an answer, by the worker that got them. */
   const pending = new Map<number, { worker: ServiceWorker; reject(error: BridgeError): void }>();
   const watched = new WeakSet<ServiceWorker>();
-  let latest: Status | null = null;
-  let unavailable: BridgeError | null = null;
   let nextId = 1;
   /** Only the page whose Connect started a sign-in opens the sign-in page. */
   let connecting = 0;
-
-  const showStatus = (status: Status) => {
-    latest = status;
-    unavailable = null;
-    for (const listener of listeners) listener(status);
-  };
-  const showUnavailable = (error: BridgeError) => {
-    unavailable = error;
-    for (const listener of errorListeners) listener(error);
-  };
 
   /** A worker replaced by a new version never answers what it was asked: fail those calls. */
   function watch(worker: ServiceWorker) {
@@ -146,16 +134,7 @@ export function createAppBridge(deps: AppBridgeDeps): Bridge {
   hello();
 
   return {
-    subscribe(listener, onError) {
-      listeners.add(listener);
-      if (onError) errorListeners.add(onError);
-      if (latest) listener(latest);
-      else if (unavailable) onError?.(unavailable);
-      return () => {
-        listeners.delete(listener);
-        if (onError) errorListeners.delete(onError);
-      };
-    },
+    subscribe,
     call<K extends CommandName>(
       name: K,
       ...input: CommandInput<K> extends undefined ? [] : [CommandInput<K>]

@@ -1,0 +1,41 @@
+/**
+ * The status half of every host's `Bridge`: the latest status (or why there is none) and who is
+ * listening. Hosts differ in how messages travel; what a page sees of them does not.
+ */
+import type { Bridge, BridgeError, Status } from './bridge';
+
+export interface StatusHub {
+  showStatus(status: Status): void;
+  showUnavailable(error: BridgeError): void;
+  subscribe: Bridge['subscribe'];
+}
+
+export function createStatusHub(): StatusHub {
+  const listeners = new Set<(status: Status) => void>();
+  const errorListeners = new Set<(error: BridgeError) => void>();
+  let latest: Status | null = null;
+  let unavailable: BridgeError | null = null;
+
+  return {
+    showStatus(status) {
+      latest = status;
+      unavailable = null;
+      for (const listener of listeners) listener(status);
+    },
+    showUnavailable(error) {
+      unavailable = error;
+      for (const listener of errorListeners) listener(error);
+    },
+    subscribe(listener, onError) {
+      listeners.add(listener);
+      if (onError) errorListeners.add(onError);
+      // A late subscriber gets what the page already knows, so it never waits for a change.
+      if (latest) listener(latest);
+      else if (unavailable) onError?.(unavailable);
+      return () => {
+        listeners.delete(listener);
+        if (onError) errorListeners.delete(onError);
+      };
+    },
+  };
+}
