@@ -29,13 +29,12 @@ export function applyBatch(db: Db, input: BatchInput): Promise<BatchOutcome> {
     );
     const row = locked.rows[0];
     if (!row) throw new AccountNotFoundError();
-    const account = { lastSeq: row.last_seq };
+    const { last_seq: lastSeq, key_fingerprint: fingerprint, epoch } = row;
 
     // Checked before any op applies: a device sealing under the wrong key changes nothing.
-    if (row.key_fingerprint === null || row.epoch === null) return { kind: 'key_document_missing' };
-    const key = { key_fingerprint: row.key_fingerprint, epoch: row.epoch };
-    if (key.key_fingerprint !== input.keyFingerprint) {
-      return { kind: 'key_mismatch', currentFingerprint: key.key_fingerprint };
+    if (fingerprint === null || epoch === null) return { kind: 'key_document_missing' };
+    if (fingerprint !== input.keyFingerprint) {
+      return { kind: 'key_mismatch', currentFingerprint: fingerprint };
     }
 
     const answered = await loadOpResults(tx, input.accountId, input.ops);
@@ -43,7 +42,7 @@ export function applyBatch(db: Db, input: BatchInput): Promise<BatchOutcome> {
     const written = new Map<string, RecordRow>();
     const fresh: BatchResult[] = [];
     const results: BatchResult[] = [];
-    let seq = account.lastSeq;
+    let seq = lastSeq;
 
     for (const op of input.ops) {
       const earlier = answered.get(op.op_id);
@@ -69,8 +68,8 @@ export function applyBatch(db: Db, input: BatchInput): Promise<BatchOutcome> {
           seq,
           deleted: op.deleted,
           payload: op.payload,
-          key_epoch: key.epoch,
-          key_fingerprint: key.key_fingerprint,
+          key_epoch: epoch,
+          key_fingerprint: fingerprint,
           modified_at: input.now,
         };
         records.set(k, row);
@@ -82,7 +81,7 @@ export function applyBatch(db: Db, input: BatchInput): Promise<BatchOutcome> {
       results.push(result);
     }
 
-    if (written.size > 0 || fresh.length > 0 || seq !== account.lastSeq) {
+    if (written.size > 0 || fresh.length > 0 || seq !== lastSeq) {
       await saveBatch(tx, input.accountId, [...written.values()], fresh, seq, input.now);
     }
     return { kind: 'applied', results };

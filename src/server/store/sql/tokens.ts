@@ -58,6 +58,7 @@ export async function findAccessToken(
   );
   const row = rows[0];
   // Only the first use writes: a pair that has been used can no longer be retracted by a retry.
+  // Bearer auth asks again as of the epoch to tell "expired" from "unknown"; that is not a use.
   if (row && row.used_at === null && now > 0) {
     await db.query('UPDATE tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL', [
       accessHash,
