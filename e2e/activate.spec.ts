@@ -61,6 +61,17 @@ function statusOf(page: Page, path: string): Promise<number> {
 }
 
 /** The owner account exists before the person arrives (created through the same forms). */
+/** The owner follows the laptop's link, signs in, and sees the laptop's request to confirm. */
+async function openLaptopConfirmPage(page: Page, device: Device): Promise<void> {
+  await page.goto(device.grant.verification_uri_complete);
+  await signIn(page, OWNER);
+  await expectConfirmPage(page, {
+    userCode: device.grant.user_code,
+    deviceName: LAPTOP.name,
+    platform: LAPTOP.platform,
+  });
+}
+
 async function withOwner(sut: ServerUnderTest): Promise<void> {
   const client = new PageClient(sut.url);
   const home = await client.signedIn(OWNER);
@@ -154,13 +165,7 @@ test('deny: the device gets access_denied, never tokens, and the code cannot be 
   await withOwner(sut);
   const device = await Device.start(sut.url, LAPTOP);
 
-  await page.goto(device.grant.verification_uri_complete);
-  await signIn(page, OWNER);
-  await expectConfirmPage(page, {
-    userCode: device.grant.user_code,
-    deviceName: LAPTOP.name,
-    platform: LAPTOP.platform,
-  });
+  await openLaptopConfirmPage(page, device);
   await decide(page, 'Deny');
   await expectOutcome(page, 'denied', 'Request denied', /The device was not connected/);
   await screenshot(page, 'activate-denied');
@@ -186,13 +191,7 @@ test('expiry: a code left past expires_in cannot be approved; the page says it e
   await withOwner(sut);
   const device = await Device.start(sut.url, LAPTOP);
 
-  await page.goto(device.grant.verification_uri_complete);
-  await signIn(page, OWNER);
-  await expectConfirmPage(page, {
-    userCode: device.grant.user_code,
-    deviceName: LAPTOP.name,
-    platform: LAPTOP.platform,
-  });
+  await openLaptopConfirmPage(page, device);
 
   // The person walks away with the page open; the code's 600 seconds run out.
   sut.advance(device.grant.expires_in + 1);
@@ -257,13 +256,7 @@ test('code reuse: an approved code cannot be approved again, and the device code
   const device = await Device.start(sut.url, LAPTOP);
 
   // The same approval page open in two tabs of the person's browser.
-  await page.goto(device.grant.verification_uri_complete);
-  await signIn(page, OWNER);
-  await expectConfirmPage(page, {
-    userCode: device.grant.user_code,
-    deviceName: LAPTOP.name,
-    platform: LAPTOP.platform,
-  });
+  await openLaptopConfirmPage(page, device);
   const second = await page.context().newPage();
   await second.goto(device.grant.verification_uri_complete);
   await expect(pageKind(second)).toHaveAttribute('data-page', 'confirm');
