@@ -3,11 +3,11 @@
  * never moves past a change that is not durably applied (or durably quarantined).
  */
 import type { EngineContext } from '../context';
-import type { QuarantineRow, SyncMeta } from '../db/schema';
+import type { SyncMeta } from '../db/schema';
 import { RECORD_STORES } from '../db/tx';
 import { abortQuietly } from '../records/commit-local';
 import { type ApplyMode, type ApplyResult, applyRemote } from './apply-remote';
-import type { PageItem } from './open-page';
+import { type PageItem, quarantineRowOf } from './open-page';
 import { updateSyncMeta } from './sync-meta';
 
 export interface PageTally {
@@ -73,16 +73,7 @@ export async function applyPage(
       return;
     }
     if (item.kind === 'quarantine') {
-      const row: QuarantineRow = {
-        token: item.remote.collection,
-        id: item.remote.id,
-        rev: item.remote.rev,
-        code: item.error.code as QuarantineRow['code'],
-        message: item.error.message,
-        collection: item.collection,
-        record: item.remote,
-        at: ctx.clock.now(),
-      };
+      const row = quarantineRowOf(item, ctx.clock.now());
       await quarantine.put(row);
       tally.quarantined += 1;
       return;

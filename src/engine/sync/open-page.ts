@@ -1,6 +1,7 @@
 /** Decrypts a page of remote records (in parallel, outside any IndexedDB transaction). */
 import type { RemoteRecord } from '../../protocol';
 import type { CollectionName } from '../collections';
+import type { QuarantineRow } from '../db/schema';
 import { RecordError } from '../errors';
 import type { OpenedRecord, RecordCipher } from './cipher';
 
@@ -37,4 +38,21 @@ export function openPage(
   enabled: (c: CollectionName) => boolean,
 ): Promise<PageItem[]> {
   return Promise.all(changes.map((remote) => openRemote(cipher, remote, enabled)));
+}
+
+/** The row that holds a record which would not open until a version that does arrives. */
+export function quarantineRowOf(
+  item: Extract<PageItem, { kind: 'quarantine' }>,
+  at: number,
+): QuarantineRow {
+  return {
+    token: item.remote.collection,
+    id: item.remote.id,
+    rev: item.remote.rev,
+    code: item.error.code as QuarantineRow['code'],
+    message: item.error.message,
+    collection: item.collection,
+    record: item.remote,
+    at,
+  };
 }

@@ -7,7 +7,7 @@
  */
 import type { BatchOp, BatchResult, RemoteRecord } from '../../protocol';
 import type { CollectionName } from '../collections';
-import type { OutboxRow, QuarantineRow, RecordRow } from '../db/schema';
+import type { OutboxRow, RecordRow } from '../db/schema';
 import { RECORD_STORES } from '../db/tx';
 import { randomId } from '../ids';
 import { abortQuietly } from '../records/commit-local';
@@ -15,7 +15,7 @@ import { applyRemote } from './apply-remote';
 import { type BulkDeleteDecision, countByCollection, exceedsBulkDeleteGuard } from './bulk-delete';
 import type { SealedState } from './cipher';
 import type { SyncDeps } from './deps';
-import { openRemote, type PageItem } from './open-page';
+import { openRemote, type PageItem, quarantineRowOf } from './open-page';
 
 export interface PushOptions {
   /** The person answered the guard for this run. */
@@ -191,17 +191,7 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
         continue;
       }
       if (current.kind === 'quarantine') {
-        const quarantined: QuarantineRow = {
-          token: current.remote.collection,
-          id: current.remote.id,
-          rev: current.remote.rev,
-          code: current.error.code as QuarantineRow['code'],
-          message: current.error.message,
-          collection: current.collection,
-          record: current.remote,
-          at: ctx.clock.now(),
-        };
-        await tx.objectStore('quarantine').put(quarantined);
+        await tx.objectStore('quarantine').put(quarantineRowOf(current, ctx.clock.now()));
         // Held until a version that opens arrives: pushing over an unreadable record loses it.
         if (pending) await tx.objectStore('outbox').put({ ...pending, held: true });
         settled.quarantined += 1;
