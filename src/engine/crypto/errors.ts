@@ -21,7 +21,21 @@ export type CryptoErrorCode =
   /** The passphrase is too short to be offered as a way to unlock the account. */
   | 'weak_passphrase'
   /** A programming error on the caller's side (bad key length, unserialisable plaintext, ...). */
-  | 'invalid_argument';
+  | 'invalid_argument'
+  /** Pairing: the revealed public key and nonce do not open the new device's commitment. */
+  | 'pairing_commitment_mismatch'
+  /** Pairing: the new device's confirmation MAC over the transcript does not verify. */
+  | 'pairing_confirmation_invalid'
+  /** Pairing: the code the person confirmed is not the code this device computed. */
+  | 'pairing_code_mismatch'
+  /** Pairing: the pairing's `expiresAt` has passed (by the caller's clock). */
+  | 'pairing_expired'
+  /** Pairing: the sealed bundle does not authenticate for this pairing (altered, replayed, MITM). */
+  | 'pairing_tampered'
+  /** Pairing: a message from the other side is malformed (base64url, length, not a curve point). */
+  | 'pairing_invalid'
+  /** Pairing: the curve is unknown, or this platform's WebCrypto lacks it. */
+  | 'unsupported_curve';
 
 export class CryptoError extends Error {
   override readonly name = 'CryptoError';

@@ -26,6 +26,23 @@ export {
 } from './key-document';
 export { KEY_DOCUMENT_VERSION, PBKDF2_MIN_ITERATIONS } from './key-document-format';
 export {
+  checkReveal,
+  type ExistingDevicePairingSecret,
+  type NewDevicePairingSecret,
+  offerPairing,
+  openPairingBundle,
+  PAIRING_BUNDLE_VERSION,
+  PAIRING_CURVES,
+  type PairingContext,
+  type PairingCurve,
+  type PairingOffer,
+  type PairingReveal,
+  revealPairing,
+  sealPairingBundle,
+  startPairing,
+  supportsX25519,
+} from './pairing';
+export {
   formatRecoveryKey,
   generateRecoveryKey,
   parseRecoveryKey,
