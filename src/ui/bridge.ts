@@ -11,10 +11,21 @@ export type CollectionName = (typeof COLLECTIONS)[number];
  * The engine's status shapes, passed through untouched by every host (type-only: no engine code
  * reaches the UI bundles). One definition, so the UI cannot drift from what the engine sends.
  */
-import type { AccountInfo, EngineState, ErrorInfo } from '../engine';
+import type {
+  AccountInfo,
+  EngineState,
+  ErrorInfo,
+  PairingRequestView,
+  PairingView,
+  RotationProgress,
+} from '../engine';
 
-export type { AccountInfo, ErrorInfo };
+export type { AccountInfo, ErrorInfo, RotationProgress };
 export type Phase = EngineState;
+/** A pairing this device takes part in: `new` asks for the key, `existing` hands it over. */
+export type PairingInfo = PairingView;
+/** A new device asking this one for the account key. */
+export type PairingRequestInfo = PairingRequestView;
 
 export type FirstJoinChoice = 'merge' | 'useAccount' | 'uploadLocal';
 
@@ -58,6 +69,12 @@ export interface Status {
   account: AccountInfo | null;
   /** The last failure, kept after the state moved on (e.g. a denied sign-in), until dismissed. */
   lastError: ErrorInfo | null;
+  /** The pairing this device takes part in (either side), null when none. */
+  pairing: PairingInfo | null;
+  /** Requests from new devices that this device could approve. */
+  pairingRequests: number;
+  /** Set while a key rotation re-uploads every record under the new key. */
+  rotation: RotationProgress | null;
   /** Added by the host: this device's sync settings. */
   settings: SyncSettings;
 }
@@ -134,6 +151,18 @@ export interface Commands {
   /** New account: creates the master key; the recovery key is returned once, never stored. */
   'keys.create': [undefined, { recoveryKey: string }];
   'keys.unlock': [{ recoveryKey: string } | { passphrase: string }, undefined];
+  /** New key epoch (e.g. after a revoke); a recovery key comes back only when a new one was made. */
+  'keys.rotate': [{ newRecoveryKey?: boolean }, { recoveryKey: string | null }];
+  /** New device: asks the account's other devices for the key (no recovery key to type). */
+  'pairing.request': [undefined, undefined];
+  /** Existing device: the open requests from new devices. */
+  'pairing.list': [undefined, PairingRequestInfo[]];
+  /** Existing device: answers one request; its code shows in `status.pairing` once both agree. */
+  'pairing.accept': [{ id: string }, undefined];
+  /** Existing device: the person saw the same code on both screens. */
+  'pairing.approve': [{ code: string }, undefined];
+  /** Without an id: cancels this device's own pairing; with one: denies that device's request. */
+  'pairing.deny': [{ id?: string }, undefined];
   'sync.now': [undefined, undefined];
   'settings.update': [Partial<SyncSettings>, undefined];
   'decision.firstJoin': [{ choice: FirstJoinChoice }, undefined];

@@ -141,4 +141,15 @@ describe('the extension host adapter', () => {
     await expectCode(h.call('devices.list', undefined), 'not_signed_in');
     await expectCode(h.call('security.fingerprint', undefined), 'locked');
   });
+
+  it('passes pairing and rotation through to the engine, which needs a session for them', async () => {
+    const { host: h } = await host();
+    expect(h.getStatus()).toMatchObject({ pairing: null, pairingRequests: 0, rotation: null });
+    await expectCode(h.call('pairing.request', undefined), 'not_signed_in');
+    await expectCode(h.call('pairing.list', undefined), 'not_signed_in');
+    await expectCode(h.call('pairing.accept', { id: 'p1' }), 'not_signed_in');
+    await expectCode(h.call('pairing.approve', { code: '123 456' }), 'not_signed_in');
+    await expectCode(h.call('pairing.deny', {}), 'not_signed_in');
+    await expectCode(h.call('keys.rotate', {}), 'not_signed_in');
+  });
 });

@@ -114,6 +114,25 @@ export async function createHostEngine(engine: Engine, deps: HostDeps): Promise<
       await engine.unlock(secret);
       return undefined;
     },
+    'keys.rotate': (options) =>
+      engine.rotateAccountKey({ newRecoveryKey: options?.newRecoveryKey }),
+    async 'pairing.request'() {
+      await engine.requestPairing();
+      return undefined;
+    },
+    'pairing.list': () => engine.listPairingRequests(),
+    async 'pairing.accept'({ id }) {
+      await engine.acceptPairing(id);
+      return undefined;
+    },
+    async 'pairing.approve'({ code }) {
+      await engine.approvePairing(code);
+      return undefined;
+    },
+    async 'pairing.deny'(input) {
+      await engine.denyPairing(input?.id);
+      return undefined;
+    },
     async 'sync.now'() {
       // A failed run shows in the status (with what to do); the button need not repeat it.
       await engine.syncNow();
