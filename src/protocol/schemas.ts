@@ -202,6 +202,11 @@ export const ChangesResponse = v.strictObject({
   changes: v.array(RemoteRecord),
   cursor: Cursor,
   has_more: v.boolean(),
+  /**
+   * Open pairings in `pending` state requested by other devices of the account, so existing
+   * devices notice a pairing request on their next pull. Optional: older servers omit it.
+   */
+  pending_pairings: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 export const BatchOp = v.strictObject({
@@ -239,6 +244,83 @@ export const BatchResult = v.variant('status', [BatchOk, BatchConflict]);
 export const BatchResponse = v.strictObject({ results: v.array(BatchResult) });
 
 // ---------------------------------------------------------------------------------------------
+// Pairing: the server relays opaque values between a new device (the requester) and an existing
+// device of the same account (the approver). It never sees key material: every value is
+// base64url the clients computed. See docs/PROTOCOL.md, "Pairing".
+
+export const PAIRING_CURVES = ['P-256', 'X25519'] as const;
+export type PairingCurve = (typeof PAIRING_CURVES)[number];
+
+/** `expired` is never stored: a pairing not final by `expires_at` is shown as expired. */
+export const PAIRING_STATES = [
+  'pending',
+  'offered',
+  'revealed',
+  'approved',
+  'completed',
+  'denied',
+  'expired',
+] as const;
+export type PairingState = (typeof PAIRING_STATES)[number];
+
+/** Largest sealed bundle an approver may hand over, in base64url characters. */
+export const PAIRING_BUNDLE_MAX_CHARS = 16 * 1024;
+
+const PairingValue = (min: number, max: number) =>
+  v.pipe(v.string(), v.minLength(min), v.maxLength(max), v.regex(base64url, 'must be base64url'));
+
+/** A SHA-256 digest, base64url without padding: exactly 43 characters. */
+const PairingCommitment = v.pipe(v.string(), v.length(43), v.regex(base64url, 'must be base64url'));
+
+/** POST /v1/pairings (the new device). */
+export const PairingCreate = v.strictObject({
+  commitment: PairingCommitment,
+  curve: v.picklist(PAIRING_CURVES),
+});
+
+/** POST /v1/pairings/:id/offer (an existing device), and the `offer` member of a Pairing. */
+export const PairingOffer = v.strictObject({
+  public_key: PairingValue(32, 256),
+  nonce: PairingValue(16, 128),
+});
+
+/** POST /v1/pairings/:id/reveal (the requester), and the `reveal` member of a Pairing. */
+export const PairingReveal = v.strictObject({
+  public_key: PairingValue(32, 256),
+  nonce: PairingValue(16, 128),
+  confirmation: PairingValue(16, 128),
+});
+
+/** POST /v1/pairings/:id/approve (the approver). */
+export const PairingApprove = v.strictObject({
+  bundle: PairingValue(1, PAIRING_BUNDLE_MAX_CHARS),
+});
+
+/** A device taking part in a pairing, as the account's devices see it. */
+export const PairingDevice = v.strictObject({
+  device_id: v.string(),
+  name: v.string(),
+  platform: v.string(),
+});
+
+export const Pairing = v.strictObject({
+  id: v.string(),
+  state: v.picklist(PAIRING_STATES),
+  curve: v.picklist(PAIRING_CURVES),
+  commitment: v.string(),
+  requester: PairingDevice,
+  approver: v.nullable(PairingDevice),
+  offer: v.nullable(PairingOffer),
+  reveal: v.nullable(PairingReveal),
+  /** The sealed bundle: shown only to the requester, only while `approved`. */
+  bundle: v.nullable(v.string()),
+  created_at: IsoDate,
+  expires_at: IsoDate,
+});
+
+export const PairingList = v.strictObject({ pairings: v.array(Pairing) });
+
+// ---------------------------------------------------------------------------------------------
 // Types, inferred so that a wrong field is a compile error on both sides
 
 export type Health = v.InferOutput<typeof Health>;
@@ -259,3 +341,10 @@ export type BatchOp = v.InferOutput<typeof BatchOp>;
 export type BatchRequest = v.InferOutput<typeof BatchRequest>;
 export type BatchResult = v.InferOutput<typeof BatchResult>;
 export type BatchResponse = v.InferOutput<typeof BatchResponse>;
+export type PairingCreate = v.InferOutput<typeof PairingCreate>;
+export type PairingOffer = v.InferOutput<typeof PairingOffer>;
+export type PairingReveal = v.InferOutput<typeof PairingReveal>;
+export type PairingApprove = v.InferOutput<typeof PairingApprove>;
+export type PairingDevice = v.InferOutput<typeof PairingDevice>;
+export type Pairing = v.InferOutput<typeof Pairing>;
+export type PairingList = v.InferOutput<typeof PairingList>;
