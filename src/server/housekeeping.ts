@@ -1,6 +1,7 @@
 /**
  * Periodic housekeeping: purges tombstones past their retention, and expired sessions, device
- * authorizations, invites, rate-limit windows and op_id answers. Safe in every process: both
+ * authorizations, invites, rate-limit windows, op_id answers and pairings (their bundles at
+ * expiry, the rows an hour later). Safe in every process: both
  * purges are idempotent and concurrent runs only find less to delete.
  */
 import type { Config } from './config';

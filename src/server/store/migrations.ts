@@ -137,4 +137,37 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'tokens.used_at: a refresh retried after a lost response is told apart from theft',
     statements: ['ALTER TABLE tokens ADD COLUMN used_at bigint'],
   },
+  {
+    version: 3,
+    name: 'pairings: relay for approving a new device from an existing one',
+    statements: [
+      // Every value but the ids, states and times is opaque base64url the clients computed.
+      // 'expired' is not a state here: a row not final by expires_at reads as expired.
+      `CREATE TABLE pairings (
+        id text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        state text NOT NULL
+          CHECK (state IN ('pending', 'offered', 'revealed', 'approved', 'completed', 'denied')),
+        curve text NOT NULL,
+        commitment text NOT NULL,
+        requester_device_id text NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+        approver_device_id text REFERENCES devices (id) ON DELETE CASCADE,
+        offer_public_key text,
+        offer_nonce text,
+        reveal_public_key text,
+        reveal_nonce text,
+        reveal_confirmation text,
+        -- erased on completion, denial and (by housekeeping) expiry
+        bundle text,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+      )`,
+      // The open ones of an account: listing, the open limit, pending_pairings on every pull,
+      // and denying a revoked device's pairings all read only these.
+      `CREATE INDEX pairings_open ON pairings (account_id, created_at)
+        WHERE state IN ('pending', 'offered', 'revealed', 'approved')`,
+      'CREATE INDEX pairings_expiry ON pairings (expires_at)',
+    ],
+  },
 ];

@@ -17,6 +17,13 @@ import {
 } from './sql/grants';
 import { purgeExpired } from './sql/housekeeping';
 import { getKeyDocument, putKeyDocument } from './sql/keys';
+import {
+  advancePairing,
+  countPendingPairings,
+  createPairing,
+  getPairing,
+  listOpenPairings,
+} from './sql/pairings';
 import { hitRateLimit, resetRateLimit } from './sql/rate-limits';
 import { createSession, deleteSession, findSession } from './sql/sessions';
 import { findAccessToken, issueTokens, revokeDeviceTokens, rotateRefreshToken } from './sql/tokens';
@@ -62,6 +69,13 @@ export function createSqlStore(db: Db): Store {
     changesSince: (input) => changesSince(db, input),
     purgeTombstones: (olderThan) => purgeTombstones(db, olderThan),
     purgeExpired: (now) => purgeExpired(db, now),
+
+    createPairing: (input) => createPairing(db, input),
+    listOpenPairings: (accountId, now) => listOpenPairings(db, accountId, now),
+    getPairing: (accountId, pairingId) => getPairing(db, accountId, pairingId),
+    advancePairing: (input) => advancePairing(db, input),
+    countPendingPairings: (accountId, deviceId, now) =>
+      countPendingPairings(db, accountId, deviceId, now),
 
     hitRateLimit: (key, max, windowMs, now) => hitRateLimit(db, key, max, windowMs, now),
     resetRateLimit: (key) => resetRateLimit(db, key),

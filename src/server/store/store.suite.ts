@@ -10,6 +10,7 @@ import { deviceTests } from './suite/devices';
 import { grantTests } from './suite/grants';
 import { housekeepingTests } from './suite/housekeeping';
 import { keyDocumentTests } from './suite/keys';
+import { pairingTests } from './suite/pairings';
 import { persistenceTests } from './suite/persistence';
 import { rateLimitTests } from './suite/rate-limits';
 import { recordTests } from './suite/records';
@@ -72,6 +73,7 @@ export function defineStoreSuite(target: StoreSuiteTarget): void {
     recordModelTests(ctx);
     changesTests(ctx);
     tombstoneTests(ctx);
+    pairingTests(ctx);
     rateLimitTests(ctx);
     housekeepingTests(ctx);
     if (target.persistent) persistenceTests(() => target.createDatabase());

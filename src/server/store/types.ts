@@ -125,7 +125,70 @@ export interface PurgeExpiredCounts {
   deviceAuthorizations: number;
   invites: number;
   rateLimits: number;
+  /** Pairings deleted some time (PAIRING_RETENTION_MS) after they expired. */
+  pairings: number;
 }
+
+/** A pairing's state as stored; `expired` is derived from expiresAt by the route. */
+export type StoredPairingState =
+  | 'pending'
+  | 'offered'
+  | 'revealed'
+  | 'approved'
+  | 'completed'
+  | 'denied';
+
+export interface PairingParticipant {
+  deviceId: string;
+  name: string;
+  platform: string;
+}
+
+/** A pairing relayed between two devices of one account; every value is opaque to the server. */
+export interface PairingRow {
+  id: string;
+  accountId: string;
+  state: StoredPairingState;
+  curve: string;
+  commitment: string;
+  requester: PairingParticipant;
+  approver: PairingParticipant | null;
+  offer: { publicKey: string; nonce: string } | null;
+  reveal: { publicKey: string; nonce: string; confirmation: string } | null;
+  /** Null once completed, denied or (after housekeeping) expired. */
+  bundle: string | null;
+  createdAt: number;
+  expiresAt: number;
+  updatedAt: number;
+}
+
+/** One step of a pairing, by the device `deviceId`; each is a compare-and-set on the state. */
+export type PairingStep =
+  /** Any device of the account but the requester; state pending → offered. */
+  | { kind: 'offer'; publicKey: string; nonce: string }
+  /** The requester; offered → revealed. */
+  | { kind: 'reveal'; publicKey: string; nonce: string; confirmation: string }
+  /** The approver; revealed → approved. */
+  | { kind: 'approve'; bundle: string }
+  /** The requester; approved → completed, erasing the bundle. */
+  | { kind: 'complete' }
+  /** Any device of the account; any open state → denied, erasing the bundle. */
+  | { kind: 'deny' };
+
+export type PairingStepOutcome =
+  | { kind: 'advanced'; pairing: PairingRow }
+  /** No such pairing in this account. */
+  | { kind: 'not_found' }
+  /** Past expiresAt and never final: no step applies any more. */
+  | { kind: 'expired'; pairing: PairingRow }
+  /** The step is out of order or not this device's: the pairing as it is now. */
+  | { kind: 'refused'; pairing: PairingRow };
+
+export type CreatePairingOutcome =
+  /** `superseded`: the creating device's own earlier open pairings, denied in the same step. */
+  | { kind: 'created'; pairing: PairingRow; superseded: number }
+  /** Other devices of the account hold maxOpen open pairings; one frees up in retryAfterS. */
+  | { kind: 'too_many'; retryAfterS: number };
 
 export interface Session {
   accountId: string;
@@ -203,7 +266,10 @@ export interface Store {
   revokeDeviceTokens(deviceId: string, now: number): Promise<void>;
   listDevices(accountId: string): Promise<DeviceRow[]>;
   renameDevice(accountId: string, deviceId: string, name: string): Promise<DeviceRow | null>;
-  /** Revokes the device and all its tokens; false when the account has no such live device. */
+  /**
+   * Revokes the device and all its tokens, and denies the open pairings it requested or
+   * approves; false when the account has no such live device.
+   */
   revokeDevice(accountId: string, deviceId: string, now: number): Promise<boolean>;
   touchDevice(deviceId: string, now: number): Promise<void>;
 
@@ -245,9 +311,40 @@ export interface Store {
   purgeTombstones(olderThan: number): Promise<number>;
   /**
    * Housekeeping: deletes expired sessions, device authorizations, invites and rate-limit
-   * windows, and op_id answers older than a day. Returns what it deleted, per kind.
+   * windows, op_id answers older than a day, and pairings an hour after they expired (erasing
+   * the bundles of expired ones at once). Returns what it deleted, per kind.
    */
   purgeExpired(now: number): Promise<PurgeExpiredCounts>;
+
+  // Pairing: relaying opaque values between a new device and an existing one of the account
+  /**
+   * Opens a pairing requested by `deviceId`, expiring at now + ttlMs. Under the account's lock:
+   * the device's own open pairings are denied (a new request supersedes them), and when other
+   * devices already hold maxOpen open pairings nothing changes and the outcome is too_many.
+   */
+  createPairing(input: {
+    accountId: string;
+    deviceId: string;
+    curve: string;
+    commitment: string;
+    ttlMs: number;
+    maxOpen: number;
+    now: number;
+  }): Promise<CreatePairingOutcome>;
+  /** The account's open pairings (not final, not expired), newest first. */
+  listOpenPairings(accountId: string, now: number): Promise<PairingRow[]>;
+  /** A pairing of the account in any state, until housekeeping purges it; null otherwise. */
+  getPairing(accountId: string, pairingId: string): Promise<PairingRow | null>;
+  /** Applies one step atomically: of two devices racing for one step, exactly one advances. */
+  advancePairing(input: {
+    accountId: string;
+    pairingId: string;
+    deviceId: string;
+    step: PairingStep;
+    now: number;
+  }): Promise<PairingStepOutcome>;
+  /** Open pairings in state pending requested by devices other than `deviceId`. */
+  countPendingPairings(accountId: string, deviceId: string, now: number): Promise<number>;
 
   // Throttling shared by all server processes
   /** Counts a hit on `key` in a fixed window; allowed while the count is <= max. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db';
 import type { DeviceRow } from '../types';
+import { denyPairingsOfDevice } from './pairings';
 
 interface DeviceDbRow {
   id: string;
@@ -87,6 +88,7 @@ export function revokeDevice(
     );
     if (rows.length === 0) return false;
     await tx.query(`UPDATE tokens SET state = 'revoked' WHERE device_id = $1`, [deviceId]);
+    await denyPairingsOfDevice(tx, accountId, deviceId, now);
     return true;
   });
 }

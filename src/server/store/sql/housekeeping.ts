@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import type { PurgeExpiredCounts } from '../types';
+import { purgePairings } from './pairings';
 
 /** op_id answers are kept at least this long, so a retry within a day is still idempotent. */
 export const OP_RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -20,5 +21,6 @@ export async function purgeExpired(db: Db, now: number): Promise<PurgeExpiredCou
     ),
     invites: await count('DELETE FROM invites WHERE expires_at <= $1 RETURNING created_by', [now]),
     rateLimits: await count('DELETE FROM rate_limits WHERE resets_at <= $1 RETURNING hits', [now]),
+    pairings: await purgePairings(db, now),
   };
 }

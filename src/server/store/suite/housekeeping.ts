@@ -61,6 +61,7 @@ export function housekeepingTests(ctx: SuiteContext): void {
         deviceAuthorizations: 1,
         invites: 1,
         rateLimits: 1,
+        pairings: 0,
       });
       expect(await store.findSession('new', T0 + 10)).not.toBeNull();
 
