@@ -66,6 +66,13 @@ describe('parseConfig', () => {
     [['--registration', 'everyone'], /expected one of first-user, invite, open/],
     [['--max-payload-bytes', '12abc'], /MAX_PAYLOAD_BYTES: got "12abc", expected a whole number/],
     [['--max-batch-ops', '0'], /between 1 and/],
+    [
+      ['--pairing-ttl', '5'],
+      /--pairing-ttl \/ PAIRING_TTL_SECONDS: got "5", expected a whole number between 30 and 3600/,
+    ],
+    [['--pairing-max-open', '0'], /PAIRING_MAX_OPEN/],
+    [['--pairing-max-per-account', 'many'], /PAIRING_MAX_PER_ACCOUNT/],
+    [['--pairing-rate-window', '0'], /PAIRING_RATE_WINDOW_S/],
     [['--log-level', 'loud'], /LOG_LEVEL/],
     [['--public-url', 'ftp://x'], /PUBLIC_URL/],
     [['--app-origins', 'https://a.example/path'], /APP_ORIGINS/],
@@ -75,6 +82,22 @@ describe('parseConfig', () => {
   ])('refuses %j with a clear ConfigError', (argv, message) => {
     expect(() => parseConfig(argv, {})).toThrowError(ConfigError);
     expect(() => parseConfig(argv, {})).toThrowError(message);
+  });
+
+  it('reads the pairing lifetime and limits, defaulting to 5 minutes, 3 open, 10 per 10 minutes', () => {
+    expect(configOf([])).toMatchObject({
+      pairingTtlS: 300,
+      pairingMaxOpen: 3,
+      pairingMaxPerAccount: 10,
+      pairingRateWindowS: 600,
+    });
+    const env = { PAIRING_TTL_SECONDS: '120', PAIRING_MAX_OPEN: '5', PAIRING_MAX_PER_ACCOUNT: '4' };
+    expect(configOf(['--pairing-rate-window=60', '--pairing-max-open', '2'], env)).toMatchObject({
+      pairingTtlS: 120,
+      pairingMaxOpen: 2,
+      pairingMaxPerAccount: 4,
+      pairingRateWindowS: 60,
+    });
   });
 
   it('refuses a bad environment value naming the variable', () => {
@@ -107,6 +130,10 @@ describe('parseConfig', () => {
       ['--max-body-bytes', 'MAX_BODY_BYTES'],
       ['--access-token-ttl', 'ACCESS_TOKEN_TTL_S'],
       ['--tombstone-retention-days', 'TOMBSTONE_RETENTION_DAYS'],
+      ['--pairing-ttl', 'PAIRING_TTL_SECONDS'],
+      ['--pairing-max-open', 'PAIRING_MAX_OPEN'],
+      ['--pairing-max-per-account', 'PAIRING_MAX_PER_ACCOUNT'],
+      ['--pairing-rate-window', 'PAIRING_RATE_WINDOW_S'],
       ['--log-level', 'LOG_LEVEL'],
     ]) {
       expect(text).toContain(flag);

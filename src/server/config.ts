@@ -40,6 +40,13 @@ export interface Config {
   userCodeMaxPerAddress: number;
   userCodeMaxPerAccount: number;
   deviceCodeMaxPerAddress: number;
+  /** How long a pairing (approving a new device from an existing one) stays open, in seconds. */
+  pairingTtlS: number;
+  /** Most open pairings one account may have at once. */
+  pairingMaxOpen: number;
+  /** Pairings one account may create per pairing window. */
+  pairingMaxPerAccount: number;
+  pairingRateWindowS: number;
   logLevel: LogLevel;
 }
 
@@ -81,6 +88,10 @@ export const DEFAULT_CONFIG: Config = {
   userCodeMaxPerAddress: 50,
   userCodeMaxPerAccount: 50,
   deviceCodeMaxPerAddress: 30,
+  pairingTtlS: 300,
+  pairingMaxOpen: 3,
+  pairingMaxPerAccount: 10,
+  pairingRateWindowS: 600,
   logLevel: 'info',
 };
 
@@ -389,6 +400,34 @@ const OPTIONS: Option[] = [
     help: 'Device sign-ins started (POST /v1/auth/device) per client address per window',
     shownDefault: String(DEFAULT_CONFIG.deviceCodeMaxPerAddress),
     parse: integer(1, 1_000_000, (deviceCodeMaxPerAddress) => ({ deviceCodeMaxPerAddress })),
+  },
+  {
+    flag: 'pairing-ttl',
+    env: 'PAIRING_TTL_SECONDS',
+    help: 'Seconds a pairing (approving a new device from an existing one) stays open',
+    shownDefault: String(DEFAULT_CONFIG.pairingTtlS),
+    parse: integer(30, HOUR_S, (pairingTtlS) => ({ pairingTtlS })),
+  },
+  {
+    flag: 'pairing-max-open',
+    env: 'PAIRING_MAX_OPEN',
+    help: 'Open pairings one account may have at once',
+    shownDefault: String(DEFAULT_CONFIG.pairingMaxOpen),
+    parse: integer(1, 100, (pairingMaxOpen) => ({ pairingMaxOpen })),
+  },
+  {
+    flag: 'pairing-max-per-account',
+    env: 'PAIRING_MAX_PER_ACCOUNT',
+    help: 'Pairings one account may start (POST /v1/pairings) per pairing window',
+    shownDefault: String(DEFAULT_CONFIG.pairingMaxPerAccount),
+    parse: integer(1, 1_000_000, (pairingMaxPerAccount) => ({ pairingMaxPerAccount })),
+  },
+  {
+    flag: 'pairing-rate-window',
+    env: 'PAIRING_RATE_WINDOW_S',
+    help: 'Window of the pairing throttle, in seconds',
+    shownDefault: String(DEFAULT_CONFIG.pairingRateWindowS),
+    parse: integer(1, 24 * HOUR_S, (pairingRateWindowS) => ({ pairingRateWindowS })),
   },
   {
     flag: 'log-level',
