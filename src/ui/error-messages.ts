@@ -47,6 +47,24 @@ const MESSAGES: Record<string, string> = {
   invalid_recovery_key:
     'That does not look like a Satchel recovery key. Check for typos (it is groups of letters and digits); nothing was changed.',
   weak_passphrase: 'Choose a passphrase of at least 12 characters.',
+  rotation_in_progress:
+    'A key rotation is already under way. Wait for it to finish; it carries on by itself.',
+  recovery_key_lost:
+    'A key rotation was interrupted before its new recovery key could be shown. Make a new recovery key in Security now, or you may lose access on new devices.',
+  // Approving a new device from one already in use
+  pairing_denied:
+    'The other device said no (it denied or cancelled the request). Nothing changed here; start again if you meant to approve it.',
+  pairing_expired:
+    'The request expired before it was approved. Start again, and approve it on the other device within a few minutes.',
+  pairing_code_mismatch:
+    'The codes did not match, so the key was not handed over. Start again; if it happens again, someone may be interfering, so use your recovery key instead.',
+  pairing_failed:
+    'The key could not be handed over safely (the answer was damaged or already used), so nothing was accepted. Start again.',
+  unsupported_curve:
+    'This browser cannot do the secure key exchange the other device asked for. Update it, or unlock with your recovery key.',
+  pairing_state: 'That request was already answered or cancelled. Refresh the list and try again.',
+  pairing_in_progress: 'A device approval is already under way. Finish or cancel it first.',
+  no_pairing: 'That request is no longer waiting; it was answered, cancelled or expired.',
   // Session
   device_revoked:
     'This device was disconnected from your account from another device. Your data is still here; connect again to resume syncing.',
