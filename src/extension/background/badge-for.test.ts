@@ -36,6 +36,27 @@ describe('badgeFor', () => {
     expect(badgeFor(status({ state: { kind: 'signedOut' }, lastError: null })).text).toBe('');
   });
 
+  it('marks devices waiting to join before conflicts, distinct from a conflict count', () => {
+    const badge = badgeFor(status({ pairingRequests: 1, conflicts: 3 }));
+    expect(badge.text).toBe('+1');
+    expect(badge.title).toMatch(/1 device wants to join/);
+    expect(badge.color).not.toBe(badgeFor(status({ conflicts: 3 })).color);
+    expect(badgeFor(status({ pairingRequests: 12 })).text).toBe('+9');
+  });
+
+  it('keeps the join mark while a request is being reviewed', () => {
+    const pairing = {
+      role: 'existing' as const,
+      id: 'p1',
+      stage: 'confirm' as const,
+      code: '123 456',
+      peer: { name: 'Phone', platform: 'android' },
+      expiresAt: 0,
+    };
+    expect(badgeFor(status({ pairingRequests: 0, pairing })).text).toBe('+1');
+    expect(badgeFor(status({ pairing: { ...pairing, role: 'new' } })).text).toBe('');
+  });
+
   it('is empty when all is well', () => {
     expect(badgeFor(status({})).text).toBe('');
   });

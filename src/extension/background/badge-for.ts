@@ -2,12 +2,30 @@ import type { Status } from '../../ui/bridge';
 
 const CONFLICT_COLOR = '#b45309';
 const ERROR_COLOR = '#b91c1c';
+const JOIN_COLOR = '#2563eb';
 
 /** Signed out by the server rather than by the person: sync stopped, and they should know. */
 const SIGNED_OUT_BY_SERVER = new Set(['device_revoked', 'session_expired']);
 
-/** The toolbar badge: the number of conflicts, else "!" when sync is failing, else nothing. */
+/** New devices waiting for this one's approval; one under review counts though the list moved on. */
+function joining(status: Status): number {
+  const reviewing = status.pairing?.role === 'existing' ? 1 : 0;
+  return Math.max(status.pairingRequests ?? 0, reviewing);
+}
+
+/**
+ * The toolbar badge: "+n" when new devices ask to join (first, since a request expires within
+ * minutes), else the number of conflicts, else "!" when sync is failing, else nothing.
+ */
 export function badgeFor(status: Status): { text: string; color: string; title: string } {
+  const join = joining(status);
+  if (join > 0) {
+    return {
+      text: `+${Math.min(join, 9)}`,
+      color: JOIN_COLOR,
+      title: `Satchel: ${join} device${join === 1 ? ' wants' : 's want'} to join, open to review`,
+    };
+  }
   if (status.conflicts > 0) {
     const n = status.conflicts;
     return {
