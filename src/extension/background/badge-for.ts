@@ -7,7 +7,7 @@ const JOIN_COLOR = '#2563eb';
 /** Signed out by the server rather than by the person: sync stopped, and they should know. */
 const SIGNED_OUT_BY_SERVER = new Set(['device_revoked', 'session_expired']);
 
-/** New devices waiting for this one's approval; one under review counts though the list moved on. */
+/** Devices waiting for this one's approval; one under review counts though the list moved on. */
 function joining(status: Status): number {
   const reviewing = status.pairing?.role === 'existing' ? 1 : 0;
   return Math.max(status.pairingRequests ?? 0, reviewing);
