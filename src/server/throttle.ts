@@ -10,13 +10,10 @@ export async function throttle(
   key: string,
   max: number,
   what: string,
+  /** The window, when it is not the sign-in and user-code one (--rate-limit-window). */
+  windowS = deps.config.rateLimitWindowS,
 ): Promise<void> {
-  const outcome = await deps.store.hitRateLimit(
-    key,
-    max,
-    deps.config.rateLimitWindowS * 1000,
-    deps.clock(),
-  );
+  const outcome = await deps.store.hitRateLimit(key, max, windowS * 1000, deps.clock());
   if (!outcome.allowed) {
     const retryAfter = Math.max(1, Math.ceil(outcome.retryAfterS));
     throw new HttpProblem('rate_limited', `Too many ${what}. Try again in ${retryAfter} seconds.`, {

@@ -238,7 +238,12 @@ describe('GET /v1/changes', () => {
     const page3 = await changes(token, `?since=${page2.body.cursor}&limit=2`);
     expect(page3.body).toMatchObject({ cursor: '5', has_more: false });
     const empty = await changes(token, '?since=5');
-    expect(empty.body).toEqual({ changes: [], cursor: '5', has_more: false });
+    expect(empty.body).toEqual({
+      changes: [],
+      cursor: '5',
+      has_more: false,
+      pending_pairings: 0,
+    });
 
     // A cursor this account never reached (say, from before the server was restored from a
     // backup) would hide every change up to it: 410, so the client resyncs.

@@ -11,7 +11,7 @@ import type { Authenticate } from '../middleware/bearer-auth';
 const KNOWN = new Set(['since', 'limit']);
 
 export function registerChanges(app: Hono<AppEnv>, deps: Deps, auth: Authenticate): void {
-  const { store, config } = deps;
+  const { store, config, clock } = deps;
 
   app.get('/v1/changes', auth, async (c) => {
     const query = c.req.queries();
@@ -68,6 +68,7 @@ export function registerChanges(app: Hono<AppEnv>, deps: Deps, auth: Authenticat
       changes: outcome.changes,
       cursor: String(outcome.cursorSeq),
       has_more: outcome.hasMore,
+      pending_pairings: await store.countPendingPairings(accountId, deviceId, clock()),
     };
     c.header('Cache-Control', 'no-store');
     return c.json(body);

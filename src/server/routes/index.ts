@@ -12,6 +12,7 @@ import { registerDevices } from './devices';
 import { registerHealth } from './health';
 import { registerInfo } from './info';
 import { registerKeys } from './keys';
+import { registerPairings } from './pairings';
 import { registerRoot } from './root';
 
 export function registerRoutes(
@@ -30,5 +31,6 @@ export function registerRoutes(
   registerKeys(app, deps, auth);
   registerChanges(app, deps, auth);
   registerBatch(app, deps, auth);
+  registerPairings(app, deps, auth);
   registerRoot(app, web);
 }
