@@ -1,6 +1,12 @@
 /** Runtime validation of what a client accepts from a server it may not trust. */
 import { describe, expect, it } from 'vitest';
-import { DeviceAuthorizationResponse } from './schemas';
+import {
+  ChangesResponse,
+  DeviceAuthorizationResponse,
+  PAIRING_BUNDLE_MAX_CHARS,
+  PairingApprove,
+  PairingCreate,
+} from './schemas';
 import { validate } from './validate';
 
 const reply = (uri: string, complete = `${uri}?user_code=BCDF-GHJK`) => ({
@@ -32,5 +38,35 @@ describe('DeviceAuthorizationResponse', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.some((i) => i.path.startsWith('verification_uri'))).toBe(true);
+  });
+});
+
+describe('pairing schemas', () => {
+  it('PairingCreate takes a 43-character base64url commitment and a known curve only', () => {
+    const commitment = 'A'.repeat(43);
+    expect(validate(PairingCreate, { commitment, curve: 'P-256' }).ok).toBe(true);
+    expect(validate(PairingCreate, { commitment, curve: 'X25519' }).ok).toBe(true);
+    expect(validate(PairingCreate, { commitment, curve: 'P-384' }).ok).toBe(false);
+    expect(validate(PairingCreate, { commitment: 'A'.repeat(44), curve: 'P-256' }).ok).toBe(false);
+    expect(validate(PairingCreate, { commitment: `${'A'.repeat(42)}=`, curve: 'P-256' }).ok).toBe(
+      false,
+    );
+  });
+
+  it('PairingApprove bounds the bundle at PAIRING_BUNDLE_MAX_CHARS', () => {
+    expect(validate(PairingApprove, { bundle: 'b'.repeat(PAIRING_BUNDLE_MAX_CHARS) }).ok).toBe(
+      true,
+    );
+    expect(validate(PairingApprove, { bundle: 'b'.repeat(PAIRING_BUNDLE_MAX_CHARS + 1) }).ok).toBe(
+      false,
+    );
+  });
+
+  it('ChangesResponse accepts pending_pairings as an optional whole number', () => {
+    const base = { changes: [], cursor: '0', has_more: false };
+    expect(validate(ChangesResponse, base).ok).toBe(true);
+    expect(validate(ChangesResponse, { ...base, pending_pairings: 2 }).ok).toBe(true);
+    expect(validate(ChangesResponse, { ...base, pending_pairings: -1 }).ok).toBe(false);
+    expect(validate(ChangesResponse, { ...base, pending_pairings: 1.5 }).ok).toBe(false);
   });
 });
