@@ -1,7 +1,9 @@
 import type { ComponentType } from 'preact';
 import type { Status } from '../bridge';
 
-export type Route = { name: 'home' } | { name: 'conflicts' } | { name: 'conflict'; id: string };
+export type Route =
+  /** `joinLater`: the person put off the devices asking to join; the overview still lists them. */
+  { name: 'home'; joinLater?: boolean } | { name: 'conflicts' } | { name: 'conflict'; id: string };
 
 export interface ScreenProps {
   status: Status;

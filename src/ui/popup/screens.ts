@@ -2,10 +2,13 @@
  * Every popup screen, in priority order: the first whose `when` matches the status is shown.
  * Adding a screen means adding a file and one line here.
  */
+import { pairingFailure } from '../pairing/pairing-failure';
 import type { Screen } from './screen';
+import { ApproveDevice } from './screens/approve-device';
 import { BulkDelete } from './screens/bulk-delete';
 import { Conflicts } from './screens/conflicts';
 import { FirstJoin } from './screens/first-join';
+import { JoinByApproval } from './screens/join-by-approval';
 import { KeyCheck } from './screens/key-check';
 import { KeySetup } from './screens/key-setup';
 import { Overview } from './screens/overview';
@@ -21,6 +24,14 @@ export const SCREENS: Screen[] = [
     view: KeySetup,
   },
   {
+    // Also after a failed pairing, so its reason shows next to "Try again".
+    id: 'pairing-new',
+    when: (s) =>
+      s.state.kind === 'needsKey' &&
+      (s.pairing?.role === 'new' || pairingFailure(s.lastError) !== null),
+    view: JoinByApproval,
+  },
+  {
     id: 'unlock',
     when: (s) => s.state.kind === 'needsKey' && s.state.mode === 'unlock',
     view: Unlock,
@@ -29,6 +40,14 @@ export const SCREENS: Screen[] = [
   { id: 'signed-out', when: (s) => s.state.kind === 'signedOut', view: SignedOut },
   { id: 'first-join', when: (s) => s.decision?.kind === 'firstJoin', view: FirstJoin },
   { id: 'bulk-delete', when: (s) => s.decision?.kind === 'bulkDelete', view: BulkDelete },
+  {
+    // A review under way always shows; waiting requests until the person says "Not now".
+    id: 'pairing-requests',
+    when: (s, r) =>
+      s.pairing?.role === 'existing' ||
+      (s.pairingRequests > 0 && r.name === 'home' && !r.joinLater),
+    view: ApproveDevice,
+  },
   { id: 'conflicts', when: (_, r) => r.name !== 'home', view: Conflicts },
   { id: 'overview', when: () => true, view: Overview },
 ];

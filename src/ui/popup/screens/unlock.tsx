@@ -8,6 +8,7 @@ export function Unlock({ status }: ScreenProps) {
   const keyChanged = status.state.kind === 'needsKey' && status.state.reason === 'key_changed';
   const bridge = useBridge();
   const action = useAction();
+  const pair = useAction();
   const [method, setMethod] = useState<'recoveryKey' | 'passphrase'>('recoveryKey');
   const [secret, setSecret] = useState('');
   const submit = (e: Event) => {
@@ -32,9 +33,28 @@ export function Unlock({ status }: ScreenProps) {
       <h1 id="unlock-title">Unlock your settings</h1>
       <p>
         {keyChanged
-          ? 'The account’s key was changed on another device. Enter the current recovery key or passphrase to keep syncing.'
-          : 'This account already has encrypted settings. Enter your recovery key or passphrase to open them on this device.'}
+          ? 'The account’s key was changed on another device. Approve this device from one you already use, or enter the current recovery key or passphrase.'
+          : 'This account already has encrypted settings. Open them on this device by approving it from one you already use, or with your recovery key or passphrase.'}
       </p>
+      {/* First: nothing to type or keep at hand, and the key never passes through a person. */}
+      <div class="card stack">
+        <h2>Approve from another device</h2>
+        <p class="small muted">
+          Open Satchel on a device you already use and approve this one there. No recovery key to
+          type.
+        </p>
+        <ErrorAlert error={pair.error} />
+        <button
+          type="button"
+          class="primary"
+          data-testid="pairing-start"
+          disabled={pair.busy || action.busy}
+          onClick={() => void pair.run(() => bridge.call('pairing.request'))}
+        >
+          {pair.busy ? 'Asking…' : 'Approve from another device'}
+        </button>
+      </div>
+      <h2>Or use your recovery key or passphrase</h2>
       <fieldset class="row plain">
         <legend class="sr-only">Unlock with</legend>
         <label class="row plain">
@@ -69,7 +89,7 @@ export function Unlock({ status }: ScreenProps) {
           <ErrorAlert error={action.error} />
         </div>
         <div class="row">
-          <button type="submit" class="primary" disabled={action.busy || !secret.trim()}>
+          <button type="submit" disabled={action.busy || !secret.trim()}>
             {action.busy ? 'Unlocking…' : 'Unlock'}
           </button>
           <button
