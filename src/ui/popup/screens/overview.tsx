@@ -1,5 +1,6 @@
 import { ErrorAlert } from '../../components/error-alert';
 import { ProgressBar } from '../../components/progress-bar';
+import { RotationProgressBar } from '../../components/rotation-progress';
 import { Switch } from '../../components/switch';
 import { errorMessage } from '../../error-messages';
 import { plural, timeAgo } from '../../format';
@@ -39,6 +40,7 @@ export function Overview({ status, navigate }: ScreenProps) {
           </p>
         </div>
       )}
+      <RotationProgressBar rotation={status.rotation} />
       {phase.kind === 'offline' && (
         <div class="alert warn" role="status">
           <p>{errorMessage('offline')}</p>
@@ -55,6 +57,22 @@ export function Overview({ status, navigate }: ScreenProps) {
             {plural(status.conflicts, 'conflict')} to resolve
           </span>
           <button type="button" onClick={() => navigate({ name: 'conflicts' })}>
+            Review
+          </button>
+        </div>
+      )}
+      {status.pairingRequests > 0 && (
+        <div class="alert warn row spread" role="status">
+          <span data-testid="join-count">
+            {status.pairingRequests === 1
+              ? '1 device wants to join'
+              : `${status.pairingRequests} devices want to join`}
+          </span>
+          <button
+            type="button"
+            aria-label="Review devices asking to join"
+            onClick={() => navigate({ name: 'home' })}
+          >
             Review
           </button>
         </div>
