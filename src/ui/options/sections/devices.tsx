@@ -1,11 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DeviceInfo } from '../../bridge';
 import { ErrorAlert } from '../../components/error-alert';
+import { RotationProgressBar } from '../../components/rotation-progress';
 import { timeAgo } from '../../format';
+import { useRotateKey } from '../../keys/use-rotate-key';
+import { JoinRequests } from '../../pairing/join-requests';
+import { RecoveryKey } from '../../popup/screens/recovery-key';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
 
-function DeviceRow({ device, onChanged }: { device: DeviceInfo; onChanged(): void }) {
+function DeviceRow({
+  device,
+  onChanged,
+  onRevoked,
+}: {
+  device: DeviceInfo;
+  onChanged(): void;
+  onRevoked(): void;
+}) {
   const bridge = useBridge();
   const action = useAction();
   const [renaming, setRenaming] = useState(false);
@@ -38,7 +50,7 @@ function DeviceRow({ device, onChanged }: { device: DeviceInfo; onChanged(): voi
               if (!confirm(`Revoke “${device.name}”? It will stop syncing at once.`)) return;
               void action.run(async () => {
                 await bridge.call('devices.revoke', { id: device.id });
-                onChanged();
+                onRevoked();
               });
             }}
           >
@@ -78,25 +90,93 @@ function DeviceRow({ device, onChanged }: { device: DeviceInfo; onChanged(): voi
   );
 }
 
-/** The account's devices: when each was last seen, rename, revoke a lost one. */
+/**
+ * Revoking stops a device syncing, but it keeps the key to what it already has: only a new key
+ * keeps it out of what is synced next, so the offer comes right after the revoke.
+ */
+function RotateAfterRevoke({
+  name,
+  rotating,
+  rotate,
+  onClose,
+}: {
+  name: string;
+  rotating: boolean;
+  rotate: ReturnType<typeof useRotateKey>;
+  onClose(): void;
+}) {
+  return (
+    <div class="card stack" role="status" data-testid="revoked-panel">
+      <p>
+        <strong>{name}</strong> can no longer sync. It still holds the old key to what it already
+        synced; rotate the account key so it cannot read anything new.
+      </p>
+      <ErrorAlert error={rotate.action.error} />
+      <div class="row">
+        <button
+          type="button"
+          class="primary"
+          data-testid="rotate-key"
+          disabled={rotate.action.busy || rotating}
+          onClick={() =>
+            void rotate.rotate().then((started) => {
+              if (started) onClose();
+            })
+          }
+        >
+          {rotate.action.busy ? 'Rotating…' : 'Rotate key now'}
+        </button>
+        <button type="button" disabled={rotate.action.busy} onClick={onClose}>
+          Not now
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The account's devices: who asks to join, when each was last seen, rename, revoke a lost one. */
 export function Devices({ status }: SectionProps) {
   const bridge = useBridge();
   const [devices, setDevices] = useState<DeviceInfo[] | null>(null);
   const [version, setVersion] = useState(0);
+  const [revoked, setRevoked] = useState<string | null>(null);
   const load = useAction();
+  const rotate = useRotateKey();
   const connected = status.account !== null;
+  // A device approved here appears in the list once its request is gone.
+  const joining = status.pairingRequests;
   useEffect(() => {
     if (connected) void load.run(async () => setDevices(await bridge.call('devices.list')));
-  }, [bridge, connected, version]);
+  }, [bridge, connected, version, joining]);
+  if (rotate.recoveryKey)
+    return <RecoveryKey recoveryKey={rotate.recoveryKey} onDone={rotate.recoveryKeySaved} />;
   return (
     <section class="stack" aria-labelledby="devices-title">
       <h1 id="devices-title">Devices</h1>
       {!connected && <p class="muted">Connect to a sync server to see your devices.</p>}
+      {connected && <JoinRequests status={status} />}
+      {revoked && (
+        <RotateAfterRevoke
+          name={revoked}
+          rotating={status.rotation !== null}
+          rotate={rotate}
+          onClose={() => setRevoked(null)}
+        />
+      )}
+      <RotationProgressBar rotation={status.rotation} />
       <ErrorAlert error={load.error} />
       {devices && (
         <ul class="list card">
           {devices.map((d) => (
-            <DeviceRow key={d.id} device={d} onChanged={() => setVersion(version + 1)} />
+            <DeviceRow
+              key={d.id}
+              device={d}
+              onChanged={() => setVersion(version + 1)}
+              onRevoked={() => {
+                setRevoked(d.name);
+                setVersion(version + 1);
+              }}
+            />
           ))}
         </ul>
       )}

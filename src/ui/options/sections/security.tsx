@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorAlert } from '../../components/error-alert';
+import { RotationProgressBar } from '../../components/rotation-progress';
+import { useRotateKey } from '../../keys/use-rotate-key';
 import { RecoveryKey } from '../../popup/screens/recovery-key';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
@@ -22,12 +24,17 @@ export function Security({ status }: SectionProps) {
   const load = useAction();
   const regenerate = useAction();
   const setPass = useAction();
+  const rotate = useRotateKey();
+  const [newRecoveryKey, setNewRecoveryKey] = useState(false);
+  const [rotated, setRotated] = useState(false);
+  // A rotation changes the fingerprint: read it again when the account's key changes.
+  const currentKey = status.account?.fingerprint;
   useEffect(() => {
     if (unlocked)
       void load.run(async () =>
         setFingerprint((await bridge.call('security.fingerprint')).fingerprint),
       );
-  }, [bridge, unlocked]);
+  }, [bridge, unlocked, currentKey]);
   if (!unlocked) {
     return (
       <section aria-labelledby="security-title">
@@ -38,6 +45,8 @@ export function Security({ status }: SectionProps) {
   }
   if (recoveryKey)
     return <RecoveryKey recoveryKey={recoveryKey} onDone={() => setRecoveryKey(null)} />;
+  if (rotate.recoveryKey)
+    return <RecoveryKey recoveryKey={rotate.recoveryKey} onDone={rotate.recoveryKeySaved} />;
   return (
     <section class="stack" aria-labelledby="security-title">
       <h1 id="security-title">Security</h1>
@@ -66,6 +75,42 @@ export function Security({ status }: SectionProps) {
           }}
         >
           Make a new recovery key
+        </button>
+      </div>
+      <div class="card stack">
+        <h2>Rotate account key</h2>
+        <p class="small muted">
+          Makes a new account key and re-encrypts every record with it, so a revoked or lost device
+          cannot read anything synced from now on. Your other devices, recovery key and passphrase
+          keep working.
+        </p>
+        <label class="switch">
+          <span>Also make a new recovery key (if someone else may have seen it)</span>
+          <input
+            type="checkbox"
+            checked={newRecoveryKey}
+            onChange={(e) => setNewRecoveryKey(e.currentTarget.checked)}
+          />
+        </label>
+        <RotationProgressBar rotation={status.rotation} />
+        <ErrorAlert error={rotate.action.error} />
+        {rotated && !status.rotation && (
+          <p class="alert ok" role="status">
+            The account key was rotated.
+          </p>
+        )}
+        <button
+          type="button"
+          data-testid="rotate-key"
+          disabled={rotate.action.busy || status.rotation !== null}
+          onClick={() =>
+            void rotate.rotate({ newRecoveryKey }).then((started) => {
+              setRotated(started);
+              if (started) setNewRecoveryKey(false);
+            })
+          }
+        >
+          {rotate.action.busy || status.rotation ? 'Rotating…' : 'Rotate account key'}
         </button>
       </div>
       <form
