@@ -92,6 +92,20 @@ export function hkdfAesKey(
   );
 }
 
+export function hkdfHmacKey(
+  base: CryptoKey,
+  info: Uint8Array<ArrayBuffer>,
+  usages: KeyUsage[],
+): Promise<CryptoKey> {
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: EMPTY_SALT, info },
+    base,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    usages,
+  );
+}
+
 async function fingerprintBytes(master: CryptoKey, accountId: string, epoch: number) {
   return hkdfBytes(master, label(LABELS.fingerprint, accountId, epoch), FINGERPRINT_BYTES);
 }
@@ -139,11 +153,9 @@ export async function deriveAccountKeys(
   if (options.tokenRoot !== undefined) assertKeyBytes(options.tokenRoot, 'token root');
   const masterKey = await importHkdfKey(master);
   const tokenRoot = options.tokenRoot ?? (await deriveTokenRoot(master, accountId));
-  const tokenMac = await crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: EMPTY_SALT, info: label(LABELS.tokenMac, accountId) },
+  const tokenMac = await hkdfHmacKey(
     await importHkdfKey(tokenRoot),
-    { name: 'HMAC', hash: 'SHA-256', length: 256 },
-    false,
+    label(LABELS.tokenMac, accountId),
     ['sign'],
   );
   const fingerprint = await fingerprintBytes(masterKey, accountId, epoch);

@@ -1,25 +1,27 @@
 /**
- * The key document's JSON form, version 1, and its strict validation. The server stores the
- * document opaquely (base64url of this JSON); every field is checked on the way back in, since
- * the server is exactly who the checks protect against.
+ * The key document's JSON forms, versions 1 and 2, and their strict validation. The server
+ * stores the document opaquely (base64url of this JSON); every field is checked on the way back
+ * in, since the server is exactly who the checks protect against. README.md, "Key document",
+ * describes both versions; in short:
  *
- * {
- *   "v": 1,
- *   "epoch": 1,
- *   "fingerprint": "<base64url, 16 bytes>",
- *   "tokenRoot": { "iv": "<12 bytes>", "ct": "<32 + 16 bytes>" },          // sealed under master
- *   "wraps": {
- *     "recovery":   { "kdf": "hkdf-sha256", "salt", "check", "iv", "ct" },  // master, wrapped
- *     "passphrase": { "kdf": "pbkdf2-sha256", "iterations", "salt", "check", "iv", "ct" }  // optional
- *   }
- * }
+ * v1: { v: 1, epoch, fingerprint, tokenRoot: { iv, ct },
+ *       wraps: { recovery: { kdf, salt, check, iv, ct }, passphrase?: { kdf, iterations, ... } } }
+ *     (each wrap seals the master key)
+ * v2: { v: 2, epoch, fingerprint, tokenRoot: { iv, ct },
+ *       wraps: { recovery: { kdf, salt, check, iv, ct, pub }, passphrase?: { ..., pub } },
+ *       recipients: { recovery: { eph, iv, ct }, passphrase?: { eph, iv, ct },
+ *                     "device:<id>": { pub, eph, iv, ct }, ... },
+ *       previous: [{ epoch, fingerprint, iv, ct }, ...],   // newest first
+ *       mac }
+ *     (each wrap seals a recipient private key; each recipient entry seals the master key)
  */
 import * as v from 'valibot';
 import { fromBase64url, toBase64url } from './base64url';
 import { fromUtf8, utf8 } from './bytes';
 import { CryptoError } from './errors';
 
-export const KEY_DOCUMENT_VERSION = 1;
+/** The version createKeyDocument writes. Version 1 documents still unlock. */
+export const KEY_DOCUMENT_VERSION = 2;
 export const PBKDF2_MIN_ITERATIONS = 600_000;
 /** A server could otherwise make every unlocking device hash for minutes. */
 export const PBKDF2_MAX_ITERATIONS = 10_000_000;
@@ -31,6 +33,14 @@ export const CHECK_BYTES = 16;
 export const IV_BYTES = 12;
 /** A sealed 32-byte key: the key plus the 16-byte GCM tag. */
 const SEALED_KEY_BYTES = 48;
+const MAC_BYTES = 32;
+/** A P-256 public key, raw uncompressed: 0x04 ‖ x ‖ y. */
+export const PUBLIC_KEY_BYTES = 65;
+/** A P-256 private key in the canonical PKCS8 form recipients.ts writes. */
+export const PRIVATE_KEY_BYTES = 138;
+export const MAX_DEVICE_ID_LENGTH = 128;
+/** More than anyone rotates; it bounds the work a hostile document can ask for. */
+export const MAX_PREVIOUS_EPOCHS = 256;
 
 const b64 = (bytes: number) =>
   v.pipe(
@@ -39,36 +49,104 @@ const b64 = (bytes: number) =>
   );
 
 const SealedKey = v.strictObject({ iv: b64(IV_BYTES), ct: b64(SEALED_KEY_BYTES) });
+const Epoch = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0xffffffff));
+const Iterations = v.pipe(
+  v.number(),
+  v.integer(),
+  v.minValue(1),
+  v.maxValue(PBKDF2_MAX_ITERATIONS),
+);
 
-const RecoveryWrap = v.strictObject({
-  kdf: v.literal('hkdf-sha256'),
-  salt: b64(SALT_BYTES),
-  check: b64(CHECK_BYTES),
-  iv: b64(IV_BYTES),
-  ct: b64(SEALED_KEY_BYTES),
-});
+function recoveryWrap(sealedBytes: number) {
+  return {
+    kdf: v.literal('hkdf-sha256'),
+    salt: b64(SALT_BYTES),
+    check: b64(CHECK_BYTES),
+    iv: b64(IV_BYTES),
+    ct: b64(sealedBytes),
+  };
+}
 
-const PassphraseWrap = v.strictObject({
-  kdf: v.literal('pbkdf2-sha256'),
-  iterations: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(PBKDF2_MAX_ITERATIONS)),
-  salt: b64(SALT_BYTES),
-  check: b64(CHECK_BYTES),
-  iv: b64(IV_BYTES),
-  ct: b64(SEALED_KEY_BYTES),
-});
+function passphraseWrap(sealedBytes: number) {
+  return {
+    kdf: v.literal('pbkdf2-sha256'),
+    iterations: Iterations,
+    salt: b64(SALT_BYTES),
+    check: b64(CHECK_BYTES),
+    iv: b64(IV_BYTES),
+    ct: b64(sealedBytes),
+  };
+}
 
-const KeyDocumentJson = v.strictObject({
-  v: v.literal(KEY_DOCUMENT_VERSION),
-  epoch: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0xffffffff)),
+const RecoveryWrap = v.strictObject(recoveryWrap(SEALED_KEY_BYTES));
+const PassphraseWrap = v.strictObject(passphraseWrap(SEALED_KEY_BYTES));
+
+const KeyDocumentV1 = v.strictObject({
+  v: v.literal(1),
+  epoch: Epoch,
   fingerprint: b64(16),
   tokenRoot: SealedKey,
   wraps: v.strictObject({ recovery: RecoveryWrap, passphrase: v.optional(PassphraseWrap) }),
 });
 
+const SEALED_PRIVATE_KEY_BYTES = PRIVATE_KEY_BYTES + 16;
+const PublicKey = b64(PUBLIC_KEY_BYTES);
+const RecoveryWrapV2 = v.strictObject({
+  ...recoveryWrap(SEALED_PRIVATE_KEY_BYTES),
+  pub: PublicKey,
+});
+const PassphraseWrapV2 = v.strictObject({
+  ...passphraseWrap(SEALED_PRIVATE_KEY_BYTES),
+  pub: PublicKey,
+});
+
+export const DEVICE_PREFIX = 'device:';
+const RecipientName = v.pipe(
+  v.string(),
+  v.check(
+    (name) =>
+      name === 'recovery' ||
+      name === 'passphrase' ||
+      (name.startsWith(DEVICE_PREFIX) &&
+        name.length > DEVICE_PREFIX.length &&
+        name.length <= DEVICE_PREFIX.length + MAX_DEVICE_ID_LENGTH),
+    'must be recovery, passphrase or device:<id>',
+  ),
+);
+const RecipientEntry = v.strictObject({
+  pub: v.optional(PublicKey),
+  eph: PublicKey,
+  iv: b64(IV_BYTES),
+  ct: b64(SEALED_KEY_BYTES),
+});
+const PreviousEpoch = v.strictObject({
+  epoch: Epoch,
+  fingerprint: b64(16),
+  iv: b64(IV_BYTES),
+  ct: b64(SEALED_KEY_BYTES),
+});
+
+const KeyDocumentV2 = v.strictObject({
+  v: v.literal(2),
+  epoch: Epoch,
+  fingerprint: b64(16),
+  tokenRoot: SealedKey,
+  wraps: v.strictObject({ recovery: RecoveryWrapV2, passphrase: v.optional(PassphraseWrapV2) }),
+  recipients: v.record(RecipientName, RecipientEntry),
+  previous: v.pipe(v.array(PreviousEpoch), v.maxLength(MAX_PREVIOUS_EPOCHS)),
+  mac: b64(MAC_BYTES),
+});
+
 export type RecoveryWrap = v.InferOutput<typeof RecoveryWrap>;
 export type PassphraseWrap = v.InferOutput<typeof PassphraseWrap>;
 export type SealedKey = v.InferOutput<typeof SealedKey>;
-export type KeyDocumentJson = v.InferOutput<typeof KeyDocumentJson>;
+export type KeyDocumentV1 = v.InferOutput<typeof KeyDocumentV1>;
+export type RecoveryWrapV2 = v.InferOutput<typeof RecoveryWrapV2>;
+export type PassphraseWrapV2 = v.InferOutput<typeof PassphraseWrapV2>;
+export type RecipientEntry = v.InferOutput<typeof RecipientEntry>;
+export type PreviousEpoch = v.InferOutput<typeof PreviousEpoch>;
+export type KeyDocumentV2 = v.InferOutput<typeof KeyDocumentV2>;
+export type KeyDocumentJson = KeyDocumentV1 | KeyDocumentV2;
 
 function invalid(message: string): CryptoError {
   return new CryptoError('key_document_invalid', `key document: ${message}`);
@@ -95,11 +173,13 @@ export function decodeKeyDocument(document: string, minIterations: number): KeyD
       `key document version ${version} is newer than this app understands (${KEY_DOCUMENT_VERSION})`,
     );
   }
-  const result = v.safeParse(KeyDocumentJson, json);
+  const result =
+    version === 2 ? v.safeParse(KeyDocumentV2, json) : v.safeParse(KeyDocumentV1, json);
   if (!result.success) {
     const issue = result.issues[0];
     throw invalid(`${v.getDotPath(issue) ?? 'document'}: ${issue.message}`);
   }
+  if (result.output.v === 2) checkV2Consistency(result.output);
   const passphrase = result.output.wraps.passphrase;
   if (passphrase && passphrase.iterations < minIterations) {
     throw invalid(
@@ -110,6 +190,35 @@ export function decodeKeyDocument(document: string, minIterations: number): KeyD
   return result.output;
 }
 
+/** What the schema cannot say: which recipients must exist, and that epochs only go back. */
+function checkV2Consistency(doc: KeyDocumentV2): void {
+  for (const [name, entry] of Object.entries(doc.recipients)) {
+    const isDevice = name.startsWith(DEVICE_PREFIX);
+    if (isDevice && entry.pub === undefined) throw invalid(`recipients.${name}.pub is missing`);
+    if (!isDevice && entry.pub !== undefined) {
+      throw invalid(`recipients.${name}.pub is not allowed; the key is wraps.${name}.pub`);
+    }
+  }
+  if (!doc.recipients.recovery) throw invalid('recipients.recovery is missing');
+  if (!doc.wraps.passphrase !== !doc.recipients.passphrase) {
+    throw invalid('recipients.passphrase must exist exactly when wraps.passphrase does');
+  }
+  let below = doc.epoch;
+  for (const [index, previous] of doc.previous.entries()) {
+    if (previous.epoch >= below) {
+      throw invalid(`previous.${index}.epoch must be below ${below} (newest first)`);
+    }
+    below = previous.epoch;
+  }
+}
+
 export function encodeKeyDocument(document: KeyDocumentJson): string {
-  return toBase64url(utf8(JSON.stringify(document)));
+  const text = toBase64url(utf8(JSON.stringify(document)));
+  if (text.length > MAX_DOCUMENT_CHARS) {
+    throw new CryptoError(
+      'invalid_argument',
+      `the key document would exceed ${MAX_DOCUMENT_CHARS} characters (too many recipients)`,
+    );
+  }
+  return text;
 }

@@ -11,38 +11,21 @@ import {
   fingerprintOf,
   generateMasterKey,
   generateRecoveryKey,
+  KEY_DOCUMENT_VERSION,
   PBKDF2_MIN_ITERATIONS,
   rewrapKeyDocument,
   unlockKeyDocument,
 } from './index';
-
-const ACCOUNT = 'acct-42';
-const PASSPHRASE = 'correct horse battery staple';
-/** Explicitly lowered PBKDF2 cost for speed; one test below exercises the real default. */
-const FAST = { unsafeTestIterations: 1000 } as const;
-
-// biome-ignore lint/suspicious/noExplicitAny: tests reach into the JSON to tamper with any field
-type Json = Record<string, any>;
-
-function decode(document: string): Json {
-  return JSON.parse(new TextDecoder().decode(fromBase64url(document) as Uint8Array));
-}
-
-function encode(json: unknown): string {
-  return toBase64url(new TextEncoder().encode(JSON.stringify(json)));
-}
-
-function edit(document: string, change: (json: Json) => void): string {
-  const json = decode(document);
-  change(json);
-  return encode(json);
-}
-
-function flipFirstByte(text: string): string {
-  const bytes = fromBase64url(text) as Uint8Array;
-  bytes[0] = (bytes[0] as number) ^ 1;
-  return toBase64url(bytes);
-}
+import {
+  ACCOUNT,
+  decode,
+  edit,
+  encode,
+  FAST,
+  flipFirstByte,
+  type Json,
+  PASSPHRASE,
+} from './key-document.test-helper';
 
 let master: Uint8Array;
 let recoveryKey: string;
@@ -69,10 +52,35 @@ describe('createKeyDocument', () => {
       v.is(KeyDocumentWrite, { key_document: document, key_fingerprint: fingerprint, epoch: 1 }),
     ).toBe(true);
     const json = decode(document);
-    expect(Object.keys(json).sort()).toEqual(['epoch', 'fingerprint', 'tokenRoot', 'v', 'wraps']);
-    expect(json.v).toBe(1);
+    expect(Object.keys(json).sort()).toEqual([
+      'epoch',
+      'fingerprint',
+      'mac',
+      'previous',
+      'recipients',
+      'tokenRoot',
+      'v',
+      'wraps',
+    ]);
+    expect(json.v).toBe(2);
+    expect(json.v).toBe(KEY_DOCUMENT_VERSION);
     expect(Object.keys(json.wraps).sort()).toEqual(['passphrase', 'recovery']);
     expect(json.wraps.passphrase.iterations).toBe(1000);
+    expect(Object.keys(json.recipients).sort()).toEqual(['passphrase', 'recovery']);
+    expect(json.previous).toEqual([]);
+    // Each secret wrap names the recipient key it seals; recipients take it from there.
+    expect(json.wraps.recovery.pub).toMatch(/^[\w-]{87}$/);
+    expect(json.wraps.passphrase.pub).not.toBe(json.wraps.recovery.pub);
+    expect(json.recipients.recovery.pub).toBeUndefined();
+    expect(Object.keys(json.recipients.recovery).sort()).toEqual(['ct', 'eph', 'iv']);
+  });
+
+  it('gives every document fresh recipient keys and ephemeral keys', async () => {
+    const again = await createKeyDocument({ master, accountId: ACCOUNT, epoch: 1, recoveryKey });
+    const [a, b] = [decode(document), decode(again.document)];
+    expect(b.wraps.recovery.pub).not.toBe(a.wraps.recovery.pub);
+    expect(b.recipients.recovery.eph).not.toBe(a.recipients.recovery.eph);
+    expect(again.fingerprint).toBe(fingerprint);
   });
 
   it('holds neither the master key nor the secrets in the clear', () => {
@@ -117,6 +125,7 @@ describe('unlockKeyDocument', () => {
     expect(unlocked.epoch).toBe(1);
     expect(unlocked.fingerprint).toBe(fingerprint);
     expect(unlocked.tokenRoot).toEqual(await deriveTokenRoot(master, ACCOUNT));
+    expect(unlocked.previous).toEqual([]);
   });
 
   it('unlocks with the passphrase (compared in Unicode NFC)', async () => {
@@ -267,6 +276,25 @@ describe('key document tampering', () => {
     ['epoch', (j) => (j.epoch = 2)],
     ['fingerprint', (j) => (j.fingerprint = flipFirstByte(j.fingerprint))],
     ['token root', (j) => (j.tokenRoot.ct = flipFirstByte(j.tokenRoot.ct))],
+    ['mac', (j) => (j.mac = flipFirstByte(j.mac))],
+    [
+      'recovery recipient',
+      (j) => (j.recipients.recovery.ct = flipFirstByte(j.recipients.recovery.ct)),
+    ],
+    [
+      'recovery recipient IV',
+      (j) => (j.recipients.recovery.iv = flipFirstByte(j.recipients.recovery.iv)),
+    ],
+    ['recovery public key', (j) => (j.wraps.recovery.pub = j.wraps.passphrase.pub)],
+    ['recipient ephemeral key', (j) => (j.recipients.recovery.eph = j.recipients.passphrase.eph)],
+    [
+      'recipients swapped',
+      (j) =>
+        ([j.recipients.recovery, j.recipients.passphrase] = [
+          j.recipients.passphrase,
+          j.recipients.recovery,
+        ]),
+    ],
   ];
   for (const [what, change] of cases) {
     it(`refuses an altered ${what} as key_document_invalid`, async () => {
@@ -317,6 +345,32 @@ describe('key document tampering', () => {
       [(j) => (j.v = 0), /\bv\b/],
       [(j) => delete j.tokenRoot, /tokenRoot/],
       [(j) => (j.wraps.other = {}), /other|key/i],
+      [(j) => (j.wraps.recovery.ct = j.recipients.recovery.ct), /wraps\.recovery\.ct.*154 bytes/],
+      [(j) => (j.wraps.recovery.pub = 'AAAA'), /wraps\.recovery\.pub.*65 bytes/],
+      [(j) => delete j.wraps.recovery.pub, /wraps\.recovery\.pub/],
+      [(j) => delete j.mac, /mac/],
+      [(j) => (j.mac = 'AAAA'), /mac.*32 bytes/],
+      [(j) => delete j.recipients.recovery, /recipients\.recovery is missing/],
+      [(j) => delete j.recipients.passphrase, /recipients\.passphrase/],
+      [
+        (j) => (j.recipients.someone = j.recipients.recovery),
+        /recipients.*recovery, passphrase or device/,
+      ],
+      [(j) => (j.recipients['device:'] = j.recipients.recovery), /recipients.*device:<id>/],
+      [
+        (j) => (j.recipients['device:x'] = j.recipients.recovery),
+        /recipients\.device:x\.pub is missing/,
+      ],
+      [
+        (j) => (j.recipients.recovery.pub = j.wraps.recovery.pub),
+        /recipients\.recovery\.pub is not allowed/,
+      ],
+      [(j) => (j.recipients.recovery.extra = 1), /recipients|extra|key/i],
+      [(j) => (j.recipients.recovery.ct = 'AAAA'), /recipients\.recovery\.ct.*48 bytes/],
+      [(j) => (j.previous = {}), /previous/],
+      [(j) => (j.previous = [{ epoch: 1 }]), /previous\.0/],
+      [(j) => delete j.previous, /previous/],
+      [(j) => delete j.recipients, /recipients/],
     ];
     for (const [change, message] of malformed) {
       const error = await expectCode(
@@ -349,11 +403,11 @@ describe('key document tampering', () => {
   });
 
   it('reports a newer document version as unsupported_version', async () => {
-    const v2 = edit(document, (j) => {
-      j.v = 2;
+    const v3 = edit(document, (j) => {
+      j.v = 3;
     });
     await expectCode(
-      () => unlockKeyDocument(v2, ACCOUNT, { recoveryKey }, FAST),
+      () => unlockKeyDocument(v3, ACCOUNT, { recoveryKey }, FAST),
       'unsupported_version',
     );
   });

@@ -1,30 +1,59 @@
 /**
- * The account's key document: the master key wrapped under the recovery key and, optionally,
- * a passphrase, plus the collection-token root sealed under the master key. It is what
- * PUT /v1/keys stores; the server holds nothing that opens it.
+ * The account's key document: what PUT /v1/keys stores; the server holds nothing that opens it.
+ * Version 2 (written now) seals the epoch's master key to public-key recipients: the recovery
+ * key's, the passphrase's and each device's. A device holding the master can then rotate to a
+ * new epoch for everyone but a revoked device, without knowing the recovery key or passphrase.
+ * Version 1 documents (master wrapped directly) still open. Design: README.md, "Key document".
  */
 import { fromBase64url } from './base64url';
-import { assertAccountId, assertEpoch, assertKeyBytes, type Bytes } from './bytes';
+import {
+  assertAccountId,
+  assertEpoch,
+  assertKeyBytes,
+  type Bytes,
+  bytesEqual,
+  ownedCopy,
+} from './bytes';
 import { CryptoError } from './errors';
-import { deriveTokenRoot, fingerprintOf } from './kdf';
+import { deriveTokenRoot } from './kdf';
 import {
   decodeKeyDocument,
   encodeKeyDocument,
   type KeyDocumentJson,
+  MAX_DEVICE_ID_LENGTH,
+  MAX_PREVIOUS_EPOCHS,
+  type PassphraseWrap,
   PBKDF2_MAX_ITERATIONS,
   PBKDF2_MIN_ITERATIONS,
+  type RecoveryWrap,
 } from './key-document-format';
+import { bindingOfV1, openV1WithMaster, rewrapV1 } from './key-document-v1';
 import {
-  makePassphraseWrap,
-  makeRecoveryWrap,
-  openTokenRoot,
+  buildKeyDocumentV2,
+  deviceIdsOf,
+  deviceRecipient,
+  type KeyEpoch,
+  newPassphraseWrap,
+  newRecoveryWrap,
+  type OpenedKeyDocument,
+  openRecipient,
+  openWithMaster,
+  resignKeyDocument,
+  sealCurrentMaster,
+  type WrapsV2,
+} from './key-document-v2';
+import {
   openWrap,
   passphraseSecret,
+  type RecipientWrapBinding,
   recoverySecret,
-  sealTokenRoot,
   type WrapBinding,
+  type WrapKind,
 } from './key-wrap';
+import { generateRecipientKeyPair, importRecipientPublicKey } from './recipients';
 import { parseRecoveryKey } from './recovery-key';
+
+export type { KeyEpoch } from './key-document-v2';
 
 /** A passphrase guards against an offline attacker holding the document: demand some length. */
 export const MIN_PASSPHRASE_LENGTH = 12;
@@ -56,15 +85,61 @@ export interface RewrapKeyDocumentInput extends IterationOptions {
   passphrase?: string | null;
 }
 
-export interface UnlockedKeyDocument {
+export interface UnlockedKeyDocument extends OpenedKeyDocument {
   master: Bytes;
   epoch: number;
   fingerprint: string;
   /** Pass to deriveAccountKeys({ tokenRoot }) so collection tokens survive key rotations. */
   tokenRoot: Bytes;
+  /** Earlier epochs' master keys, newest first; [] for a version 1 document. */
+  previous: KeyEpoch[];
 }
 
 export type KeySecret = { recoveryKey: string } | { passphrase: string };
+
+export interface DeviceKeyPair {
+  /** Raw uncompressed P-256 point, base64url: goes into the key document, not secret. */
+  publicKey: string;
+  /** PKCS8. Stays on the device. */
+  privateKey: Uint8Array;
+}
+
+export interface DeviceIdentity {
+  deviceId: string;
+  privateKey: Uint8Array;
+}
+
+export interface InspectedKeyDocument extends OpenedKeyDocument {
+  version: 1 | 2;
+  /** Ids of the devices the current epoch is sealed to. */
+  devices: string[];
+}
+
+export interface AddDeviceRecipientInput extends IterationOptions {
+  accountId: string;
+  master: Bytes;
+  deviceId: string;
+  publicKey: string;
+}
+
+export interface RotateKeyDocumentInput extends IterationOptions {
+  accountId: string;
+  /** The current epoch's master key. */
+  master: Bytes;
+  newMaster: Bytes;
+  /** Devices that get the new epoch; every other device recipient is dropped. */
+  keepDevices: readonly string[];
+  /** A new recovery key replaces the old one (required for a version 1 document). */
+  recoveryKey?: string;
+  /** A string sets or changes the passphrase, null removes it, omitted keeps it. */
+  passphrase?: string | null;
+}
+
+export interface RotatedKeyDocument {
+  document: string;
+  fingerprint: string;
+  epoch: number;
+}
 
 function iterationsFor(options: IterationOptions): number {
   const test = options.unsafeTestIterations;
@@ -91,6 +166,26 @@ export function checkPassphraseStrength(passphrase: unknown): asserts passphrase
   }
 }
 
+function assertDeviceId(deviceId: unknown): asserts deviceId is string {
+  if (
+    typeof deviceId !== 'string' ||
+    deviceId.length === 0 ||
+    deviceId.length > MAX_DEVICE_ID_LENGTH
+  ) {
+    throw new CryptoError(
+      'invalid_argument',
+      `deviceId must be a string of 1 to ${MAX_DEVICE_ID_LENGTH} characters`,
+    );
+  }
+}
+
+function upgradeNeeded(what: string): CryptoError {
+  return new CryptoError(
+    'key_document_upgrade_needed',
+    `${what} needs a version 2 key document; rotate it with a new recovery key first`,
+  );
+}
+
 export async function createKeyDocument(
   input: CreateKeyDocumentInput,
 ): Promise<{ document: string; fingerprint: string }> {
@@ -103,30 +198,37 @@ export async function createKeyDocument(
   if (input.passphrase !== undefined) checkPassphraseStrength(input.passphrase);
   const iterations = iterationsFor(input);
 
-  const fingerprint = await fingerprintOf(master, accountId, epoch);
-  const binding: WrapBinding = { accountId, epoch, fingerprint };
-  const tokenRoot = input.tokenRoot ?? (await deriveTokenRoot(master, accountId));
-  const document: KeyDocumentJson = {
-    v: 1,
+  const wraps: WrapsV2 = { recovery: await newRecoveryWrap(recovery, accountId) };
+  if (input.passphrase !== undefined) {
+    wraps.passphrase = await newPassphraseWrap(input.passphrase, iterations, accountId);
+  }
+  const { doc, fingerprint } = await buildKeyDocumentV2({
+    master,
+    accountId,
     epoch,
-    fingerprint,
-    tokenRoot: await sealTokenRoot(master, tokenRoot, binding),
-    wraps: {
-      recovery: await makeRecoveryWrap(recovery, master, binding),
-      ...(input.passphrase === undefined
-        ? {}
-        : { passphrase: await makePassphraseWrap(input.passphrase, iterations, master, binding) }),
-    },
-  };
-  return { document: encodeKeyDocument(document), fingerprint };
+    tokenRoot: input.tokenRoot ?? (await deriveTokenRoot(master, accountId)),
+    wraps,
+    devices: new Map(),
+    previous: [],
+  });
+  return { document: encodeKeyDocument(doc), fingerprint };
 }
 
-async function unwrapMaster(doc: KeyDocumentJson, binding: WrapBinding, secret: KeySecret) {
+/** Opens the recovery or passphrase wrap: the master key (v1) or a recipient private key (v2). */
+async function openSecretWrap(
+  doc: KeyDocumentJson,
+  accountId: string,
+  secret: KeySecret,
+): Promise<{ kind: WrapKind; sealed: Uint8Array<ArrayBuffer> }> {
+  const v1 = doc.v === 1 ? bindingOfV1(doc, accountId) : null;
+  // Version 2 wraps always carry `pub` (decodeKeyDocument checked it).
+  const bindingOf = (wrap: RecoveryWrap | PassphraseWrap): WrapBinding | RecipientWrapBinding =>
+    v1 ?? { accountId, pub: 'pub' in wrap ? String(wrap.pub) : '' };
   if ('recoveryKey' in secret) {
     const wrap = doc.wraps.recovery;
     const recovery = parseRecoveryKey(secret.recoveryKey);
     const derived = await recoverySecret(recovery, saltOf(wrap.salt));
-    return openWrap('recovery', wrap, derived, binding);
+    return { kind: 'recovery', sealed: await openWrap('recovery', wrap, derived, bindingOf(wrap)) };
   }
   const wrap = doc.wraps.passphrase;
   if (!wrap) {
@@ -139,7 +241,10 @@ async function unwrapMaster(doc: KeyDocumentJson, binding: WrapBinding, secret: 
     throw new CryptoError('wrong_secret', 'Enter the passphrase.');
   }
   const derived = await passphraseSecret(secret.passphrase, saltOf(wrap.salt), wrap.iterations);
-  return openWrap('passphrase', wrap, derived, binding);
+  return {
+    kind: 'passphrase',
+    sealed: await openWrap('passphrase', wrap, derived, bindingOf(wrap)),
+  };
 }
 
 function saltOf(text: string): Uint8Array<ArrayBuffer> {
@@ -149,15 +254,7 @@ function saltOf(text: string): Uint8Array<ArrayBuffer> {
   return salt;
 }
 
-async function checkMaster(master: Uint8Array, accountId: string, doc: KeyDocumentJson) {
-  if ((await fingerprintOf(master, accountId, doc.epoch)) !== doc.fingerprint) {
-    throw new CryptoError(
-      'key_document_invalid',
-      'key document: the unwrapped key does not match the document fingerprint',
-    );
-  }
-}
-
+/** Unlocks with the recovery key or passphrase; versions 1 and 2. */
 export async function unlockKeyDocument(
   document: string,
   accountId: string,
@@ -169,13 +266,171 @@ export async function unlockKeyDocument(
     throw new CryptoError('invalid_argument', 'secret must be { recoveryKey } or { passphrase }');
   }
   const doc = decodeKeyDocument(document, iterationFloor(options));
-  const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
-  const master = await unwrapMaster(doc, binding, secret);
-  await checkMaster(master, accountId, doc);
-  const tokenRoot = await openTokenRoot(master, doc.tokenRoot, binding);
-  return { master, epoch: doc.epoch, fingerprint: doc.fingerprint, tokenRoot };
+  const { kind, sealed } = await openSecretWrap(doc, accountId, secret);
+  if (doc.v === 1) return openV1WithMaster(doc, accountId, sealed, 'key_document_invalid');
+  try {
+    return await openRecipient(doc, accountId, kind, sealed, 'key_document_invalid');
+  } finally {
+    sealed.fill(0);
+  }
 }
 
+/** A device's own recipient key pair: the private key never leaves the device. */
+export async function generateDeviceKeyPair(): Promise<DeviceKeyPair> {
+  return generateRecipientKeyPair();
+}
+
+/**
+ * Opens the current epoch with this device's private key. `not_a_recipient` when the document
+ * has no entry for the device (left out of a rotation, never added, or a version 1 document).
+ */
+export async function openKeyDocumentAsDevice(
+  document: string,
+  accountId: string,
+  device: DeviceIdentity,
+  options: IterationOptions = {},
+): Promise<UnlockedKeyDocument> {
+  assertAccountId(accountId);
+  assertDeviceId(device?.deviceId);
+  if (!(device.privateKey instanceof Uint8Array)) {
+    throw new CryptoError('invalid_argument', 'privateKey must be PKCS8 bytes');
+  }
+  const doc = decodeKeyDocument(document, iterationFloor(options));
+  if (doc.v === 1) {
+    throw new CryptoError('not_a_recipient', 'a version 1 key document has no device recipients');
+  }
+  const name = deviceRecipient(device.deviceId);
+  return openRecipient(doc, accountId, name, ownedCopy(device.privateKey), 'wrong_key');
+}
+
+async function openForWriter(
+  doc: KeyDocumentJson,
+  accountId: string,
+  master: Bytes,
+): Promise<OpenedKeyDocument> {
+  return doc.v === 1
+    ? openV1WithMaster(doc, accountId, master, 'wrong_key')
+    : openWithMaster(doc, accountId, master, 'wrong_key');
+}
+
+/** Verifies the document (and, for v2, its mac) with the current master; `wrong_key` if not it. */
+export async function inspectKeyDocument(
+  document: string,
+  accountId: string,
+  master: Bytes,
+  options: IterationOptions = {},
+): Promise<InspectedKeyDocument> {
+  assertKeyBytes(master, 'master key');
+  assertAccountId(accountId);
+  const doc = decodeKeyDocument(document, iterationFloor(options));
+  const opened = await openForWriter(doc, accountId, master);
+  return { ...opened, version: doc.v, devices: doc.v === 1 ? [] : deviceIdsOf(doc) };
+}
+
+/** Seals the current epoch to a device (adding or replacing its entry) and re-MACs. */
+export async function addDeviceRecipient(
+  document: string,
+  input: AddDeviceRecipientInput,
+): Promise<string> {
+  const { master, accountId, deviceId, publicKey } = input;
+  assertKeyBytes(master, 'master key');
+  assertAccountId(accountId);
+  assertDeviceId(deviceId);
+  if (typeof publicKey !== 'string' || !(await importRecipientPublicKey(publicKey))) {
+    throw new CryptoError('invalid_argument', 'publicKey must be a raw P-256 point in base64url');
+  }
+  const doc = decodeKeyDocument(document, iterationFloor(input));
+  if (doc.v === 1) throw upgradeNeeded('Adding a device recipient');
+  await openWithMaster(doc, accountId, master, 'wrong_key');
+  const name = deviceRecipient(deviceId);
+  const entry = {
+    pub: publicKey,
+    ...(await sealCurrentMaster(doc, accountId, master, publicKey, name)),
+  };
+  const recipients = { ...doc.recipients, [name]: entry };
+  return encodeKeyDocument(await resignKeyDocument(master, accountId, doc, { recipients }));
+}
+
+/**
+ * A new epoch: `newMaster` sealed to the recovery and passphrase recipients and to the kept
+ * devices only; the old masters travel in `previous`, under the new one.
+ */
+export async function rotateKeyDocument(
+  document: string,
+  input: RotateKeyDocumentInput,
+): Promise<RotatedKeyDocument> {
+  const { master, newMaster, accountId } = input;
+  assertKeyBytes(master, 'master key');
+  assertKeyBytes(newMaster, 'new master key');
+  assertAccountId(accountId);
+  if (bytesEqual(master, newMaster)) {
+    throw new CryptoError(
+      'invalid_argument',
+      'the new master key must differ from the current one',
+    );
+  }
+  if (!Array.isArray(input.keepDevices)) {
+    throw new CryptoError('invalid_argument', 'keepDevices must be an array of device ids');
+  }
+  for (const deviceId of input.keepDevices) assertDeviceId(deviceId);
+  const recovery = input.recoveryKey === undefined ? null : parseRecoveryKey(input.recoveryKey);
+  if (typeof input.passphrase === 'string') checkPassphraseStrength(input.passphrase);
+  const iterations = iterationsFor(input);
+
+  const doc = decodeKeyDocument(document, iterationFloor(input));
+  if (doc.v === 1 && !recovery) throw upgradeNeeded('Rotating a version 1 key document');
+  const current = await openForWriter(doc, accountId, master);
+  const epoch = current.epoch + 1;
+  assertEpoch(epoch);
+  if (current.previous.length + 1 > MAX_PREVIOUS_EPOCHS) {
+    throw new CryptoError(
+      'invalid_argument',
+      `a key document keeps at most ${MAX_PREVIOUS_EPOCHS} previous epochs`,
+    );
+  }
+
+  const devices = new Map<string, string>();
+  for (const deviceId of input.keepDevices) {
+    const entry = doc.v === 2 ? doc.recipients[deviceRecipient(deviceId)] : undefined;
+    if (!entry?.pub) {
+      throw new CryptoError(
+        'invalid_argument',
+        `device ${deviceId} has no recipient entry to keep; add it with addDeviceRecipient`,
+      );
+    }
+    devices.set(deviceId, entry.pub);
+  }
+  const kept = doc.v === 2 ? doc.wraps : undefined;
+  const wraps: WrapsV2 = {
+    recovery: recovery ? await newRecoveryWrap(recovery, accountId) : (kept as WrapsV2).recovery,
+  };
+  const passphrase =
+    typeof input.passphrase === 'string'
+      ? await newPassphraseWrap(input.passphrase, iterations, accountId)
+      : input.passphrase === null
+        ? undefined
+        : kept?.passphrase;
+  if (passphrase) wraps.passphrase = passphrase;
+
+  const { doc: rotated, fingerprint } = await buildKeyDocumentV2({
+    master: newMaster,
+    accountId,
+    epoch,
+    tokenRoot: current.tokenRoot,
+    wraps,
+    devices,
+    previous: [
+      { epoch: current.epoch, master, fingerprint: current.fingerprint },
+      ...current.previous,
+    ],
+  });
+  return { document: encodeKeyDocument(rotated), fingerprint, epoch };
+}
+
+/**
+ * Replaces the recovery key and/or sets, changes or removes the passphrase, in the same epoch.
+ * What it does not replace is kept byte for byte (v2: device recipients and previous epochs).
+ */
 export async function rewrapKeyDocument(
   document: string,
   input: RewrapKeyDocumentInput,
@@ -188,26 +443,29 @@ export async function rewrapKeyDocument(
   const iterations = iterationsFor(input);
 
   const doc = decodeKeyDocument(document, iterationFloor(input));
-  if ((await fingerprintOf(master, accountId, doc.epoch)) !== doc.fingerprint) {
-    throw new CryptoError('wrong_key', 'this master key does not belong to the key document');
+  if (doc.v === 1) {
+    return rewrapV1(doc, { master, accountId, recovery, passphrase: input.passphrase, iterations });
   }
-  const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
-  // Refuse to re-publish a document whose token root we could not open ourselves.
-  await openTokenRoot(master, doc.tokenRoot, binding);
-
-  const { passphrase: keptPassphrase, ...rest } = doc.wraps;
-  const passphrase =
-    input.passphrase === undefined
-      ? keptPassphrase
-      : input.passphrase === null
-        ? undefined
-        : await makePassphraseWrap(input.passphrase, iterations, master, binding);
-  return encodeKeyDocument({
-    ...doc,
-    wraps: {
-      ...rest,
-      recovery: recovery ? await makeRecoveryWrap(recovery, master, binding) : doc.wraps.recovery,
-      ...(passphrase ? { passphrase } : {}),
-    },
-  });
+  await openWithMaster(doc, accountId, master, 'wrong_key');
+  const wraps: WrapsV2 = { ...doc.wraps };
+  const recipients = { ...doc.recipients };
+  if (recovery) {
+    wraps.recovery = await newRecoveryWrap(recovery, accountId);
+    recipients.recovery = await sealCurrentMaster(
+      doc,
+      accountId,
+      master,
+      wraps.recovery.pub,
+      'recovery',
+    );
+  }
+  if (input.passphrase === null) {
+    delete wraps.passphrase;
+    delete recipients.passphrase;
+  } else if (input.passphrase !== undefined) {
+    const wrap = await newPassphraseWrap(input.passphrase, iterations, accountId);
+    wraps.passphrase = wrap;
+    recipients.passphrase = await sealCurrentMaster(doc, accountId, master, wrap.pub, 'passphrase');
+  }
+  return encodeKeyDocument(await resignKeyDocument(master, accountId, doc, { wraps, recipients }));
 }

@@ -1,5 +1,7 @@
 /**
- * Wrapping the master key (and the token root) for the key document. Each wrap derives two
+ * Wrapping for the key document: the master key (version 1) or a recipient's private key
+ * (version 2) under the recovery key or passphrase, and, under the master key, the token root
+ * and (version 2) the previous epochs' master keys. Each secret wrap derives two
  * values from the secret: an AES-256-GCM wrapping key and a public check value. The check lets
  * unlock tell "wrong recovery key or passphrase" (check differs) from "document altered" (check
  * matches, tag fails). It gives an attacker nothing the GCM tag would not: both are verifiers.
@@ -12,6 +14,7 @@ import {
   CHECK_BYTES,
   IV_BYTES,
   type PassphraseWrap,
+  type PreviousEpoch,
   type RecoveryWrap,
   SALT_BYTES,
   type SealedKey,
@@ -23,6 +26,15 @@ export interface WrapBinding {
   accountId: string;
   epoch: number;
   fingerprint: string;
+}
+
+/**
+ * Version 2 wraps seal a recipient private key rather than the master key. They outlive key
+ * rotations, so they bind the recipient's public key instead of an epoch and fingerprint.
+ */
+export interface RecipientWrapBinding {
+  accountId: string;
+  pub: string;
 }
 
 interface WrapSecret {
@@ -69,7 +81,10 @@ export async function passphraseSecret(
   return splitSecret(await importHkdfKey(stretched), 'passphrase', new Uint8Array(0));
 }
 
-function wrapAad(kind: WrapKind, binding: WrapBinding, iterations: number) {
+function wrapAad(kind: WrapKind, binding: WrapBinding | RecipientWrapBinding, iterations: number) {
+  if ('pub' in binding) {
+    return label('satchel/v2/key-wrap', kind, binding.accountId, binding.pub, iterations);
+  }
   return label(
     'satchel/v1/key-wrap',
     kind,
@@ -80,7 +95,8 @@ function wrapAad(kind: WrapKind, binding: WrapBinding, iterations: number) {
   );
 }
 
-async function seal(key: CryptoKey, secret: Uint8Array, aad: Uint8Array<ArrayBuffer>) {
+/** AES-256-GCM with a fresh random IV. */
+export async function seal(key: CryptoKey, secret: Uint8Array, aad: Uint8Array<ArrayBuffer>) {
   const iv = randomBytes(IV_BYTES);
   const ct = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: aad },
@@ -90,9 +106,10 @@ async function seal(key: CryptoKey, secret: Uint8Array, aad: Uint8Array<ArrayBuf
   return { iv: toBase64url(iv), ct: toBase64url(new Uint8Array(ct)) };
 }
 
-async function unseal(
+/** Opens what `seal` sealed; a failed tag is `key_document_invalid`, naming `what`. */
+export async function unseal(
   key: CryptoKey,
-  sealed: SealedKey,
+  sealed: { iv: string; ct: string },
   aad: Uint8Array<ArrayBuffer>,
   what: string,
 ) {
@@ -117,37 +134,36 @@ async function unseal(
   }
 }
 
+/** `sealed` is the master key (version 1) or the recovery recipient's private key (version 2). */
 export async function makeRecoveryWrap(
   recovery: Uint8Array,
-  master: Uint8Array,
-  binding: WrapBinding,
+  sealed: Uint8Array,
+  binding: WrapBinding | RecipientWrapBinding,
 ): Promise<RecoveryWrap> {
   const salt = randomBytes(SALT_BYTES);
   const secret = await recoverySecret(recovery, salt);
-  const sealed = await seal(secret.key, master, wrapAad('recovery', binding, 0));
   return {
     kdf: 'hkdf-sha256',
     salt: toBase64url(salt),
     check: toBase64url(secret.check),
-    ...sealed,
+    ...(await seal(secret.key, sealed, wrapAad('recovery', binding, 0))),
   };
 }
 
 export async function makePassphraseWrap(
   passphrase: string,
   iterations: number,
-  master: Uint8Array,
-  binding: WrapBinding,
+  sealed: Uint8Array,
+  binding: WrapBinding | RecipientWrapBinding,
 ): Promise<PassphraseWrap> {
   const salt = randomBytes(SALT_BYTES);
   const secret = await passphraseSecret(passphrase, salt, iterations);
-  const sealed = await seal(secret.key, master, wrapAad('passphrase', binding, iterations));
   return {
     kdf: 'pbkdf2-sha256',
     iterations,
     salt: toBase64url(salt),
     check: toBase64url(secret.check),
-    ...sealed,
+    ...(await seal(secret.key, sealed, wrapAad('passphrase', binding, iterations))),
   };
 }
 
@@ -156,7 +172,7 @@ export async function openWrap(
   kind: WrapKind,
   wrap: RecoveryWrap | PassphraseWrap,
   secret: WrapSecret,
-  binding: WrapBinding,
+  binding: WrapBinding | RecipientWrapBinding,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (!bytesEqual(secret.check, fromBase64url(wrap.check) ?? new Uint8Array(0))) {
     throw new CryptoError(
@@ -192,4 +208,49 @@ export async function sealTokenRoot(
 
 export async function openTokenRoot(master: Uint8Array, sealed: SealedKey, binding: WrapBinding) {
   return unseal(await tokenRootKey(master, binding), sealed, tokenRootAad(binding), 'token root');
+}
+
+/** Version 2: earlier epochs' master keys, sealed under the current one. */
+async function previousKey(master: Uint8Array, binding: WrapBinding) {
+  return hkdfAesKey(
+    await importHkdfKey(master),
+    label('satchel/v2/previous-wrap', binding.accountId, binding.epoch),
+  );
+}
+
+function previousAad(binding: WrapBinding, previous: { epoch: number; fingerprint: string }) {
+  return label(
+    'satchel/v2/previous',
+    binding.accountId,
+    binding.epoch,
+    binding.fingerprint,
+    previous.epoch,
+    previous.fingerprint,
+  );
+}
+
+export async function sealPreviousMaster(
+  master: Uint8Array,
+  previous: { epoch: number; fingerprint: string; master: Uint8Array },
+  binding: WrapBinding,
+): Promise<PreviousEpoch> {
+  const sealed = await seal(
+    await previousKey(master, binding),
+    previous.master,
+    previousAad(binding, previous),
+  );
+  return { epoch: previous.epoch, fingerprint: previous.fingerprint, ...sealed };
+}
+
+export async function openPreviousMaster(
+  master: Uint8Array,
+  previous: PreviousEpoch,
+  binding: WrapBinding,
+): Promise<Uint8Array<ArrayBuffer>> {
+  return unseal(
+    await previousKey(master, binding),
+    previous,
+    previousAad(binding, previous),
+    `master key of epoch ${previous.epoch}`,
+  );
 }

@@ -1,0 +1,68 @@
+/**
+ * The version 2 key document's MAC: HMAC-SHA256 under a key derived from the current epoch's
+ * master key, over a canonical encoding of every other field. The server holds no master key, so
+ * it cannot add a device recipient, drop or reorder previous epochs, or swap any entry unnoticed.
+ *
+ *   key   = HKDF-SHA256(master, ["satchel/v2/key-document-mac", accountId, epoch])
+ *   input = canonical JSON of ["satchel/v2/key-document", accountId, document without "mac"]
+ *
+ * Canonical JSON: object keys sorted by UTF-16 code units, no whitespace; strings and numbers
+ * as JSON.stringify writes them. The schema admits only objects, arrays, strings and integers.
+ */
+import { fromBase64url, toBase64url } from './base64url';
+import { label, utf8 } from './bytes';
+import { CryptoError } from './errors';
+import { hkdfHmacKey, importHkdfKey } from './kdf';
+import type { KeyDocumentV2 } from './key-document-format';
+
+export type UnsignedKeyDocumentV2 = Omit<KeyDocumentV2, 'mac'>;
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+async function macKey(master: Uint8Array, accountId: string, epoch: number) {
+  return hkdfHmacKey(
+    await importHkdfKey(master),
+    label('satchel/v2/key-document-mac', accountId, epoch),
+    ['sign', 'verify'],
+  );
+}
+
+function macInput(accountId: string, unsigned: UnsignedKeyDocumentV2) {
+  return utf8(canonicalJson(['satchel/v2/key-document', accountId, unsigned]));
+}
+
+export async function signKeyDocument(
+  master: Uint8Array,
+  accountId: string,
+  unsigned: UnsignedKeyDocumentV2,
+): Promise<KeyDocumentV2> {
+  const key = await macKey(master, accountId, unsigned.epoch);
+  const mac = await crypto.subtle.sign('HMAC', key, macInput(accountId, unsigned));
+  return { ...unsigned, mac: toBase64url(new Uint8Array(mac)) };
+}
+
+/** Throws key_document_invalid unless `doc.mac` is this master's MAC of the rest. */
+export async function verifyKeyDocumentMac(
+  master: Uint8Array,
+  accountId: string,
+  doc: KeyDocumentV2,
+): Promise<void> {
+  const { mac, ...unsigned } = doc;
+  const key = await macKey(master, accountId, doc.epoch);
+  const tag = fromBase64url(mac) ?? new Uint8Array(0);
+  if (!(await crypto.subtle.verify('HMAC', key, tag, macInput(accountId, unsigned)))) {
+    throw new CryptoError(
+      'key_document_invalid',
+      'key document: the mac does not verify; the document was altered',
+    );
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * Building and opening version 2 key documents: secret wraps that seal recipient private keys,
+ * the master key sealed to every recipient, earlier epochs' master keys, and the MAC.
+ * The public functions in key-document.ts dispatch here.
+ */
+import type { Bytes } from './bytes';
+import { CryptoError } from './errors';
+import { fingerprintOf } from './kdf';
+import {
+  DEVICE_PREFIX,
+  type KeyDocumentV2,
+  type PassphraseWrapV2,
+  type RecipientEntry,
+  type RecoveryWrapV2,
+} from './key-document-format';
+import {
+  signKeyDocument,
+  type UnsignedKeyDocumentV2,
+  verifyKeyDocumentMac,
+} from './key-document-mac';
+import {
+  makePassphraseWrap,
+  makeRecoveryWrap,
+  openPreviousMaster,
+  openTokenRoot,
+  sealPreviousMaster,
+  sealTokenRoot,
+  type WrapBinding,
+} from './key-wrap';
+import {
+  generateRecipientKeyPair,
+  importRecipientPrivateKey,
+  openAsRecipient,
+  type RecipientContext,
+  sealToRecipient,
+} from './recipients';
+
+/** One epoch's master key, as `previous` carries it. */
+export interface KeyEpoch {
+  epoch: number;
+  master: Bytes;
+  fingerprint: string;
+}
+
+export interface OpenedKeyDocument {
+  master: Bytes;
+  epoch: number;
+  fingerprint: string;
+  tokenRoot: Bytes;
+  /** Earlier epochs' master keys, newest first. */
+  previous: KeyEpoch[];
+}
+
+export type WrapsV2 = KeyDocumentV2['wraps'];
+
+export function deviceRecipient(deviceId: string): string {
+  return `${DEVICE_PREFIX}${deviceId}`;
+}
+
+export function deviceIdsOf(doc: KeyDocumentV2): string[] {
+  return Object.keys(doc.recipients)
+    .filter((name) => name.startsWith(DEVICE_PREFIX))
+    .map((name) => name.slice(DEVICE_PREFIX.length));
+}
+
+export async function newRecoveryWrap(
+  recovery: Uint8Array,
+  accountId: string,
+): Promise<RecoveryWrapV2> {
+  const pair = await generateRecipientKeyPair();
+  const binding = { accountId, pub: pair.publicKey };
+  try {
+    return { ...(await makeRecoveryWrap(recovery, pair.privateKey, binding)), pub: pair.publicKey };
+  } finally {
+    pair.privateKey.fill(0);
+  }
+}
+
+export async function newPassphraseWrap(
+  passphrase: string,
+  iterations: number,
+  accountId: string,
+): Promise<PassphraseWrapV2> {
+  const pair = await generateRecipientKeyPair();
+  const binding = { accountId, pub: pair.publicKey };
+  try {
+    const wrap = await makePassphraseWrap(passphrase, iterations, pair.privateKey, binding);
+    return { ...wrap, pub: pair.publicKey };
+  } finally {
+    pair.privateKey.fill(0);
+  }
+}
+
+function contextOf(binding: WrapBinding, name: string): RecipientContext {
+  return { ...binding, name };
+}
+
+async function sealMaster(master: Bytes, pub: string, binding: WrapBinding, name: string) {
+  return sealToRecipient(pub, master, contextOf(binding, name));
+}
+
+export interface BuildV2Input {
+  master: Bytes;
+  accountId: string;
+  epoch: number;
+  tokenRoot: Bytes;
+  wraps: WrapsV2;
+  /** device id → public key */
+  devices: ReadonlyMap<string, string>;
+  /** Newest first. */
+  previous: readonly KeyEpoch[];
+}
+
+/** A whole new document (creation or rotation): every seal is fresh. */
+export async function buildKeyDocumentV2(
+  input: BuildV2Input,
+): Promise<{ doc: KeyDocumentV2; fingerprint: string }> {
+  const { master, accountId, epoch, wraps } = input;
+  const fingerprint = await fingerprintOf(master, accountId, epoch);
+  const binding: WrapBinding = { accountId, epoch, fingerprint };
+  const recipients: Record<string, RecipientEntry> = {
+    recovery: await sealMaster(master, wraps.recovery.pub, binding, 'recovery'),
+  };
+  if (wraps.passphrase) {
+    recipients.passphrase = await sealMaster(master, wraps.passphrase.pub, binding, 'passphrase');
+  }
+  for (const [deviceId, pub] of input.devices) {
+    const name = deviceRecipient(deviceId);
+    recipients[name] = { pub, ...(await sealMaster(master, pub, binding, name)) };
+  }
+  const previous = [];
+  for (const earlier of input.previous) {
+    previous.push(await sealPreviousMaster(master, earlier, binding));
+  }
+  const unsigned: UnsignedKeyDocumentV2 = {
+    v: 2,
+    epoch,
+    fingerprint,
+    tokenRoot: await sealTokenRoot(master, input.tokenRoot, binding),
+    wraps,
+    recipients,
+    previous,
+  };
+  return { doc: await signKeyDocument(master, accountId, unsigned), fingerprint };
+}
+
+/**
+ * Everything a holder of the current master can check and open. The fingerprint check comes
+ * first, so a master of another epoch or account is told apart (`mismatch`) from an altered
+ * document (`key_document_invalid`).
+ */
+export async function openWithMaster(
+  doc: KeyDocumentV2,
+  accountId: string,
+  master: Bytes,
+  mismatch: 'wrong_key' | 'key_document_invalid',
+): Promise<OpenedKeyDocument> {
+  if ((await fingerprintOf(master, accountId, doc.epoch)) !== doc.fingerprint) {
+    throw new CryptoError(
+      mismatch,
+      mismatch === 'wrong_key'
+        ? 'this master key does not belong to the key document'
+        : 'key document: the unsealed key does not match the document fingerprint',
+    );
+  }
+  await verifyKeyDocumentMac(master, accountId, doc);
+  const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
+  const tokenRoot = await openTokenRoot(master, doc.tokenRoot, binding);
+  const previous: KeyEpoch[] = [];
+  for (const entry of doc.previous) {
+    const earlier = await openPreviousMaster(master, entry, binding);
+    if ((await fingerprintOf(earlier, accountId, entry.epoch)) !== entry.fingerprint) {
+      throw new CryptoError(
+        'key_document_invalid',
+        `key document: the master key of epoch ${entry.epoch} does not match its fingerprint`,
+      );
+    }
+    previous.push({ epoch: entry.epoch, master: earlier, fingerprint: entry.fingerprint });
+  }
+  return { master, epoch: doc.epoch, fingerprint: doc.fingerprint, tokenRoot, previous };
+}
+
+/**
+ * Opens the master key sealed to `name` with that recipient's private key (PKCS8).
+ * `foreignKey` is the code for a private key that is not this recipient's.
+ */
+export async function openRecipient(
+  doc: KeyDocumentV2,
+  accountId: string,
+  name: string,
+  privateKey: Uint8Array,
+  foreignKey: 'wrong_key' | 'key_document_invalid',
+): Promise<OpenedKeyDocument> {
+  const entry = Object.hasOwn(doc.recipients, name) ? doc.recipients[name] : undefined;
+  if (!entry)
+    throw new CryptoError('not_a_recipient', 'this key document is not sealed to this device');
+  const pub = entry.pub ?? doc.wraps[name as 'recovery' | 'passphrase']?.pub;
+  const own = await importRecipientPrivateKey(privateKey);
+  if (pub === undefined || own.publicKey !== pub) {
+    throw new CryptoError(
+      foreignKey,
+      foreignKey === 'wrong_key'
+        ? 'this private key is not the one the key document is sealed to for this device'
+        : `key document: the private key in wraps.${name} does not match its public key`,
+    );
+  }
+  const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
+  const master = await openAsRecipient(own.key, pub, entry, contextOf(binding, name));
+  return openWithMaster(doc, accountId, master, 'key_document_invalid');
+}
+
+/** Re-MAC after a change that keeps the epoch: untouched fields stay byte for byte. */
+export async function resignKeyDocument(
+  master: Bytes,
+  accountId: string,
+  doc: KeyDocumentV2,
+  change: { wraps?: WrapsV2; recipients?: Record<string, RecipientEntry> },
+): Promise<KeyDocumentV2> {
+  const { mac: _old, ...unsigned } = doc;
+  return signKeyDocument(master, accountId, { ...unsigned, ...change });
+}
+
+/** Seals the document's own master to a public key, as recipient `name`. */
+export async function sealCurrentMaster(
+  doc: KeyDocumentV2,
+  accountId: string,
+  master: Bytes,
+  pub: string,
+  name: string,
+): Promise<RecipientEntry> {
+  const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
+  return sealMaster(master, pub, binding, name);
+}
