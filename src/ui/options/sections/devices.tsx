@@ -103,7 +103,7 @@ function RotateAfterRevoke({
   name: string;
   rotating: boolean;
   rotate: ReturnType<typeof useRotateKey>;
-  onClose(): void;
+  onClose(rotated: boolean): void;
 }) {
   return (
     <div class="card stack" role="status" data-testid="revoked-panel">
@@ -120,13 +120,13 @@ function RotateAfterRevoke({
           disabled={rotate.action.busy || rotating}
           onClick={() =>
             void rotate.rotate().then((started) => {
-              if (started) onClose();
+              if (started) onClose(true);
             })
           }
         >
           {rotate.action.busy ? 'Rotating…' : 'Rotate key now'}
         </button>
-        <button type="button" disabled={rotate.action.busy} onClick={onClose}>
+        <button type="button" disabled={rotate.action.busy} onClick={() => onClose(false)}>
           Not now
         </button>
       </div>
@@ -140,6 +140,8 @@ export function Devices({ status }: SectionProps) {
   const [devices, setDevices] = useState<DeviceInfo[] | null>(null);
   const [version, setVersion] = useState(0);
   const [revoked, setRevoked] = useState<string | null>(null);
+  /** The revoked device a rotation now keeps out, for the confirmation. */
+  const [keptOut, setKeptOut] = useState<string | null>(null);
   const load = useAction();
   const rotate = useRotateKey();
   const connected = status.account !== null;
@@ -160,25 +162,37 @@ export function Devices({ status }: SectionProps) {
           name={revoked}
           rotating={status.rotation !== null}
           rotate={rotate}
-          onClose={() => setRevoked(null)}
+          onClose={(rotated) => {
+            if (rotated) setKeptOut(revoked);
+            setRevoked(null);
+          }}
         />
       )}
       <RotationProgressBar rotation={status.rotation} />
+      {keptOut && !status.rotation && (
+        <p class="alert ok" role="status">
+          The account key was rotated: {keptOut} cannot read anything synced from now on.
+        </p>
+      )}
       <ErrorAlert error={load.error} />
+      {/* In a div: the list's own margin would cancel the stack's spacing above it. */}
       {devices && (
-        <ul class="list card">
-          {devices.map((d) => (
-            <DeviceRow
-              key={d.id}
-              device={d}
-              onChanged={() => setVersion(version + 1)}
-              onRevoked={() => {
-                setRevoked(d.name);
-                setVersion(version + 1);
-              }}
-            />
-          ))}
-        </ul>
+        <div>
+          <ul class="list card">
+            {devices.map((d) => (
+              <DeviceRow
+                key={d.id}
+                device={d}
+                onChanged={() => setVersion(version + 1)}
+                onRevoked={() => {
+                  setRevoked(d.name);
+                  setKeptOut(null);
+                  setVersion(version + 1);
+                }}
+              />
+            ))}
+          </ul>
+        </div>
       )}
     </section>
   );
