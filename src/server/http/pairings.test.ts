@@ -63,12 +63,39 @@ afterEach(() => {
   offsetMs = 0;
 });
 
+/**
+ * A server of its own for a describe block, with the named devices of the owner's account
+ * signed in up front: signing in is slow, and hooks have a longer timeout than tests.
+ */
+function serverWithDevices(config: Partial<Config>, names: string[]) {
+  const ctx = {} as {
+    server: TestServer;
+    p: ReturnType<typeof api>;
+    d: Record<string, TokenResponse>;
+  };
+  beforeAll(async () => {
+    ctx.server = await serverWith(config);
+    ctx.p = api(ctx.server);
+    ctx.d = {};
+    for (const name of names) ctx.d[name] = await device(ctx.server, name);
+  });
+  afterAll(() => ctx.server?.close());
+  return ctx;
+}
+
+function take(d: Record<string, TokenResponse>, name: string): TokenResponse {
+  const token = d[name];
+  if (!token) throw new Error(`fixture: no device ${name}`);
+  return token;
+}
+
 describe('pairing between two devices of one account', () => {
   let server: TestServer;
   let n: TokenResponse;
   let e: TokenResponse;
   let f: TokenResponse;
   let p: ReturnType<typeof api>;
+  let mallory: TokenResponse;
 
   beforeAll(async () => {
     server = await serverWith();
@@ -76,6 +103,13 @@ describe('pairing between two devices of one account', () => {
     f = await device(server, 'Tablet');
     n = await device(server, 'Phone');
     p = api(server);
+    const invite = await createInvite(server.url, OWNER);
+    mallory = await signInDevice(server.url, {
+      username: 'mallory',
+      password: 'mallory password 1',
+      invite,
+      deviceName: 'Mallory',
+    });
   });
   afterAll(() => server.close());
 
@@ -363,153 +397,139 @@ describe('pairing between two devices of one account', () => {
       expectProblem(await call(server.url, path, { method }), 401, 'missing_token');
     }
   });
-});
 
-describe('pending_pairings in GET /v1/changes', () => {
-  it('counts pending requests by other devices of the account, and only those', async () => {
-    const server = await serverWith();
-    try {
-      const p = api(server);
-      const e = await device(server, 'Laptop');
-      const f = await device(server, 'Tablet');
-      const n = await device(server, 'Phone');
-      expect(await p.pending(e)).toBe(0);
-      const id = (await p.create(n)).body.id;
-      expect(await p.pending(e)).toBe(1);
-      expect(await p.pending(f)).toBe(1);
-      expect(await p.pending(n)).toBe(0);
-      const fromF = (await p.create(f)).body.id;
-      expect(await p.pending(e)).toBe(2);
-      expect(await p.pending(n)).toBe(1);
-      // Offered: no longer waiting for someone to notice it.
-      await p.offer(e, id);
-      expect(await p.pending(e)).toBe(1);
-      expect(await p.pending(f)).toBe(0);
-      await p.deny(e, fromF);
-      expect(await p.pending(e)).toBe(0);
-      const late = (await p.create(n)).body.id;
-      expect(await p.pending(e)).toBe(1);
-      offsetMs += TTL_S * 1000;
-      expect(await p.pending(e)).toBe(0);
-      expect((await p.get(e, late)).body.state).toBe('expired');
-    } finally {
-      await server.close();
-    }
+  it('keeps accounts apart: another account never sees, advances or counts a pairing', async () => {
+    const id = (await p.create(n)).body.id;
+    expect(await p.pending(mallory)).toBe(0);
+    expect((await p.list(mallory)).body).toEqual({ pairings: [] });
+    expectProblem(await p.get(mallory, id), 404, 'not_found');
+    expectProblem(await p.offer(mallory, id), 404, 'not_found');
+    expectProblem(await p.deny(mallory, id), 404, 'not_found');
+    expect((await p.get(n, id)).body).toMatchObject({ state: 'pending', approver: null });
+    // The other account's own pairing is just as invisible the other way round.
+    const theirs = (await p.create(mallory)).body.id;
+    expectProblem(await p.get(e, theirs), 404, 'not_found');
+    expect((await p.list(e)).body.pairings.map((x: { id: string }) => x.id)).not.toContain(theirs);
+    await p.deny(n, id);
+    await p.deny(mallory, theirs);
   });
 });
 
-describe('pairings across accounts', () => {
-  it("one account never sees, advances or counts another's pairings", async () => {
-    const server = await serverWith();
-    try {
-      const p = api(server);
-      const n = await device(server, 'Phone');
-      const invite = await createInvite(server.url, OWNER);
-      const mallory = await signInDevice(server.url, {
-        username: 'mallory',
-        password: 'mallory password 1',
-        invite,
-        deviceName: 'Mallory',
-      });
-      const id = (await p.create(n)).body.id;
-      expect(await p.pending(mallory)).toBe(0);
-      expect((await p.list(mallory)).body).toEqual({ pairings: [] });
-      expectProblem(await p.get(mallory, id), 404, 'not_found');
-      expectProblem(await p.offer(mallory, id), 404, 'not_found');
-      expectProblem(await p.deny(mallory, id), 404, 'not_found');
-      expect((await p.get(n, id)).body).toMatchObject({ state: 'pending', approver: null });
-    } finally {
-      await server.close();
-    }
+describe('pending_pairings in GET /v1/changes', () => {
+  const ctx = serverWithDevices({}, ['Laptop', 'Tablet', 'Phone']);
+
+  it('counts pending requests by other devices of the account, and only those', async () => {
+    const { p, d } = ctx;
+    const [e, f, n] = [take(d, 'Laptop'), take(d, 'Tablet'), take(d, 'Phone')];
+    expect(await p.pending(e)).toBe(0);
+    const id = (await p.create(n)).body.id;
+    expect(await p.pending(e)).toBe(1);
+    expect(await p.pending(f)).toBe(1);
+    expect(await p.pending(n)).toBe(0);
+    const fromF = (await p.create(f)).body.id;
+    expect(await p.pending(e)).toBe(2);
+    expect(await p.pending(n)).toBe(1);
+    // Offered: no longer waiting for someone to notice it.
+    await p.offer(e, id);
+    expect(await p.pending(e)).toBe(1);
+    expect(await p.pending(f)).toBe(0);
+    await p.deny(e, fromF);
+    expect(await p.pending(e)).toBe(0);
+    const late = (await p.create(n)).body.id;
+    expect(await p.pending(e)).toBe(1);
+    offsetMs += TTL_S * 1000;
+    expect(await p.pending(e)).toBe(0);
+    expect((await p.get(e, late)).body.state).toBe('expired');
   });
 });
 
 describe('revoking a device', () => {
-  it('denies the open pairings it requested (DELETE /v1/devices/:id) or approves (/v1/auth/revoke)', async () => {
-    const server = await serverWith();
-    try {
-      const p = api(server);
-      const e = await device(server, 'Laptop');
-      const f = await device(server, 'Tablet');
-      const n = await device(server, 'Phone');
-      const requested = (await p.create(n)).body.id;
-      const removed = await call(server.url, `/v1/devices/${n.device_id}`, {
-        method: 'DELETE',
-        token: e.access_token,
-      });
-      expect(removed.status).toBe(204);
-      expect((await p.get(e, requested)).body.state).toBe('denied');
+  const ctx = serverWithDevices({}, ['Laptop', 'Tablet', 'Phone', 'Watch']);
 
-      const m = await device(server, 'Watch');
-      const approving = (await p.create(m)).body.id;
-      await p.offer(e, approving);
-      await p.reveal(m, approving);
-      await p.approve(e, approving);
-      const signedOut = await call(server.url, '/v1/auth/revoke', {
-        method: 'POST',
-        token: e.access_token,
-      });
-      expect(signedOut.status).toBe(204);
-      expect((await p.get(m, approving)).body).toMatchObject({ state: 'denied', bundle: null });
-      expect((await server.store.getPairing(m.account_id, approving))?.bundle).toBeNull();
-      expect(await p.pending(f)).toBe(0);
-    } finally {
-      await server.close();
-    }
+  it('denies the open pairings it requested (DELETE /v1/devices/:id) or approves (/v1/auth/revoke)', async () => {
+    const { p, d, server } = ctx;
+    const [e, f, n, m] = ['Laptop', 'Tablet', 'Phone', 'Watch'].map((name) => take(d, name)) as [
+      TokenResponse,
+      TokenResponse,
+      TokenResponse,
+      TokenResponse,
+    ];
+    const requested = (await p.create(n)).body.id;
+    const removed = await call(server.url, `/v1/devices/${n.device_id}`, {
+      method: 'DELETE',
+      token: e.access_token,
+    });
+    expect(removed.status).toBe(204);
+    expect((await p.get(e, requested)).body.state).toBe('denied');
+
+    const approving = (await p.create(m)).body.id;
+    await p.offer(e, approving);
+    await p.reveal(m, approving);
+    await p.approve(e, approving);
+    const signedOut = await call(server.url, '/v1/auth/revoke', {
+      method: 'POST',
+      token: e.access_token,
+    });
+    expect(signedOut.status).toBe(204);
+    expect((await p.get(m, approving)).body).toMatchObject({ state: 'denied', bundle: null });
+    expect((await server.store.getPairing(m.account_id, approving))?.bundle).toBeNull();
+    expect(await p.pending(f)).toBe(0);
   });
 });
 
-describe('pairing limits', () => {
+describe('open-pairing limit', () => {
+  const ctx = serverWithDevices({ pairingMaxOpen: 3 }, ['A', 'B', 'C', 'D']);
+
   it('at most pairingMaxOpen open pairings from other devices: 429 rate_limited with Retry-After', async () => {
-    const server = await serverWith({ pairingMaxOpen: 3 });
-    try {
-      const p = api(server);
-      const devices = [];
-      for (const name of ['A', 'B', 'C', 'D']) devices.push(await device(server, name));
-      const [a, b, c, d] = devices as [TokenResponse, TokenResponse, TokenResponse, TokenResponse];
-      for (const t of [a, b, c]) expect((await p.create(t)).status).toBe(201);
-      const refused = await p.create(d);
-      expectProblem(refused, 429, 'rate_limited', /already has 3 open pairings/);
-      const retryAfter = Number(refused.headers.get('retry-after'));
-      expect(retryAfter).toBeGreaterThanOrEqual(1);
-      expect(retryAfter).toBeLessThanOrEqual(TTL_S);
-      expect(refused.body.retry_after).toBe(retryAfter);
-      // A device replacing its own request does not add to the count.
-      expect((await p.create(a)).status).toBe(201);
-      expect((await p.list(d)).body.pairings).toHaveLength(3);
-      // Once one is final, there is room again.
-      const bs = (await p.list(d)).body.pairings.find(
-        (x: { requester: { device_id: string } }) => x.requester.device_id === b.device_id,
-      );
-      await p.deny(d, bs.id);
-      expect((await p.create(d)).status).toBe(201);
-      offsetMs += TTL_S * 1000;
-      expect((await p.list(d)).body.pairings).toEqual([]);
-    } finally {
-      await server.close();
-    }
+    const { p, d: devices } = ctx;
+    const [a, b, c, d] = ['A', 'B', 'C', 'D'].map((name) => take(devices, name)) as [
+      TokenResponse,
+      TokenResponse,
+      TokenResponse,
+      TokenResponse,
+    ];
+    for (const t of [a, b, c]) expect((await p.create(t)).status).toBe(201);
+    const refused = await p.create(d);
+    expectProblem(refused, 429, 'rate_limited', /already has 3 open pairings/);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(TTL_S);
+    expect(refused.body.retry_after).toBe(retryAfter);
+    // A device replacing its own request does not add to the count.
+    expect((await p.create(a)).status).toBe(201);
+    expect((await p.list(d)).body.pairings).toHaveLength(3);
+    // Once one is final, there is room again.
+    const bs = (await p.list(d)).body.pairings.find(
+      (x: { requester: { device_id: string } }) => x.requester.device_id === b.device_id,
+    );
+    await p.deny(d, bs.id);
+    expect((await p.create(d)).status).toBe(201);
+    offsetMs += TTL_S * 1000;
+    expect((await p.list(d)).body.pairings).toEqual([]);
   });
+});
+
+describe('pairing throttle', () => {
+  const WINDOW_S = 600;
+  const ctx = serverWithDevices({ pairingMaxPerAccount: 3, pairingRateWindowS: WINDOW_S }, [
+    'Phone',
+    'Laptop',
+  ]);
 
   it('at most pairingMaxPerAccount pairings started per window, then 429 until it passes', async () => {
-    const window = 600;
-    const server = await serverWith({ pairingMaxPerAccount: 3, pairingRateWindowS: window });
-    try {
-      const p = api(server);
-      const n = await device(server, 'Phone');
-      for (let i = 0; i < 3; i++) expect((await p.create(n)).status).toBe(201);
-      const refused = await p.create(n);
-      expectProblem(refused, 429, 'rate_limited', /Too many pairings started/);
-      const retryAfter = Number(refused.headers.get('retry-after'));
-      expect(retryAfter).toBeGreaterThanOrEqual(1);
-      expect(retryAfter).toBeLessThanOrEqual(window);
-      // The throttle is per account: another device of it is refused as well.
-      expectProblem(await p.create(await device(server, 'Laptop')), 429, 'rate_limited');
-      // A bad body is refused before it is counted.
-      expectProblem(await p.create(n, { curve: 'X25519' }), 400, 'invalid_request');
-      offsetMs += window * 1000;
-      expect((await p.create(n)).status).toBe(201);
-    } finally {
-      await server.close();
-    }
+    const { p, d } = ctx;
+    const n = take(d, 'Phone');
+    for (let i = 0; i < 3; i++) expect((await p.create(n)).status).toBe(201);
+    const refused = await p.create(n);
+    expectProblem(refused, 429, 'rate_limited', /Too many pairings started/);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(WINDOW_S);
+    // The throttle is per account: another device of it is refused as well.
+    expectProblem(await p.create(take(d, 'Laptop')), 429, 'rate_limited');
+    // A bad body is refused before it is counted.
+    expectProblem(await p.create(n, { curve: 'X25519' }), 400, 'invalid_request');
+    offsetMs += WINDOW_S * 1000;
+    expect((await p.create(n)).status).toBe(201);
   });
 });
