@@ -7,13 +7,15 @@
  * v1: { v: 1, epoch, fingerprint, tokenRoot: { iv, ct },
  *       wraps: { recovery: { kdf, salt, check, iv, ct }, passphrase?: { kdf, iterations, ... } } }
  *     (each wrap seals the master key)
- * v2: { v: 2, epoch, fingerprint, tokenRoot: { iv, ct },
+ * v2: { v: 2, epoch, fingerprint, tokenRoot: { iv, ct }, authKey: { iv, ct },
  *       wraps: { recovery: { kdf, salt, check, iv, ct, pub }, passphrase?: { ..., pub } },
  *       recipients: { recovery: { eph, iv, ct }, passphrase?: { eph, iv, ct },
  *                     "device:<id>": { pub, eph, iv, ct }, ... },
  *       previous: [{ epoch, fingerprint, iv, ct }, ...],   // newest first
  *       mac }
- *     (each wrap seals a recipient private key; each recipient entry seals the master key)
+ *     (each wrap seals a recipient private key and the document-authentication key K_auth;
+ *      each recipient entry seals the master key; authKey is K_auth under the master; the mac
+ *      is keyed from K_auth)
  */
 import * as v from 'valibot';
 import { fromBase64url, toBase64url } from './base64url';
@@ -38,6 +40,8 @@ const MAC_BYTES = 32;
 export const PUBLIC_KEY_BYTES = 65;
 /** A P-256 private key in the canonical PKCS8 form recipients.ts writes. */
 export const PRIVATE_KEY_BYTES = 138;
+/** The document-authentication key K_auth (version 2), which keys the mac. */
+export const AUTH_KEY_BYTES = 32;
 export const MAX_DEVICE_ID_LENGTH = 128;
 /** More than anyone rotates; it bounds the work a hostile document can ask for. */
 export const MAX_PREVIOUS_EPOCHS = 256;
@@ -89,7 +93,9 @@ const KeyDocumentV1 = v.strictObject({
   wraps: v.strictObject({ recovery: RecoveryWrap, passphrase: v.optional(PassphraseWrap) }),
 });
 
-const SEALED_PRIVATE_KEY_BYTES = PRIVATE_KEY_BYTES + 16;
+/** A version 2 secret wrap seals the recipient private key followed by K_auth. */
+export const WRAP_SECRET_BYTES = PRIVATE_KEY_BYTES + AUTH_KEY_BYTES;
+const SEALED_PRIVATE_KEY_BYTES = WRAP_SECRET_BYTES + 16;
 const PublicKey = b64(PUBLIC_KEY_BYTES);
 const RecoveryWrapV2 = v.strictObject({
   ...recoveryWrap(SEALED_PRIVATE_KEY_BYTES),
@@ -131,6 +137,7 @@ const KeyDocumentV2 = v.strictObject({
   epoch: Epoch,
   fingerprint: b64(16),
   tokenRoot: SealedKey,
+  authKey: SealedKey,
   wraps: v.strictObject({ recovery: RecoveryWrapV2, passphrase: v.optional(PassphraseWrapV2) }),
   recipients: v.record(RecipientName, RecipientEntry),
   previous: v.pipe(v.array(PreviousEpoch), v.maxLength(MAX_PREVIOUS_EPOCHS)),

@@ -1,9 +1,12 @@
 /**
- * The version 2 key document's MAC: HMAC-SHA256 under a key derived from the current epoch's
- * master key, over a canonical encoding of every other field. The server holds no master key, so
- * it cannot add a device recipient, drop or reorder previous epochs, or swap any entry unnoticed.
+ * The version 2 key document's MAC: HMAC-SHA256 under a key derived from the account's
+ * document-authentication key K_auth, over a canonical encoding of every other field. K_auth is
+ * not the master key: a server could choose a master of its own and seal it to the (public)
+ * recipient keys, but it cannot learn K_auth, which only the secret wraps and the master-sealed
+ * `authKey` carry. So it cannot forge a document, add a device recipient, drop or reorder
+ * previous epochs, or swap any entry unnoticed.
  *
- *   key   = HKDF-SHA256(master, ["satchel/v2/key-document-mac", accountId, epoch])
+ *   key   = HKDF-SHA256(K_auth, ["satchel/v2/key-document-mac", accountId, epoch])
  *   input = canonical JSON of ["satchel/v2/key-document", accountId, document without "mac"]
  *
  * Canonical JSON: object keys sorted by UTF-16 code units, no whitespace; strings and numbers
@@ -28,9 +31,9 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-async function macKey(master: Uint8Array, accountId: string, epoch: number) {
+async function macKey(authKey: Uint8Array, accountId: string, epoch: number) {
   return hkdfHmacKey(
-    await importHkdfKey(master),
+    await importHkdfKey(authKey),
     label('satchel/v2/key-document-mac', accountId, epoch),
     ['sign', 'verify'],
   );
@@ -40,29 +43,30 @@ function macInput(accountId: string, unsigned: UnsignedKeyDocumentV2) {
   return utf8(canonicalJson(['satchel/v2/key-document', accountId, unsigned]));
 }
 
+/** `authKey` is the account's K_auth (32 bytes), never the master key. */
 export async function signKeyDocument(
-  master: Uint8Array,
+  authKey: Uint8Array,
   accountId: string,
   unsigned: UnsignedKeyDocumentV2,
 ): Promise<KeyDocumentV2> {
-  const key = await macKey(master, accountId, unsigned.epoch);
+  const key = await macKey(authKey, accountId, unsigned.epoch);
   const mac = await crypto.subtle.sign('HMAC', key, macInput(accountId, unsigned));
   return { ...unsigned, mac: toBase64url(new Uint8Array(mac)) };
 }
 
-/** Throws key_document_invalid unless `doc.mac` is this master's MAC of the rest. */
+/** Throws key_document_invalid unless `doc.mac` is the MAC of the rest under this K_auth. */
 export async function verifyKeyDocumentMac(
-  master: Uint8Array,
+  authKey: Uint8Array,
   accountId: string,
   doc: KeyDocumentV2,
 ): Promise<void> {
   const { mac, ...unsigned } = doc;
-  const key = await macKey(master, accountId, doc.epoch);
+  const key = await macKey(authKey, accountId, doc.epoch);
   const tag = fromBase64url(mac) ?? new Uint8Array(0);
   if (!(await crypto.subtle.verify('HMAC', key, tag, macInput(accountId, unsigned)))) {
     throw new CryptoError(
       'key_document_invalid',
-      'key document: the mac does not verify; the document was altered',
+      'key document: the mac does not verify; the document was altered or forged',
     );
   }
 }

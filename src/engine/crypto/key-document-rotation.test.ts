@@ -1,8 +1,10 @@
 /**
- * Version 2 device recipients, rotation after revoking a device, and the MAC that keeps the
- * server (which holds no master key) from adding, dropping or swapping anything.
+ * Version 2 device recipients, rotation after revoking a device, and the MAC (keyed by the
+ * document-authentication key K_auth) that keeps the server, which holds neither a master key
+ * nor K_auth, from adding, dropping or swapping anything, or forging a whole document.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fromBase64url, toBase64url } from './base64url';
 import { expectCode } from './expect-code.test-helper';
 import {
   addDeviceRecipient,
@@ -26,11 +28,14 @@ import {
   ACCOUNT,
   decode,
   edit,
+  encode,
   FAST,
   flipFirstByte,
   type Json,
   PASSPHRASE,
 } from './key-document.test-helper';
+import { signKeyDocument } from './key-document-mac';
+import { buildKeyDocumentV2 } from './key-document-v2';
 import { sealToRecipient } from './recipients';
 
 let master1: Uint8Array;
@@ -43,6 +48,8 @@ let lost: DeviceKeyPair;
 let epoch1: string;
 /** Epoch 2 after revoking `lost`. */
 let epoch2: string;
+/** The account's K_auth, as every device pinned it when it first got the key. */
+let authKey: Uint8Array;
 
 async function withDevice(document: string, master: Uint8Array, id: string, pair: DeviceKeyPair) {
   return addDeviceRecipient(document, {
@@ -54,11 +61,11 @@ async function withDevice(document: string, master: Uint8Array, id: string, pair
   });
 }
 
-function asDevice(document: string, id: string, pair: DeviceKeyPair) {
+function asDevice(document: string, id: string, pair: DeviceKeyPair, pinned = authKey) {
   return openKeyDocumentAsDevice(
     document,
     ACCOUNT,
-    { deviceId: id, privateKey: pair.privateKey },
+    { deviceId: id, privateKey: pair.privateKey, authKey: pinned },
     FAST,
   );
 }
@@ -84,6 +91,7 @@ beforeAll(async () => {
       ...FAST,
     })
   ).document;
+  authKey = (await inspectKeyDocument(document, ACCOUNT, master1, FAST)).authKey as Uint8Array;
   document = await withDevice(document, master1, 'laptop', laptop);
   document = await withDevice(document, master1, 'phone', phone);
   epoch1 = await withDevice(document, master1, 'lost', lost);
@@ -113,7 +121,11 @@ describe('device recipients', () => {
       ...FAST,
     });
     const after = await withDevice(before.document, master1, 'laptop', laptop);
-    const opened = await asDevice(after, 'laptop', laptop);
+    // Another document, so another K_auth: the device pins this one.
+    const pinned = (await inspectKeyDocument(before.document, ACCOUNT, master1, FAST)).authKey;
+    const opened = await asDevice(after, 'laptop', laptop, pinned as Uint8Array);
+    expect(opened.authKey).toEqual(pinned);
+    await expectCode(() => asDevice(after, 'laptop', laptop), 'key_document_invalid');
     expect(opened.master).toEqual(master1);
     expect(opened.epoch).toBe(1);
     expect(opened.fingerprint).toBe(before.fingerprint);
@@ -153,7 +165,7 @@ describe('device recipients', () => {
         openKeyDocumentAsDevice(
           epoch1,
           ACCOUNT,
-          { deviceId: 'laptop', privateKey: new Uint8Array(138) },
+          { deviceId: 'laptop', privateKey: new Uint8Array(138), authKey },
           FAST,
         ),
       'invalid_argument',
@@ -166,6 +178,7 @@ describe('device recipients', () => {
           {
             deviceId: 'laptop',
             privateKey: laptop.privateKey,
+            authKey,
           },
           FAST,
         ),
@@ -504,5 +517,192 @@ describe('the mac refuses what a server could do without the master key', () => 
       'key_document_invalid',
     );
     expect(error.message).toMatch(/previous\.\d\.epoch must be below/);
+  });
+});
+
+describe('the document-authentication key K_auth', () => {
+  /**
+   * What a malicious server can build from a genuine document alone: a master of its own, sealed
+   * to the real (public) recipient keys, the wraps kept byte for byte, a token root and K_auth of
+   * its choosing, and a mac under that K_auth.
+   */
+  async function forge(
+    genuine: string,
+    { forgedAuthKey = generateMasterKey(), epoch = decode(genuine).epoch + 1 } = {},
+  ) {
+    const json = decode(genuine);
+    const devices = new Map<string, string>();
+    for (const [name, entry] of Object.entries<Json>(json.recipients)) {
+      if (name.startsWith('device:')) devices.set(name.slice('device:'.length), entry.pub);
+    }
+    const forgedMaster = generateMasterKey();
+    const { doc } = await buildKeyDocumentV2({
+      master: forgedMaster,
+      accountId: ACCOUNT,
+      epoch,
+      tokenRoot: generateMasterKey(),
+      authKey: forgedAuthKey,
+      wraps: json.wraps,
+      devices,
+      previous: [],
+    });
+    return { document: encode(doc), forgedMaster };
+  }
+
+  it('is 32 bytes, and every way in returns the same one', async () => {
+    expect(authKey).toBeInstanceOf(Uint8Array);
+    expect(authKey.length).toBe(32);
+    for (const secret of SECRETS()) {
+      expect((await unlockKeyDocument(epoch1, ACCOUNT, secret, FAST)).authKey).toEqual(authKey);
+    }
+    expect((await asDevice(epoch1, 'lost', lost)).authKey).toEqual(authKey);
+    expect((await inspectKeyDocument(epoch1, ACCOUNT, master1, FAST)).authKey).toEqual(authKey);
+    const other = await createKeyDocument({
+      master: master1,
+      accountId: ACCOUNT,
+      epoch: 1,
+      recoveryKey,
+    });
+    const otherKey = (await unlockKeyDocument(other.document, ACCOUNT, { recoveryKey })).authKey;
+    expect(otherKey).not.toEqual(authKey);
+    expect(decode(epoch1).authKey).toEqual({
+      iv: expect.stringMatching(/^[\w-]{16}$/),
+      ct: expect.stringMatching(/^[\w-]{64}$/),
+    });
+    const text = new TextDecoder().decode(fromBase64url(epoch1) as Uint8Array);
+    expect(text).not.toContain(toBase64url(authKey));
+  });
+
+  it('refuses a document forged around a master the server chose', async () => {
+    const { document: forged, forgedMaster } = await forge(epoch2);
+    // The forgery is self-consistent: whoever holds its master finds nothing wrong with it.
+    const inspected = await inspectKeyDocument(forged, ACCOUNT, forgedMaster, FAST);
+    expect(inspected.epoch).toBe(3);
+    expect(inspected.devices.sort()).toEqual(['laptop', 'phone']);
+    expect(decode(forged).wraps).toEqual(decode(epoch2).wraps);
+    // But the real K_auth, from the wraps or pinned by a device, does not verify its mac.
+    for (const secret of SECRETS()) {
+      await expectCode(
+        () => unlockKeyDocument(forged, ACCOUNT, secret, FAST),
+        'key_document_invalid',
+      );
+    }
+    for (const [id, pair] of [
+      ['laptop', laptop],
+      ['phone', phone],
+    ] as const) {
+      await expectCode(() => asDevice(forged, id, pair), 'key_document_invalid');
+    }
+  });
+
+  it('refuses a forgery that copies the genuine authKey field or keeps the epoch', async () => {
+    const { document: forged } = await forge(epoch2);
+    const copied = edit(forged, (j) => {
+      j.authKey = decode(epoch2).authKey;
+    });
+    await expectCode(
+      () => unlockKeyDocument(copied, ACCOUNT, { recoveryKey }, FAST),
+      'key_document_invalid',
+    );
+    await expectCode(() => asDevice(copied, 'laptop', laptop), 'key_document_invalid');
+    const sameEpoch = edit((await forge(epoch2, { epoch: 2 })).document, (j) => {
+      j.mac = decode(epoch2).mac;
+    });
+    await expectCode(
+      () => unlockKeyDocument(sameEpoch, ACCOUNT, { passphrase: PASSPHRASE }, FAST),
+      'key_document_invalid',
+    );
+  });
+
+  it('refuses a master that seals another K_auth, even under a mac that verifies', async () => {
+    // Only a holder of K_auth can make such a document; the check still ties master to K_auth.
+    const { document: forged } = await forge(epoch2);
+    const { mac: _mac, ...unsigned } = decode(forged);
+    const resigned = encode(await signKeyDocument(authKey, ACCOUNT, unsigned as never));
+    await expectCode(
+      () => unlockKeyDocument(resigned, ACCOUNT, { recoveryKey }, FAST),
+      'key_document_invalid',
+    );
+    await expectCode(() => asDevice(resigned, 'laptop', laptop), 'key_document_invalid');
+  });
+
+  it('opens a device’s document only under the K_auth it pinned', async () => {
+    await expectCode(
+      () => asDevice(epoch2, 'laptop', laptop, generateMasterKey()),
+      'key_document_invalid',
+    );
+    await expectCode(
+      () => asDevice(epoch2, 'laptop', laptop, new Uint8Array(31)),
+      'invalid_argument',
+    );
+    await expectCode(
+      () =>
+        openKeyDocumentAsDevice(
+          epoch2,
+          ACCOUNT,
+          { deviceId: 'laptop', privateKey: laptop.privateKey } as never,
+          FAST,
+        ),
+      'invalid_argument',
+    );
+    const opened = await asDevice(epoch2, 'laptop', laptop);
+    expect(opened.master).toEqual(master2);
+    expect(opened.authKey).toEqual(authKey);
+  });
+
+  it('stays the same through addDeviceRecipient, rotation and rewrap', async () => {
+    const tablet = await generateDeviceKeyPair();
+    const added = await withDevice(epoch2, master2, 'tablet', tablet);
+    expect((await asDevice(added, 'tablet', tablet)).authKey).toEqual(authKey);
+    expect((await inspectKeyDocument(epoch2, ACCOUNT, master2, FAST)).authKey).toEqual(authKey);
+    for (const secret of SECRETS()) {
+      expect((await unlockKeyDocument(epoch2, ACCOUNT, secret, FAST)).authKey).toEqual(authKey);
+    }
+
+    const newKey = generateRecoveryKey();
+    const newPassphrase = 'a brand new passphrase here';
+    const rewrapped = await rewrapKeyDocument(added, {
+      accountId: ACCOUNT,
+      master: master2,
+      recoveryKey: newKey,
+      passphrase: newPassphrase,
+      ...FAST,
+    });
+    for (const secret of [{ recoveryKey: newKey }, { passphrase: newPassphrase }]) {
+      expect((await unlockKeyDocument(rewrapped, ACCOUNT, secret, FAST)).authKey).toEqual(authKey);
+    }
+    expect((await asDevice(rewrapped, 'tablet', tablet)).authKey).toEqual(authKey);
+
+    // Even a rotation with a new recovery key and passphrase keeps K_auth (README.md says so).
+    const master3 = generateMasterKey();
+    const rotated = await rotateKeyDocument(rewrapped, {
+      accountId: ACCOUNT,
+      master: master2,
+      newMaster: master3,
+      keepDevices: ['tablet'],
+      recoveryKey: generateRecoveryKey(),
+      passphrase: PASSPHRASE,
+      ...FAST,
+    });
+    expect(decode(rotated.document).authKey).not.toEqual(decode(rewrapped).authKey);
+    const opened = await asDevice(rotated.document, 'tablet', tablet);
+    expect(opened.master).toEqual(master3);
+    expect(opened.authKey).toEqual(authKey);
+    expect(
+      (await unlockKeyDocument(rotated.document, ACCOUNT, { passphrase: PASSPHRASE }, FAST))
+        .authKey,
+    ).toEqual(authKey);
+  });
+
+  it('(known limit) whoever knows K_auth and can seal to the recipients can forge', async () => {
+    // A revoked device knows K_auth: with the server's help its forgery is accepted.
+    const { document: forged, forgedMaster } = await forge(epoch2, { forgedAuthKey: authKey });
+    const opened = await asDevice(forged, 'laptop', laptop);
+    expect(opened.master).toEqual(forgedMaster);
+    expect((await unlockKeyDocument(forged, ACCOUNT, { recoveryKey }, FAST)).master).toEqual(
+      forgedMaster,
+    );
+    // It cannot list the real epoch 2 among its previous epochs: callers that know it check that.
+    expect(opened.previous).toEqual([]);
   });
 });

@@ -54,7 +54,7 @@ describe('version 1 key documents', () => {
     expect(Object.keys(json).sort()).toEqual(['epoch', 'fingerprint', 'tokenRoot', 'v', 'wraps']);
   });
 
-  it('unlocks with the recovery key and the passphrase; previous is empty', async () => {
+  it('unlocks with the recovery key and the passphrase; previous is empty, no K_auth', async () => {
     for (const secret of [{ recoveryKey }, { passphrase: PASSPHRASE }]) {
       const unlocked = await unlockKeyDocument(document, ACCOUNT, secret, FAST);
       expect(unlocked.master).toEqual(master);
@@ -62,6 +62,7 @@ describe('version 1 key documents', () => {
       expect(unlocked.fingerprint).toBe(V1.fingerprint);
       expect(unlocked.tokenRoot).toEqual(await deriveTokenRoot(master, ACCOUNT));
       expect(unlocked.previous).toEqual([]);
+      expect(unlocked.authKey).toBeNull();
     }
     await expectCode(
       () => unlockKeyDocument(document, ACCOUNT, { recoveryKey: generateRecoveryKey() }, FAST),
@@ -102,7 +103,7 @@ describe('version 1 key documents', () => {
         openKeyDocumentAsDevice(
           document,
           ACCOUNT,
-          { deviceId: 'd1', privateKey: device.privateKey },
+          { deviceId: 'd1', privateKey: device.privateKey, authKey: generateMasterKey() },
           FAST,
         ),
       'not_a_recipient',
@@ -185,6 +186,12 @@ describe('rotating a version 1 key document', () => {
     expect(unlocked.epoch).toBe(2);
     expect(unlocked.tokenRoot).toEqual(await deriveTokenRoot(master, ACCOUNT));
     expect(unlocked.previous).toEqual([{ epoch: 1, master, fingerprint: V1.fingerprint }]);
+    // Version 1 had no mac and no K_auth: the upgrade creates the account's first one.
+    expect(unlocked.authKey).toBeInstanceOf(Uint8Array);
+    expect(unlocked.authKey?.length).toBe(32);
+    expect((await inspectKeyDocument(rotated.document, ACCOUNT, newMaster, FAST)).authKey).toEqual(
+      unlocked.authKey,
+    );
     await expectCode(
       () => unlockKeyDocument(rotated.document, ACCOUNT, { recoveryKey }, FAST),
       'wrong_secret',

@@ -30,7 +30,14 @@ export async function openV1WithMaster(
     );
   }
   const tokenRoot = await openTokenRoot(master, doc.tokenRoot, bindingOfV1(doc, accountId));
-  return { master, epoch: doc.epoch, fingerprint: doc.fingerprint, tokenRoot, previous: [] };
+  return {
+    master,
+    epoch: doc.epoch,
+    fingerprint: doc.fingerprint,
+    tokenRoot,
+    previous: [],
+    authKey: null,
+  };
 }
 
 export interface RewrapV1Input {

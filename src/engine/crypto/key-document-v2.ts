@@ -1,17 +1,21 @@
 /**
- * Building and opening version 2 key documents: secret wraps that seal recipient private keys,
- * the master key sealed to every recipient, earlier epochs' master keys, and the MAC.
+ * Building and opening version 2 key documents: secret wraps that seal recipient private keys
+ * and the document-authentication key K_auth, the master key sealed to every recipient, K_auth
+ * and earlier epochs' master keys under the master, and the MAC (keyed from K_auth).
  * The public functions in key-document.ts dispatch here.
  */
-import type { Bytes } from './bytes';
+import { type Bytes, bytesEqual, concatBytes } from './bytes';
 import { CryptoError } from './errors';
 import { fingerprintOf } from './kdf';
 import {
+  AUTH_KEY_BYTES,
   DEVICE_PREFIX,
   type KeyDocumentV2,
   type PassphraseWrapV2,
+  PRIVATE_KEY_BYTES,
   type RecipientEntry,
   type RecoveryWrapV2,
+  WRAP_SECRET_BYTES,
 } from './key-document-format';
 import {
   signKeyDocument,
@@ -21,8 +25,10 @@ import {
 import {
   makePassphraseWrap,
   makeRecoveryWrap,
+  openAuthKey,
   openPreviousMaster,
   openTokenRoot,
+  sealAuthKey,
   sealPreviousMaster,
   sealTokenRoot,
   type WrapBinding,
@@ -49,9 +55,18 @@ export interface OpenedKeyDocument {
   tokenRoot: Bytes;
   /** Earlier epochs' master keys, newest first. */
   previous: KeyEpoch[];
+  /**
+   * The account's document-authentication key K_auth (32 bytes): keys the mac, stays the same
+   * across rotations. A device pins it and passes it to openKeyDocumentAsDevice. Null only for
+   * a version 1 document, which has no mac.
+   */
+  authKey: Bytes | null;
 }
 
 export type WrapsV2 = KeyDocumentV2['wraps'];
+
+/** What a version 2 document opens to: it always has K_auth. */
+export type OpenedKeyDocumentV2 = OpenedKeyDocument & { authKey: Bytes };
 
 export function deviceRecipient(deviceId: string): string {
   return `${DEVICE_PREFIX}${deviceId}`;
@@ -63,16 +78,42 @@ export function deviceIdsOf(doc: KeyDocumentV2): string[] {
     .map((name) => name.slice(DEVICE_PREFIX.length));
 }
 
+/** What a version 2 secret wrap seals: the recipient private key (PKCS8), then K_auth. */
+function wrapSecretOf(privateKey: Uint8Array, authKey: Bytes): Uint8Array<ArrayBuffer> {
+  if (privateKey.length !== PRIVATE_KEY_BYTES || authKey.length !== AUTH_KEY_BYTES) {
+    throw new CryptoError('invalid_argument', 'a secret wrap seals a private key and K_auth');
+  }
+  return concatBytes(privateKey, authKey);
+}
+
+/** Splits what a version 2 secret wrap opened to (it zeroes nothing: the caller owns `opened`). */
+export function splitWrapSecret(opened: Uint8Array): {
+  privateKey: Uint8Array<ArrayBuffer>;
+  authKey: Uint8Array<ArrayBuffer>;
+} {
+  if (opened.length !== WRAP_SECRET_BYTES) {
+    throw new CryptoError('key_document_invalid', 'key document: a secret wrap has the wrong size');
+  }
+  return {
+    privateKey: opened.slice(0, PRIVATE_KEY_BYTES),
+    authKey: opened.slice(PRIVATE_KEY_BYTES),
+  };
+}
+
+/** A fresh recovery recipient key pair; the wrap seals its private key and `authKey`. */
 export async function newRecoveryWrap(
   recovery: Uint8Array,
   accountId: string,
+  authKey: Bytes,
 ): Promise<RecoveryWrapV2> {
   const pair = await generateRecipientKeyPair();
   const binding = { accountId, pub: pair.publicKey };
+  const secret = wrapSecretOf(pair.privateKey, authKey);
   try {
-    return { ...(await makeRecoveryWrap(recovery, pair.privateKey, binding)), pub: pair.publicKey };
+    return { ...(await makeRecoveryWrap(recovery, secret, binding)), pub: pair.publicKey };
   } finally {
     pair.privateKey.fill(0);
+    secret.fill(0);
   }
 }
 
@@ -80,14 +121,17 @@ export async function newPassphraseWrap(
   passphrase: string,
   iterations: number,
   accountId: string,
+  authKey: Bytes,
 ): Promise<PassphraseWrapV2> {
   const pair = await generateRecipientKeyPair();
   const binding = { accountId, pub: pair.publicKey };
+  const secret = wrapSecretOf(pair.privateKey, authKey);
   try {
-    const wrap = await makePassphraseWrap(passphrase, iterations, pair.privateKey, binding);
+    const wrap = await makePassphraseWrap(passphrase, iterations, secret, binding);
     return { ...wrap, pub: pair.publicKey };
   } finally {
     pair.privateKey.fill(0);
+    secret.fill(0);
   }
 }
 
@@ -104,6 +148,8 @@ export interface BuildV2Input {
   accountId: string;
   epoch: number;
   tokenRoot: Bytes;
+  /** K_auth: the same one the wraps seal. */
+  authKey: Bytes;
   wraps: WrapsV2;
   /** device id → public key */
   devices: ReadonlyMap<string, string>;
@@ -137,24 +183,28 @@ export async function buildKeyDocumentV2(
     epoch,
     fingerprint,
     tokenRoot: await sealTokenRoot(master, input.tokenRoot, binding),
+    authKey: await sealAuthKey(master, input.authKey, binding),
     wraps,
     recipients,
     previous,
   };
-  return { doc: await signKeyDocument(master, accountId, unsigned), fingerprint };
+  return { doc: await signKeyDocument(input.authKey, accountId, unsigned), fingerprint };
 }
 
 /**
  * Everything a holder of the current master can check and open. The fingerprint check comes
  * first, so a master of another epoch or account is told apart (`mismatch`) from an altered
- * document (`key_document_invalid`).
+ * document (`key_document_invalid`). Then K_auth comes out of `authKey`; when the caller already
+ * holds K_auth (from a secret wrap, or pinned by a device) it must be the same, since a forger
+ * can seal a master of its own choosing to the public recipient keys but cannot know K_auth.
  */
 export async function openWithMaster(
   doc: KeyDocumentV2,
   accountId: string,
   master: Bytes,
   mismatch: 'wrong_key' | 'key_document_invalid',
-): Promise<OpenedKeyDocument> {
+  expectedAuthKey?: Bytes,
+): Promise<OpenedKeyDocumentV2> {
   if ((await fingerprintOf(master, accountId, doc.epoch)) !== doc.fingerprint) {
     throw new CryptoError(
       mismatch,
@@ -163,8 +213,15 @@ export async function openWithMaster(
         : 'key document: the unsealed key does not match the document fingerprint',
     );
   }
-  await verifyKeyDocumentMac(master, accountId, doc);
   const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
+  const authKey = await openAuthKey(master, doc.authKey, binding);
+  if (expectedAuthKey !== undefined && !bytesEqual(authKey, expectedAuthKey)) {
+    throw new CryptoError(
+      'key_document_invalid',
+      'key document: the authentication key under the master is not the account’s; the document was forged',
+    );
+  }
+  await verifyKeyDocumentMac(authKey, accountId, doc);
   const tokenRoot = await openTokenRoot(master, doc.tokenRoot, binding);
   const previous: KeyEpoch[] = [];
   for (const entry of doc.previous) {
@@ -177,12 +234,14 @@ export async function openWithMaster(
     }
     previous.push({ epoch: entry.epoch, master: earlier, fingerprint: entry.fingerprint });
   }
-  return { master, epoch: doc.epoch, fingerprint: doc.fingerprint, tokenRoot, previous };
+  return { master, epoch: doc.epoch, fingerprint: doc.fingerprint, tokenRoot, previous, authKey };
 }
 
 /**
- * Opens the master key sealed to `name` with that recipient's private key (PKCS8).
- * `foreignKey` is the code for a private key that is not this recipient's.
+ * Opens the master key sealed to `name` with that recipient's private key (PKCS8). `authKey` is
+ * the K_auth the caller already trusts (from the secret wrap, or pinned by the device): the mac
+ * must verify under it before anything in the document is used, and the master found must seal
+ * the same K_auth. `foreignKey` is the code for a private key that is not this recipient's.
  */
 export async function openRecipient(
   doc: KeyDocumentV2,
@@ -190,7 +249,9 @@ export async function openRecipient(
   name: string,
   privateKey: Uint8Array,
   foreignKey: 'wrong_key' | 'key_document_invalid',
-): Promise<OpenedKeyDocument> {
+  authKey: Bytes,
+): Promise<OpenedKeyDocumentV2> {
+  await verifyKeyDocumentMac(authKey, accountId, doc);
   const entry = Object.hasOwn(doc.recipients, name) ? doc.recipients[name] : undefined;
   if (!entry)
     throw new CryptoError('not_a_recipient', 'this key document is not sealed to this device');
@@ -206,18 +267,18 @@ export async function openRecipient(
   }
   const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
   const master = await openAsRecipient(own.key, pub, entry, contextOf(binding, name));
-  return openWithMaster(doc, accountId, master, 'key_document_invalid');
+  return openWithMaster(doc, accountId, master, 'key_document_invalid', authKey);
 }
 
-/** Re-MAC after a change that keeps the epoch: untouched fields stay byte for byte. */
+/** Re-MAC (with K_auth) after a change that keeps the epoch: untouched fields stay byte for byte. */
 export async function resignKeyDocument(
-  master: Bytes,
+  authKey: Bytes,
   accountId: string,
   doc: KeyDocumentV2,
   change: { wraps?: WrapsV2; recipients?: Record<string, RecipientEntry> },
 ): Promise<KeyDocumentV2> {
   const { mac: _old, ...unsigned } = doc;
-  return signKeyDocument(master, accountId, { ...unsigned, ...change });
+  return signKeyDocument(authKey, accountId, { ...unsigned, ...change });
 }
 
 /** Seals the document's own master to a public key, as recipient `name`. */

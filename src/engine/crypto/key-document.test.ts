@@ -53,6 +53,7 @@ describe('createKeyDocument', () => {
     ).toBe(true);
     const json = decode(document);
     expect(Object.keys(json).sort()).toEqual([
+      'authKey',
       'epoch',
       'fingerprint',
       'mac',
@@ -126,11 +127,15 @@ describe('unlockKeyDocument', () => {
     expect(unlocked.fingerprint).toBe(fingerprint);
     expect(unlocked.tokenRoot).toEqual(await deriveTokenRoot(master, ACCOUNT));
     expect(unlocked.previous).toEqual([]);
+    expect(unlocked.authKey).toBeInstanceOf(Uint8Array);
+    expect(unlocked.authKey?.length).toBe(32);
   });
 
   it('unlocks with the passphrase (compared in Unicode NFC)', async () => {
     const unlocked = await unlockKeyDocument(document, ACCOUNT, { passphrase: PASSPHRASE }, FAST);
     expect(unlocked.master).toEqual(master);
+    const viaRecovery = await unlockKeyDocument(document, ACCOUNT, { recoveryKey }, FAST);
+    expect(unlocked.authKey).toEqual(viaRecovery.authKey);
     const composed = 'caf\u00e9 au lait, s\u2019il vous pla\u00eet';
     const created = await createKeyDocument({
       master,
@@ -276,6 +281,8 @@ describe('key document tampering', () => {
     ['epoch', (j) => (j.epoch = 2)],
     ['fingerprint', (j) => (j.fingerprint = flipFirstByte(j.fingerprint))],
     ['token root', (j) => (j.tokenRoot.ct = flipFirstByte(j.tokenRoot.ct))],
+    ['authentication key', (j) => (j.authKey.ct = flipFirstByte(j.authKey.ct))],
+    ['authentication key IV', (j) => (j.authKey.iv = flipFirstByte(j.authKey.iv))],
     ['mac', (j) => (j.mac = flipFirstByte(j.mac))],
     [
       'recovery recipient',
@@ -344,8 +351,10 @@ describe('key document tampering', () => {
       [(j) => (j.epoch = '1'), /epoch/],
       [(j) => (j.v = 0), /\bv\b/],
       [(j) => delete j.tokenRoot, /tokenRoot/],
+      [(j) => delete j.authKey, /authKey/],
+      [(j) => (j.authKey.ct = j.recipients.recovery.eph), /authKey\.ct.*48 bytes/],
       [(j) => (j.wraps.other = {}), /other|key/i],
-      [(j) => (j.wraps.recovery.ct = j.recipients.recovery.ct), /wraps\.recovery\.ct.*154 bytes/],
+      [(j) => (j.wraps.recovery.ct = j.recipients.recovery.ct), /wraps\.recovery\.ct.*186 bytes/],
       [(j) => (j.wraps.recovery.pub = 'AAAA'), /wraps\.recovery\.pub.*65 bytes/],
       [(j) => delete j.wraps.recovery.pub, /wraps\.recovery\.pub/],
       [(j) => delete j.mac, /mac/],

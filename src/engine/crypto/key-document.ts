@@ -3,6 +3,8 @@
  * Version 2 (written now) seals the epoch's master key to public-key recipients: the recovery
  * key's, the passphrase's and each device's. A device holding the master can then rotate to a
  * new epoch for everyone but a revoked device, without knowing the recovery key or passphrase.
+ * Its mac is keyed by the account's document-authentication key K_auth, which the server never
+ * learns: only the secret wraps and the master-sealed `authKey` carry it, and devices pin it.
  * Version 1 documents (master wrapped directly) still open. Design: README.md, "Key document".
  */
 import { fromBase64url } from './base64url';
@@ -13,10 +15,12 @@ import {
   type Bytes,
   bytesEqual,
   ownedCopy,
+  randomBytes,
 } from './bytes';
 import { CryptoError } from './errors';
 import { deriveTokenRoot } from './kdf';
 import {
+  AUTH_KEY_BYTES,
   decodeKeyDocument,
   encodeKeyDocument,
   type KeyDocumentJson,
@@ -40,6 +44,7 @@ import {
   openWithMaster,
   resignKeyDocument,
   sealCurrentMaster,
+  splitWrapSecret,
   type WrapsV2,
 } from './key-document-v2';
 import {
@@ -93,6 +98,11 @@ export interface UnlockedKeyDocument extends OpenedKeyDocument {
   tokenRoot: Bytes;
   /** Earlier epochs' master keys, newest first; [] for a version 1 document. */
   previous: KeyEpoch[];
+  /**
+   * The account's document-authentication key K_auth; null for a version 1 document. A device
+   * keeps it from the moment it first gets the key and passes it to openKeyDocumentAsDevice.
+   */
+  authKey: Bytes | null;
 }
 
 export type KeySecret = { recoveryKey: string } | { passphrase: string };
@@ -107,6 +117,11 @@ export interface DeviceKeyPair {
 export interface DeviceIdentity {
   deviceId: string;
   privateKey: Uint8Array;
+  /**
+   * The K_auth this device pinned when it first got the account key (`authKey` of the unlock,
+   * open or inspect result). The document's mac must verify under it.
+   */
+  authKey: Uint8Array;
 }
 
 export interface InspectedKeyDocument extends OpenedKeyDocument {
@@ -198,15 +213,18 @@ export async function createKeyDocument(
   if (input.passphrase !== undefined) checkPassphraseStrength(input.passphrase);
   const iterations = iterationsFor(input);
 
-  const wraps: WrapsV2 = { recovery: await newRecoveryWrap(recovery, accountId) };
+  // The account's document-authentication key: random, kept for the account's life.
+  const authKey = randomBytes(AUTH_KEY_BYTES);
+  const wraps: WrapsV2 = { recovery: await newRecoveryWrap(recovery, accountId, authKey) };
   if (input.passphrase !== undefined) {
-    wraps.passphrase = await newPassphraseWrap(input.passphrase, iterations, accountId);
+    wraps.passphrase = await newPassphraseWrap(input.passphrase, iterations, accountId, authKey);
   }
   const { doc, fingerprint } = await buildKeyDocumentV2({
     master,
     accountId,
     epoch,
     tokenRoot: input.tokenRoot ?? (await deriveTokenRoot(master, accountId)),
+    authKey,
     wraps,
     devices: new Map(),
     previous: [],
@@ -214,7 +232,10 @@ export async function createKeyDocument(
   return { document: encodeKeyDocument(doc), fingerprint };
 }
 
-/** Opens the recovery or passphrase wrap: the master key (v1) or a recipient private key (v2). */
+/**
+ * Opens the recovery or passphrase wrap: the master key (v1) or a recipient private key followed
+ * by K_auth (v2).
+ */
 async function openSecretWrap(
   doc: KeyDocumentJson,
   accountId: string,
@@ -269,7 +290,14 @@ export async function unlockKeyDocument(
   const { kind, sealed } = await openSecretWrap(doc, accountId, secret);
   if (doc.v === 1) return openV1WithMaster(doc, accountId, sealed, 'key_document_invalid');
   try {
-    return await openRecipient(doc, accountId, kind, sealed, 'key_document_invalid');
+    // K_auth comes from the wrap, which only the secret opens: the mac must verify under it,
+    // and the master the recipient entry yields must seal the same K_auth.
+    const { privateKey, authKey } = splitWrapSecret(sealed);
+    try {
+      return await openRecipient(doc, accountId, kind, privateKey, 'key_document_invalid', authKey);
+    } finally {
+      privateKey.fill(0);
+    }
   } finally {
     sealed.fill(0);
   }
@@ -281,8 +309,10 @@ export async function generateDeviceKeyPair(): Promise<DeviceKeyPair> {
 }
 
 /**
- * Opens the current epoch with this device's private key. `not_a_recipient` when the document
- * has no entry for the device (left out of a rotation, never added, or a version 1 document).
+ * Opens the current epoch with this device's private key. The mac must verify under the K_auth
+ * the device pinned (`device.authKey`), and the master must seal that same K_auth
+ * (`key_document_invalid` otherwise). `not_a_recipient` when the document has no entry for the
+ * device (left out of a rotation, never added, or a version 1 document).
  */
 export async function openKeyDocumentAsDevice(
   document: string,
@@ -295,12 +325,20 @@ export async function openKeyDocumentAsDevice(
   if (!(device.privateKey instanceof Uint8Array)) {
     throw new CryptoError('invalid_argument', 'privateKey must be PKCS8 bytes');
   }
+  assertKeyBytes(device.authKey, 'authKey (the pinned document-authentication key)');
   const doc = decodeKeyDocument(document, iterationFloor(options));
   if (doc.v === 1) {
     throw new CryptoError('not_a_recipient', 'a version 1 key document has no device recipients');
   }
   const name = deviceRecipient(device.deviceId);
-  return openRecipient(doc, accountId, name, ownedCopy(device.privateKey), 'wrong_key');
+  return openRecipient(
+    doc,
+    accountId,
+    name,
+    ownedCopy(device.privateKey),
+    'wrong_key',
+    ownedCopy(device.authKey),
+  );
 }
 
 async function openForWriter(
@@ -313,7 +351,10 @@ async function openForWriter(
     : openWithMaster(doc, accountId, master, 'wrong_key');
 }
 
-/** Verifies the document (and, for v2, its mac) with the current master; `wrong_key` if not it. */
+/**
+ * Verifies the document with the current master (`wrong_key` if not it); for v2, K_auth comes
+ * from `authKey` under the master and the mac must verify under it.
+ */
 export async function inspectKeyDocument(
   document: string,
   accountId: string,
@@ -341,14 +382,14 @@ export async function addDeviceRecipient(
   }
   const doc = decodeKeyDocument(document, iterationFloor(input));
   if (doc.v === 1) throw upgradeNeeded('Adding a device recipient');
-  await openWithMaster(doc, accountId, master, 'wrong_key');
+  const { authKey } = await openWithMaster(doc, accountId, master, 'wrong_key');
   const name = deviceRecipient(deviceId);
   const entry = {
     pub: publicKey,
     ...(await sealCurrentMaster(doc, accountId, master, publicKey, name)),
   };
   const recipients = { ...doc.recipients, [name]: entry };
-  return encodeKeyDocument(await resignKeyDocument(master, accountId, doc, { recipients }));
+  return encodeKeyDocument(await resignKeyDocument(authKey, accountId, doc, { recipients }));
 }
 
 /**
@@ -400,13 +441,18 @@ export async function rotateKeyDocument(
     }
     devices.set(deviceId, entry.pub);
   }
+  // K_auth stays for the account's life; a version 1 document gets its first one here (every
+  // wrap of the upgraded document is then new, so all of them seal it).
+  const authKey = current.authKey ?? randomBytes(AUTH_KEY_BYTES);
   const kept = doc.v === 2 ? doc.wraps : undefined;
   const wraps: WrapsV2 = {
-    recovery: recovery ? await newRecoveryWrap(recovery, accountId) : (kept as WrapsV2).recovery,
+    recovery: recovery
+      ? await newRecoveryWrap(recovery, accountId, authKey)
+      : (kept as WrapsV2).recovery,
   };
   const passphrase =
     typeof input.passphrase === 'string'
-      ? await newPassphraseWrap(input.passphrase, iterations, accountId)
+      ? await newPassphraseWrap(input.passphrase, iterations, accountId, authKey)
       : input.passphrase === null
         ? undefined
         : kept?.passphrase;
@@ -417,6 +463,7 @@ export async function rotateKeyDocument(
     accountId,
     epoch,
     tokenRoot: current.tokenRoot,
+    authKey,
     wraps,
     devices,
     previous: [
@@ -446,11 +493,11 @@ export async function rewrapKeyDocument(
   if (doc.v === 1) {
     return rewrapV1(doc, { master, accountId, recovery, passphrase: input.passphrase, iterations });
   }
-  await openWithMaster(doc, accountId, master, 'wrong_key');
+  const authKey = (await openWithMaster(doc, accountId, master, 'wrong_key')).authKey;
   const wraps: WrapsV2 = { ...doc.wraps };
   const recipients = { ...doc.recipients };
   if (recovery) {
-    wraps.recovery = await newRecoveryWrap(recovery, accountId);
+    wraps.recovery = await newRecoveryWrap(recovery, accountId, authKey);
     recipients.recovery = await sealCurrentMaster(
       doc,
       accountId,
@@ -463,9 +510,9 @@ export async function rewrapKeyDocument(
     delete wraps.passphrase;
     delete recipients.passphrase;
   } else if (input.passphrase !== undefined) {
-    const wrap = await newPassphraseWrap(input.passphrase, iterations, accountId);
+    const wrap = await newPassphraseWrap(input.passphrase, iterations, accountId, authKey);
     wraps.passphrase = wrap;
     recipients.passphrase = await sealCurrentMaster(doc, accountId, master, wrap.pub, 'passphrase');
   }
-  return encodeKeyDocument(await resignKeyDocument(master, accountId, doc, { wraps, recipients }));
+  return encodeKeyDocument(await resignKeyDocument(authKey, accountId, doc, { wraps, recipients }));
 }

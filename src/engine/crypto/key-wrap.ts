@@ -1,7 +1,8 @@
 /**
- * Wrapping for the key document: the master key (version 1) or a recipient's private key
- * (version 2) under the recovery key or passphrase, and, under the master key, the token root
- * and (version 2) the previous epochs' master keys. Each secret wrap derives two
+ * Wrapping for the key document: the master key (version 1) or a recipient's private key and
+ * the document-authentication key (version 2) under the recovery key or passphrase, and, under
+ * the master key, the token root and (version 2) the authentication key and the previous epochs'
+ * master keys. Each secret wrap derives two
  * values from the secret: an AES-256-GCM wrapping key and a public check value. The check lets
  * unlock tell "wrong recovery key or passphrase" (check differs) from "document altered" (check
  * matches, tag fails). It gives an attacker nothing the GCM tag would not: both are verifiers.
@@ -134,7 +135,10 @@ export async function unseal(
   }
 }
 
-/** `sealed` is the master key (version 1) or the recovery recipient's private key (version 2). */
+/**
+ * `sealed` is the master key (version 1) or the recovery recipient's private key followed by the
+ * document-authentication key (version 2).
+ */
 export async function makeRecoveryWrap(
   recovery: Uint8Array,
   sealed: Uint8Array,
@@ -208,6 +212,34 @@ export async function sealTokenRoot(
 
 export async function openTokenRoot(master: Uint8Array, sealed: SealedKey, binding: WrapBinding) {
   return unseal(await tokenRootKey(master, binding), sealed, tokenRootAad(binding), 'token root');
+}
+
+/**
+ * Version 2: the document-authentication key (K_auth, which keys the mac), sealed under the
+ * epoch's master key so that every master holder (every device) learns it.
+ */
+async function authKeyWrapKey(master: Uint8Array, binding: WrapBinding) {
+  return hkdfAesKey(
+    await importHkdfKey(master),
+    label('satchel/v2/auth-key-wrap', binding.accountId, binding.epoch),
+  );
+}
+
+function authKeyAad(binding: WrapBinding) {
+  return label('satchel/v2/auth-key', binding.accountId, binding.epoch, binding.fingerprint);
+}
+
+export async function sealAuthKey(master: Uint8Array, authKey: Uint8Array, binding: WrapBinding) {
+  return seal(await authKeyWrapKey(master, binding), authKey, authKeyAad(binding));
+}
+
+export async function openAuthKey(master: Uint8Array, sealed: SealedKey, binding: WrapBinding) {
+  return unseal(
+    await authKeyWrapKey(master, binding),
+    sealed,
+    authKeyAad(binding),
+    'authentication key',
+  );
 }
 
 /** Version 2: earlier epochs' master keys, sealed under the current one. */
