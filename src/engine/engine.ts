@@ -26,7 +26,7 @@ import { type ConflictView, conflictView } from './conflicts/view';
 import type { EngineContext, Logger } from './context';
 import { readMeta, writeMeta } from './db/meta';
 import { type EngineDatabase, openEngineDatabase } from './db/open';
-import type { ActivityRow, PendingSignInMeta, QuarantineRow } from './db/schema';
+import type { ActivityRow, KeysMeta, PendingSignInMeta, QuarantineRow } from './db/schema';
 import { type Clock, type FetchLike, type Scheduler, systemClock, systemScheduler } from './deps';
 import {
   AuthError,
@@ -40,6 +40,8 @@ import {
 import { randomId } from './ids';
 import type { KeyOptions } from './keys/account-key';
 import { KeyManager } from './keys/key-manager';
+import { KeyRotation, type RotationProgress } from './keys/rotation';
+import { PairingFlow, type PairingRequestView, type PairingView } from './pairing/pairing-flow';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from './records/commands';
 import {
   countLive,
@@ -149,6 +151,23 @@ export interface Engine {
     newRecoveryKey?: boolean;
     passphrase?: string | null;
   }): Promise<{ recoveryKey: string | null }>;
+  /**
+   * A new key epoch sealed to the recovery key, the passphrase and the account's other devices
+   * (not revoked ones); every record is re-uploaded under it. Returns a new recovery key once
+   * when one was asked for (or the account's key document needs one).
+   */
+  rotateAccountKey(options?: { newRecoveryKey?: boolean }): Promise<{ recoveryKey: string | null }>;
+
+  /** New device (signed in, no key): asks the account's other devices for the key. */
+  requestPairing(): Promise<PairingView>;
+  /** Existing device: requests from new devices waiting for approval. */
+  listPairingRequests(): Promise<PairingRequestView[]>;
+  /** Existing device: answers a request; the code shows on both screens once both keys are in. */
+  acceptPairing(id: string): Promise<PairingView>;
+  /** Existing device: the person saw `code` on both screens; sends the key. */
+  approvePairing(code: string): Promise<void>;
+  /** Either device: refuses or cancels (this device's pairing, or another device's request). */
+  denyPairing(id?: string): Promise<void>;
 
   /** The account's devices (signed in). */
   listDevices(): Promise<Device[]>;
@@ -181,6 +200,9 @@ function initialStatus(): EngineStatus {
     decision: null,
     account: null,
     lastError: null,
+    pairing: null,
+    pairingRequests: 0,
+    rotation: null,
   };
 }
 
@@ -194,6 +216,9 @@ class SatchelEngine implements Engine {
   private ctx!: EngineContext;
   private session!: Session;
   private keys!: KeyManager;
+  private rotation!: KeyRotation;
+  private rotationProgress: RotationProgress | null = null;
+  private pairing!: PairingFlow;
   private signInFlow!: SignInFlow;
   private sync!: SyncController;
   private limits: Limits = { ...DEFAULT_LIMITS };
@@ -257,13 +282,38 @@ class SatchelEngine implements Engine {
       limits: () => this.limits,
       changed: (what) => this.changed(what),
       keyLost: (error) => this.keyLost(error),
+      keyPickedUp: () => this.keyPickedUp(),
+      pairingsNoticed: (count) => this.pairing.noticed(count),
+    });
+    this.rotation = new KeyRotation({
+      db,
+      api: this.api,
+      session: this.session,
+      clock: this.clock,
+      log: this.log,
+      options: this.options.keyOptions ?? {},
+      adopt: (keys) => this.keys.replace(keys),
+    });
+    this.pairing = new PairingFlow({
+      db,
+      api: this.api,
+      session: this.session,
+      clock: this.clock,
+      scheduler: this.scheduler,
+      log: this.log,
+      keys: async () => (this.keys.cipher ? ((await readMeta(db, 'keys')) ?? null) : null),
+      adopt: (keys) => this.pairedKeys(keys),
+      changed: () => void this.changed('state'),
+      failed: (error) => this.setAuthError(error),
     });
     this.lastSyncAt = (await readSyncMeta(db)).lastSyncAt;
     const session = await this.session.load();
     if (session) await this.keys.load(session.accountId);
     await this.signInFlow.resume();
+    await this.pairing.resume();
+    await this.rotation.load();
     await this.refreshCounts();
-    if (session && this.keys.cipher) void this.sync.request('startup');
+    if (session && this.keys.cipher) this.kickSync('startup', true);
     else if (session) void this.checkKeys();
   }
 
@@ -298,6 +348,9 @@ class SatchelEngine implements Engine {
       decision: this.sync?.decision ?? null,
       lastSyncAt: this.lastSyncAt,
       lastError: this.sync?.lastError ?? this.authError,
+      pairing: this.pairing?.view ?? null,
+      pairingRequests: this.keys?.cipher ? (this.pairing?.requests ?? 0) : 0,
+      rotation: this.rotationProgress,
       account: session
         ? {
             serverUrl: session.serverUrl,
@@ -339,14 +392,19 @@ class SatchelEngine implements Engine {
         this.recountAgain = false;
         if (this.closed) return;
         const db = this.ctx.db;
-        const [counts, pendingEdits, conflicts, quarantined, meta] = await Promise.all([
+        const [counts, outbox, conflicts, quarantined, meta, rotation] = await Promise.all([
           countLive(db),
           db.count('outbox'),
           db.count('conflicts'),
           db.count('quarantine'),
           readSyncMeta(db),
+          this.rotation.progress(),
         ]);
         this.lastSyncAt = meta.lastSyncAt;
+        this.rotationProgress = rotation;
+        // Records queued only to be resealed are not edits of the person's.
+        const resealing = rotation ? rotation.total - rotation.done : 0;
+        const pendingEdits = Math.max(0, outbox - resealing);
         this.publish({ counts, pendingEdits, conflicts, quarantined });
       } while (this.recountAgain);
     })()
@@ -532,8 +590,56 @@ class SatchelEngine implements Engine {
       this.log({ level: 'warn', event: 'server_info_failed', code: asEngineError(error).code });
     }
     await this.changed();
-    if (this.keys.cipher) void this.sync.request('startup');
+    if (this.keys.cipher) this.kickSync('startup', true);
     else await this.checkKeys();
+  }
+
+  /**
+   * Syncs once the key is here. A rotation a restart interrupted while publishing goes first (it
+   * may switch the key); this device's recipient entry is written alongside the sync, so that a
+   * later rotation elsewhere includes it.
+   */
+  private async startSyncing(trigger: 'startup' | 'retry', register: boolean): Promise<void> {
+    if (register) void this.registerDevice();
+    if (this.rotation.publishing) {
+      try {
+        await this.rotation.resume();
+      } catch (error) {
+        const failure = asEngineError(error);
+        this.log({ level: 'warn', event: 'key_rotation_resume_failed', code: failure.code });
+        if (failure.code === 'recovery_key_lost') this.setAuthError(failure);
+      }
+    }
+    await this.sync.request(trigger);
+  }
+
+  /** Starts syncing without waiting; a failure (e.g. the engine closed mid-run) is logged. */
+  private kickSync(trigger: 'startup' | 'retry', register: boolean): void {
+    this.startSyncing(trigger, register).catch((error) => {
+      if (!this.closed)
+        this.log({ level: 'warn', event: 'sync_start_failed', code: asEngineError(error).code });
+    });
+  }
+
+  private async registerDevice(): Promise<void> {
+    try {
+      await this.keys.register();
+    } catch (error) {
+      // Tried again at the next start; until then a rotation elsewhere would leave us out.
+      this.log({
+        level: 'warn',
+        event: 'device_key_register_failed',
+        code: asEngineError(error).code,
+      });
+    }
+  }
+
+  private async pairedKeys(keys: KeysMeta): Promise<void> {
+    await this.keys.adopt(keys);
+    await this.retryQuarantined();
+    this.authError = null;
+    await this.changed();
+    this.kickSync('startup', true);
   }
 
   /** Asks the server whether to create or unlock the account key; offline leaves it unknown. */
@@ -566,6 +672,19 @@ class SatchelEngine implements Engine {
     );
   }
 
+  /** Another device rotated the key; true when it was sealed to this device and is ours now. */
+  private async keyPickedUp(): Promise<boolean> {
+    try {
+      if (!(await this.keys.pickUp())) return false;
+    } catch (error) {
+      this.log({ level: 'warn', event: 'key_pick_up_failed', code: asEngineError(error).code });
+      return false;
+    }
+    this.log({ level: 'info', event: 'key_rotation_picked_up' });
+    await this.retryQuarantined();
+    return true;
+  }
+
   private async keyLost(error: KeyError): Promise<void> {
     await this.keys.drop('key_changed');
     this.setAuthError(error);
@@ -579,7 +698,7 @@ class SatchelEngine implements Engine {
     const recoveryKey = await this.keys.create(options.passphrase);
     this.authError = null;
     await this.changed();
-    void this.sync.request('startup');
+    this.kickSync('startup', true);
     return { recoveryKey };
   }
 
@@ -589,10 +708,11 @@ class SatchelEngine implements Engine {
     if (this.keys.cipher)
       throw new StateError('key_not_needed', 'This device already holds the account key');
     await this.keys.unlock(secret);
+    if (this.pairing.view?.role === 'new') await this.pairing.forget();
     await this.retryQuarantined();
     this.authError = null;
     await this.changed();
-    void this.sync.request('startup');
+    this.kickSync('startup', true);
   }
 
   /** Records set aside under the old key may open now: fetch everything again. */
@@ -608,6 +728,53 @@ class SatchelEngine implements Engine {
   async changeKeySecrets(change: { newRecoveryKey?: boolean; passphrase?: string | null }) {
     await this.requireSyncable();
     return this.keys.rewrap(change);
+  }
+
+  async rotateAccountKey(options: { newRecoveryKey?: boolean } = {}) {
+    await this.requireSyncable();
+    const result = await this.rotation.start(options);
+    this.authError = null;
+    await this.changed();
+    void this.sync.request('manual');
+    return result;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pairing
+
+  async requestPairing(): Promise<PairingView> {
+    await this.live();
+    if (!this.session.current) throw new StateError('not_signed_in', 'Sign in first');
+    if (this.keys.cipher)
+      throw new StateError('key_not_needed', 'This device already holds the account key');
+    this.authError = null;
+    return this.pairing.request();
+  }
+
+  async listPairingRequests(): Promise<PairingRequestView[]> {
+    await this.requireSyncable();
+    return this.pairing.list();
+  }
+
+  async acceptPairing(id: string): Promise<PairingView> {
+    await this.requireSyncable();
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64)
+      throw new InputError('invalid_resolution', 'A pairing id is 1 to 64 characters');
+    this.authError = null;
+    return this.pairing.accept(id);
+  }
+
+  async approvePairing(code: string): Promise<void> {
+    await this.requireSyncable();
+    if (typeof code !== 'string')
+      throw new InputError('invalid_resolution', 'Confirm the code the two screens show');
+    await this.pairing.approve(code);
+  }
+
+  async denyPairing(id?: string): Promise<void> {
+    await this.live();
+    if (!this.session.current) throw new StateError('not_signed_in', 'Sign in first');
+    await this.pairing.deny(id);
   }
 
   async signOut(): Promise<void> {
@@ -628,6 +795,9 @@ class SatchelEngine implements Engine {
     this.sync.offlineSince = null;
     await this.session.clear();
     await this.keys.drop('new_device');
+    await this.pairing.forget();
+    await this.rotation.forget();
+    this.rotationProgress = null;
     await this.changed();
   }
 
@@ -711,6 +881,7 @@ class SatchelEngine implements Engine {
     }
     this.sync.stop();
     this.signInFlow.stop();
+    this.pairing.stop();
     this.ctx.db.close();
   }
 }

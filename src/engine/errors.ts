@@ -25,7 +25,10 @@ export type StateErrorCode =
   | 'locked'
   | 'key_not_needed'
   | 'decision_required'
-  | 'engine_closed';
+  | 'engine_closed'
+  | 'rotation_in_progress'
+  | 'pairing_in_progress'
+  | 'no_pairing';
 
 export type AuthErrorCode =
   | 'sign_in_denied'
@@ -40,7 +43,8 @@ export type KeyErrorCode =
   | 'key_document_invalid'
   | 'key_changed'
   | 'key_missing'
-  | 'key_document_conflict';
+  | 'key_document_conflict'
+  | 'recovery_key_lost';
 
 export type NetworkErrorCode = 'network_unreachable' | 'timeout' | 'bad_response';
 
@@ -55,7 +59,17 @@ export type ServerErrorCode =
   | 'rate_limited'
   | 'server_error'
   | 'server_unavailable'
-  | 'unexpected_status';
+  | 'unexpected_status'
+  | 'pairing_expired'
+  | 'pairing_state';
+
+/** A pairing (a new device given the key by an existing one) that cannot go on. */
+export type PairingErrorCode =
+  | 'pairing_denied'
+  | 'pairing_expired'
+  | 'pairing_code_mismatch'
+  | 'pairing_failed'
+  | 'unsupported_curve';
 
 /** Why a remote record was quarantined instead of applied. */
 export type RecordErrorCode =
@@ -76,6 +90,7 @@ export type EngineErrorCode =
   | KeyErrorCode
   | NetworkErrorCode
   | ServerErrorCode
+  | PairingErrorCode
   | RecordErrorCode;
 
 export class EngineError extends Error {
@@ -158,6 +173,13 @@ export class ServerError extends EngineError {
   }
 }
 
+export class PairingError extends EngineError {
+  override readonly name = 'PairingError';
+  constructor(code: PairingErrorCode, message: string, cause?: unknown) {
+    super(code, message, { cause });
+  }
+}
+
 export class RecordError extends EngineError {
   override readonly name = 'RecordError';
   constructor(code: RecordErrorCode, message: string, cause?: unknown) {
@@ -199,6 +221,8 @@ export const PROBLEM_TO_ENGINE: Record<ProblemCode, EngineErrorCode> = {
   rate_limited: 'rate_limited',
   internal_error: 'server_error',
   unavailable: 'server_unavailable',
+  pairing_expired: 'pairing_expired',
+  pairing_state: 'pairing_state',
 };
 
 /** Turns anything thrown into an EngineError without losing the original as `cause`. */

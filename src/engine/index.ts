@@ -37,13 +37,16 @@ export {
   InputError,
   KeyError,
   NetworkError,
+  PairingError,
   PROBLEM_TO_ENGINE,
   RecordError,
   ServerError,
   StateError,
   ValidationError,
 } from './errors';
+export type { RotationProgress } from './keys/rotation';
 export { MASK } from './mask';
+export type { PairingRequestView, PairingView } from './pairing/pairing-flow';
 export type { HistoryView, ReadOptions, RecordView } from './records/read';
 export {
   type ConflictStrategy,

@@ -1,6 +1,8 @@
 /** The engine's observable status: one snapshot any UI can render, pushed on every change. */
 import type { CollectionName } from './collections';
 import type { Logger } from './context';
+import type { RotationProgress } from './keys/rotation';
+import type { PairingView } from './pairing/pairing-flow';
 import type { Decision } from './sync/run';
 
 export interface ErrorInfo {
@@ -56,6 +58,12 @@ export interface EngineStatus {
   account: AccountInfo | null;
   /** The last failure, kept after the state moved on (e.g. a denied sign-in). */
   lastError: ErrorInfo | null;
+  /** The pairing this device takes part in (either side), null when none. */
+  pairing: PairingView | null;
+  /** Requests from new devices this device could approve (as the last pull saw them). */
+  pairingRequests: number;
+  /** A key rotation under way on this device: records re-uploaded so far. */
+  rotation: RotationProgress | null;
 }
 
 export type StatusListener = (status: EngineStatus) => void;

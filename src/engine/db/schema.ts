@@ -6,6 +6,7 @@ import type { DBSchema } from 'idb';
 import type { Limits, RemoteRecord } from '../../protocol';
 import type { CollectionName } from '../collections';
 import type { Fields } from '../collections/validate';
+import type { ExistingDevicePairingSecret, NewDevicePairingSecret } from '../crypto';
 import type { RecordErrorCode } from '../errors';
 import type { EngineSettings } from '../settings';
 
@@ -52,6 +53,8 @@ export interface OutboxRow {
    * this device still thinks it never created, so deleting it must be sent, not dropped.
    */
   sent?: boolean;
+  /** Queued by a key rotation to re-seal an unchanged record under the new key epoch. */
+  reseal?: boolean;
 }
 
 export interface ConflictSide {
@@ -156,6 +159,13 @@ export interface PendingSignInMeta {
   intervalMs: number;
 }
 
+/** An earlier key epoch's master key, kept so records sealed under it still open. */
+export interface KeyEpochMeta {
+  epoch: number;
+  master: Uint8Array;
+  fingerprint: string;
+}
+
 export interface KeysMeta {
   accountId: string;
   master: Uint8Array;
@@ -163,7 +173,65 @@ export interface KeysMeta {
   tokenRoot: Uint8Array;
   epoch: number;
   fingerprint: string;
+  /** Earlier epochs, newest first (absent before the account's first rotation). */
+  previous?: KeyEpochMeta[];
+  /**
+   * The key document's authentication key, pinned when this device first got the key: a
+   * document the server forged (its own master sealed to our public key) fails its MAC. Absent
+   * for a version 1 document.
+   */
+  authKey?: Uint8Array;
 }
+
+/**
+ * This device's own ECDH key pair: a rotation seals the new master key to it, so the device
+ * picks the new epoch up without anyone typing a secret. `registered` is the server device id
+ * whose recipient entry the key document holds (null until written).
+ */
+export interface DeviceKeyMeta {
+  accountId: string;
+  publicKey: string;
+  privateKey: Uint8Array;
+  registeredAs: string | null;
+}
+
+/**
+ * A key rotation this device is carrying out. `publishing`: the new key document is written
+ * here before it is sent, so a restart can tell whether the server took it (resume) or not
+ * (retry or roll back). `resealing`: the server holds the new epoch; records queued with
+ * `reseal` are re-uploaded under it by ordinary pushes.
+ */
+export type RotationMeta =
+  | {
+      phase: 'publishing';
+      accountId: string;
+      baseRev: number;
+      document: string;
+      keys: KeysMeta;
+      newRecoveryKey: boolean;
+      startedAt: number;
+    }
+  | { phase: 'resealing'; accountId: string; epoch: number; total: number; startedAt: number };
+
+/** The pairing this device takes part in, persisted so a worker restart resumes it. */
+export type PairingMeta =
+  | {
+      role: 'new';
+      id: string;
+      accountId: string;
+      secret: NewDevicePairingSecret;
+      expiresAt: number;
+      /** The short code, once the new device revealed its key; null before. */
+      code: string | null;
+    }
+  | {
+      role: 'existing';
+      id: string;
+      accountId: string;
+      secret: ExistingDevicePairingSecret;
+      expiresAt: number;
+      code: string | null;
+    };
 
 export interface SyncMeta {
   /** Account the local bases belong to; a different account means they mean nothing. */
@@ -185,6 +253,9 @@ export interface MetaMap {
   session: SessionMeta;
   pendingSignIn: PendingSignInMeta;
   keys: KeysMeta;
+  deviceKey: DeviceKeyMeta;
+  rotation: RotationMeta;
+  pairing: PairingMeta;
   sync: SyncMeta;
   limits: Limits;
 }

@@ -9,6 +9,7 @@ import {
   deriveTokenRoot,
   generateMasterKey,
   generateRecoveryKey,
+  inspectKeyDocument,
   type KeySecret,
   unlockKeyDocument,
 } from '../crypto';
@@ -73,8 +74,9 @@ export async function newAccountKey(
       ...options,
     });
     const tokenRoot = await deriveTokenRoot(master, accountId);
+    const { authKey } = await inspectKeyDocument(document, accountId, master, options);
     return {
-      keys: { accountId, master, tokenRoot, epoch, fingerprint },
+      keys: { accountId, master, tokenRoot, epoch, fingerprint, ...(authKey ? { authKey } : {}) },
       write: { key_document: document, key_fingerprint: fingerprint, epoch },
       recoveryKey,
     };
@@ -103,6 +105,8 @@ export async function unlockAccountKey(
       tokenRoot: unlocked.tokenRoot,
       epoch: unlocked.epoch,
       fingerprint: unlocked.fingerprint,
+      previous: unlocked.previous,
+      ...(unlocked.authKey ? { authKey: unlocked.authKey } : {}),
     };
   } catch (error) {
     if (error instanceof KeyError) throw error;

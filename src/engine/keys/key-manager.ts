@@ -5,7 +5,13 @@
  */
 import type { KeyDocument } from '../../protocol';
 import type { Session } from '../auth/session';
-import { CryptoError, generateRecoveryKey, type KeySecret, rewrapKeyDocument } from '../crypto';
+import {
+  CryptoError,
+  generateRecoveryKey,
+  inspectKeyDocument,
+  type KeySecret,
+  rewrapKeyDocument,
+} from '../crypto';
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { KeysMeta } from '../db/schema';
@@ -13,8 +19,13 @@ import { KeyError, StateError } from '../errors';
 import { RecordCipher } from '../sync/cipher';
 import type { ServerApi } from '../transport/api';
 import { type KeyOptions, newAccountKey, unlockAccountKey } from './account-key';
+import { openAsRecipient, registerDeviceRecipient } from './device-recipient';
 
 export type KeyMode = 'create' | 'unlock' | null;
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
+  return a !== null && a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
 
 export class KeyManager {
   cipher: RecordCipher | null = null;
@@ -126,6 +137,77 @@ export class KeyManager {
       this.api.replaceKeys(server, token, write, current.rev),
     );
     return { recoveryKey };
+  }
+
+  /** Keys received from another device (pairing): checked against the account's document. */
+  async adopt(received: KeysMeta): Promise<void> {
+    let keys = received;
+    const accountId = this.accountId();
+    const current = await this.session.withAccess((server, token) =>
+      this.api.getKeys(server, token),
+    );
+    if (
+      keys.accountId !== accountId ||
+      !current ||
+      current.key_fingerprint !== keys.fingerprint ||
+      current.epoch !== keys.epoch
+    ) {
+      throw new KeyError(
+        'key_document_invalid',
+        "The key from the other device is not the account's current key",
+      );
+    }
+    try {
+      // The document's MAC must verify under the authentication key the other device sent.
+      const inspected = await inspectKeyDocument(
+        current.key_document,
+        accountId,
+        keys.master,
+        this.options,
+      );
+      if (keys.authKey && !sameBytes(inspected.authKey, keys.authKey)) {
+        throw new KeyError('key_document_invalid', 'The authentication keys differ');
+      }
+      keys = { ...keys, ...(inspected.authKey ? { authKey: inspected.authKey } : {}) };
+    } catch (error) {
+      throw new KeyError(
+        'key_document_invalid',
+        "The key from the other device does not open the account's key document",
+        error,
+      );
+    }
+    await this.store(keys);
+  }
+
+  /**
+   * Another device rotated the key: open the new epoch with this device's own key pair.
+   * False when this device was left out (revoked, or never registered): it needs a secret.
+   */
+  async pickUp(): Promise<boolean> {
+    const keys = await readMeta(this.db, 'keys');
+    const session = this.session.current;
+    if (!keys || !session) return false;
+    const current = await this.session.withAccess((server, token) =>
+      this.api.getKeys(server, token),
+    );
+    if (!current) return false;
+    if (current.key_fingerprint === keys.fingerprint) return true;
+    const next = await openAsRecipient(this.db, current, keys, session.deviceId, this.options);
+    if (!next) return false;
+    await this.store(next);
+    return true;
+  }
+
+  /** Adds this device's public key to the document so a future rotation includes it. */
+  async register(): Promise<boolean> {
+    const keys = await readMeta(this.db, 'keys');
+    if (!keys || !this.cipher) return false;
+    return registerDeviceRecipient(this.db, this.api, this.session, keys, this.options);
+  }
+
+  /** Makes `keys` current (a rotation this device carried out). */
+  async replace(keys: KeysMeta): Promise<void> {
+    await this.store(keys);
   }
 
   private async store(keys: KeysMeta): Promise<void> {

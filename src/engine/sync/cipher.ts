@@ -15,7 +15,7 @@ import {
   sealRecord,
 } from '../crypto';
 import type { KeysMeta } from '../db/schema';
-import { EngineError, RecordError, type RecordErrorCode } from '../errors';
+import { EngineError, KeyError, RecordError, type RecordErrorCode } from '../errors';
 import { RecordPlaintext } from './plaintext';
 
 /** A record's state as sealed: data (null: deleted) and its stamps. */
@@ -44,12 +44,21 @@ export class RecordCipher {
     readonly keys: AccountKeys,
     private readonly tokens: Map<CollectionName, string>,
     private readonly collections: Map<string, CollectionName>,
+    /** Every epoch this device can open, by fingerprint (the current one included). */
+    private readonly ring: Map<string, AccountKeys>,
   ) {}
 
   static async create(meta: KeysMeta): Promise<RecordCipher> {
     const keys = await deriveAccountKeys(meta.master, meta.accountId, meta.epoch, {
       tokenRoot: meta.tokenRoot,
     });
+    const ring = new Map<string, AccountKeys>([[keys.fingerprint, keys]]);
+    for (const earlier of meta.previous ?? []) {
+      const old = await deriveAccountKeys(earlier.master, meta.accountId, earlier.epoch, {
+        tokenRoot: meta.tokenRoot,
+      });
+      ring.set(old.fingerprint, old);
+    }
     const tokens = new Map<CollectionName, string>();
     const collections = new Map<string, CollectionName>();
     for (const name of COLLECTION_NAMES) {
@@ -57,11 +66,15 @@ export class RecordCipher {
       tokens.set(name, token);
       collections.set(token, name);
     }
-    return new RecordCipher(keys, tokens, collections);
+    return new RecordCipher(keys, tokens, collections, ring);
   }
 
   get fingerprint(): string {
     return this.keys.fingerprint;
+  }
+
+  get epoch(): number {
+    return this.keys.epoch;
   }
 
   tokenOf(collection: CollectionName): string {
@@ -98,7 +111,13 @@ export class RecordCipher {
 
   /** Opens a remote record of a known collection; throws RecordError when it must be quarantined. */
   async open(remote: RemoteRecord, collection: CollectionName): Promise<OpenedRecord> {
-    if (remote.key_fingerprint !== this.keys.fingerprint) {
+    const keys = this.ring.get(remote.key_fingerprint);
+    if (!keys) {
+      // A later epoch than ours: another device rotated the key. Stop and pick it up rather
+      // than setting the record aside.
+      if (remote.key_epoch > this.keys.epoch) {
+        throw new KeyError('key_changed', 'The account key was rotated on another device');
+      }
       throw new RecordError(
         'record_wrong_key',
         `Record ${remote.id} was sealed under another account key`,
@@ -107,7 +126,7 @@ export class RecordCipher {
     let opened: unknown;
     try {
       opened = await openRecord(
-        this.keys,
+        keys,
         {
           accountId: this.keys.accountId,
           collection: remote.collection,

@@ -39,6 +39,13 @@ export interface SyncControllerDeps {
   changed(what?: 'all' | 'state'): Promise<void>;
   /** The server says the account key changed or vanished. */
   keyLost(error: KeyError): Promise<void>;
+  /**
+   * Another device rotated the key: pick it up if it was sealed to this device (true), so the
+   * run can start over at once instead of failing.
+   */
+  keyPickedUp(): Promise<boolean>;
+  /** A pull saw how many pairing requests from other devices wait. */
+  pairingsNoticed(count: number): void;
 }
 
 const AUTOMATIC: ReadonlySet<SyncTrigger> = new Set([
@@ -119,7 +126,11 @@ export class SyncController {
     };
   }
 
-  private async execute(trigger: SyncTrigger, answers: Answers): Promise<SyncReport> {
+  private async execute(
+    trigger: SyncTrigger,
+    answers: Answers,
+    rekeyed = false,
+  ): Promise<SyncReport> {
     const { ctx, session, keys } = this.deps;
     if (this.stopped) return this.skip('engine_closed');
     if (AUTOMATIC.has(trigger) && (!ctx.settings.autoSync || this.decision))
@@ -146,6 +157,7 @@ export class SyncController {
             this.running = { done, total };
             void this.deps.changed('state');
           },
+          pairingsNoticed: (count) => this.deps.pairingsNoticed(count),
         },
         answers,
       );
@@ -161,7 +173,17 @@ export class SyncController {
         error: null,
       };
     } catch (thrown) {
-      report = await this.failed(asEngineError(thrown));
+      const error = asEngineError(thrown);
+      if (
+        !rekeyed &&
+        error instanceof KeyError &&
+        error.code === 'key_changed' &&
+        (await this.deps.keyPickedUp())
+      ) {
+        this.running = null;
+        return this.execute(trigger, answers, true);
+      }
+      report = await this.failed(error);
     } finally {
       this.running = null;
     }

@@ -13,4 +13,6 @@ export interface SyncDeps {
   readonly limits: Limits;
   /** Progress of the run so far (records pulled and ops pushed / known total). */
   progress(done: number, total: number): void;
+  /** The server's count of pairing requests from other devices, as seen on a pull. */
+  pairingsNoticed(count: number): void;
 }

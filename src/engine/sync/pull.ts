@@ -69,9 +69,11 @@ async function localDeletions(ctx: EngineContext, items: PageItem[]): Promise<Se
 }
 
 async function fetchPage(deps: SyncDeps, since: string): Promise<ChangesResponse> {
-  return deps.session.withAccess((server, token) =>
+  const page = await deps.session.withAccess((server, token) =>
     deps.api.changes(server, token, since, deps.limits.max_changes_limit),
   );
+  if (page.pending_pairings !== undefined) deps.pairingsNoticed(page.pending_pairings);
+  return page;
 }
 
 function add(into: PageTally, from: PageTally): void {

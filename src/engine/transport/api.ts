@@ -11,6 +11,11 @@ import {
   Info,
   KeyDocument,
   type KeyDocumentWrite,
+  Pairing,
+  type PairingCreate,
+  PairingList,
+  type PairingOffer,
+  type PairingReveal,
   TokenResponse,
 } from '../../protocol';
 import { ServerError } from '../errors';
@@ -164,5 +169,64 @@ export class ServerApi {
       schema: BatchResponse,
     });
     return reply.value;
+  }
+
+  // Pairing: the server only relays what the two devices computed.
+
+  async createPairing(server: string, accessToken: string, body: PairingCreate) {
+    return (
+      await this.http.send(server, {
+        method: 'POST',
+        path: '/v1/pairings',
+        accessToken,
+        json: body,
+        schema: Pairing,
+      })
+    ).value;
+  }
+
+  async pairings(server: string, accessToken: string) {
+    return (
+      await this.http.send(server, {
+        method: 'GET',
+        path: '/v1/pairings',
+        accessToken,
+        schema: PairingList,
+      })
+    ).value.pairings;
+  }
+
+  async pairing(server: string, accessToken: string, id: string) {
+    return (
+      await this.http.send(server, {
+        method: 'GET',
+        path: `/v1/pairings/${encodeURIComponent(id)}`,
+        accessToken,
+        schema: Pairing,
+      })
+    ).value;
+  }
+
+  /** One step of a pairing: offer, reveal, approve, complete or deny. */
+  async pairingStep(
+    server: string,
+    accessToken: string,
+    id: string,
+    step:
+      | { kind: 'offer'; body: PairingOffer }
+      | { kind: 'reveal'; body: PairingReveal }
+      | { kind: 'approve'; body: { bundle: string } }
+      | { kind: 'complete' }
+      | { kind: 'deny' },
+  ) {
+    return (
+      await this.http.send(server, {
+        method: 'POST',
+        path: `/v1/pairings/${encodeURIComponent(id)}/${step.kind}`,
+        accessToken,
+        json: 'body' in step ? step.body : {},
+        schema: Pairing,
+      })
+    ).value;
   }
 }

@@ -81,6 +81,8 @@ const SERVER_CODES = new Set<EngineErrorCode>([
   'server_error',
   'server_unavailable',
   'unexpected_status',
+  'pairing_expired',
+  'pairing_state',
 ]);
 
 function parseRetryAfter(

@@ -1,0 +1,262 @@
+/**
+ * Key rotation after a device is revoked: a new master key epoch, sealed to the recovery key,
+ * the passphrase and every remaining device, but not to revoked ones. Crash-safe in two phases:
+ *
+ * 1. publishing: the new document and keys are written locally before they are sent. After a
+ *    restart the server's document tells what happened: ours (the answer was lost: go on), the
+ *    one we replaced (send again), or another (a device changed it meanwhile: roll back; nothing
+ *    was published, so every record is still readable under the key we hold).
+ * 2. resealing: the server holds the new epoch, whose document carries the earlier masters, so
+ *    records still sealed under them stay readable by every device that holds the new key. Every
+ *    synced record is queued once (`reseal`) and re-uploaded under the new key by ordinary pushes;
+ *    the durable outbox makes this part resume by itself.
+ */
+import type { KeyDocument } from '../../protocol';
+import type { Session } from '../auth/session';
+import type { Logger } from '../context';
+import {
+  CryptoError,
+  generateMasterKey,
+  generateRecoveryKey,
+  inspectKeyDocument,
+  rotateKeyDocument,
+} from '../crypto';
+import { deleteMeta, readMeta, writeMeta } from '../db/meta';
+import type { EngineDatabase } from '../db/open';
+import type { KeysMeta, RotationMeta } from '../db/schema';
+import type { Clock } from '../deps';
+import { KeyError, StateError } from '../errors';
+import { randomId } from '../ids';
+import type { ServerApi } from '../transport/api';
+import type { KeyOptions } from './account-key';
+
+export interface RotationProgress {
+  epoch: number;
+  total: number;
+  done: number;
+}
+
+type Publishing = Extract<RotationMeta, { phase: 'publishing' }>;
+
+export interface RotationDeps {
+  db: EngineDatabase;
+  api: ServerApi;
+  session: Session;
+  clock: Clock;
+  log: Logger;
+  options: KeyOptions;
+  /** Makes `keys` this device's current key (cipher included). */
+  adopt(keys: KeysMeta): Promise<void>;
+}
+
+export class KeyRotation {
+  /** A rotation was left in its publishing phase: resume it before syncing. */
+  publishing = false;
+
+  constructor(private readonly deps: RotationDeps) {}
+
+  async load(): Promise<void> {
+    this.publishing = (await readMeta(this.deps.db, 'rotation'))?.phase === 'publishing';
+  }
+
+  /** Starts a rotation; returns the new recovery key once when one was made. */
+  async start(change: { newRecoveryKey?: boolean } = {}): Promise<{ recoveryKey: string | null }> {
+    const { db, api, session } = this.deps;
+    if (await readMeta(db, 'rotation')) {
+      throw new StateError('rotation_in_progress', 'A key rotation is already under way');
+    }
+    const keys = await readMeta(db, 'keys');
+    if (!keys) throw new StateError('locked', 'Unlock the account key first');
+    const [current, devices] = await Promise.all([
+      session.withAccess((server, token) => api.getKeys(server, token)),
+      session.withAccess((server, token) => api.devices(server, token)),
+    ]);
+    if (!current || current.key_fingerprint !== keys.fingerprint) {
+      throw new KeyError('key_changed', 'The account key changed on another device: sync first');
+    }
+    const inspected = await inspectKeyDocument(
+      current.key_document,
+      keys.accountId,
+      keys.master,
+      this.deps.options,
+    );
+    const live = new Set(devices.map((device) => device.id));
+    const keepDevices = inspected.devices.filter((id) => live.has(id));
+    // A version 1 document has no recipient for the recovery key: only a new one can be sealed.
+    const recoveryKey =
+      change.newRecoveryKey || inspected.version < 2 ? generateRecoveryKey() : null;
+    const newMaster = generateMasterKey();
+    let rotated: Awaited<ReturnType<typeof rotateKeyDocument>>;
+    try {
+      rotated = await rotateKeyDocument(current.key_document, {
+        accountId: keys.accountId,
+        master: keys.master,
+        newMaster,
+        keepDevices,
+        ...(recoveryKey ? { recoveryKey } : {}),
+        ...this.deps.options,
+      });
+    } catch (error) {
+      if (error instanceof CryptoError) {
+        throw new KeyError(
+          'key_document_invalid',
+          "The account's key document could not be rotated",
+          error,
+        );
+      }
+      throw error;
+    }
+    // A version 1 document gets its first authentication key in the rotation: read it back.
+    const authKey =
+      keys.authKey ??
+      (await inspectKeyDocument(rotated.document, keys.accountId, newMaster, this.deps.options))
+        .authKey;
+    const meta: Publishing = {
+      phase: 'publishing',
+      accountId: keys.accountId,
+      baseRev: current.rev,
+      document: rotated.document,
+      keys: {
+        accountId: keys.accountId,
+        master: newMaster,
+        tokenRoot: keys.tokenRoot,
+        epoch: rotated.epoch,
+        fingerprint: rotated.fingerprint,
+        ...(authKey ? { authKey } : {}),
+        previous: [
+          { epoch: keys.epoch, master: keys.master, fingerprint: keys.fingerprint },
+          ...(keys.previous ?? []),
+        ],
+      },
+      newRecoveryKey: recoveryKey !== null,
+      startedAt: this.deps.clock.now(),
+    };
+    await writeMeta(db, 'rotation', meta);
+    this.publishing = true;
+    this.deps.log({ level: 'info', event: 'key_rotation_started', epoch: rotated.epoch });
+    await this.publish(meta);
+    return { recoveryKey };
+  }
+
+  /** Carries on with a rotation a restart interrupted. */
+  async resume(): Promise<void> {
+    const meta = await readMeta(this.deps.db, 'rotation');
+    if (meta?.phase !== 'publishing') return;
+    const current = await this.deps.session.withAccess((server, token) =>
+      this.deps.api.getKeys(server, token),
+    );
+    if (current?.key_fingerprint === meta.keys.fingerprint) {
+      await this.commit(meta);
+      if (meta.newRecoveryKey) {
+        throw new KeyError(
+          'recovery_key_lost',
+          'A key rotation was interrupted before its new recovery key was shown: make a new recovery key now',
+        );
+      }
+    } else if (current?.rev === meta.baseRev) {
+      await this.publish(meta);
+    } else {
+      await this.rollBack('the account key document changed on another device');
+    }
+  }
+
+  private async publish(meta: Publishing): Promise<void> {
+    const { api, session } = this.deps;
+    const write = {
+      key_document: meta.document,
+      key_fingerprint: meta.keys.fingerprint,
+      epoch: meta.keys.epoch,
+    };
+    let published: KeyDocument;
+    try {
+      published = await session.withAccess((server, token) =>
+        api.replaceKeys(server, token, write, meta.baseRev),
+      );
+    } catch (error) {
+      if (!(error instanceof KeyError && error.code === 'key_document_conflict')) throw error;
+      const current = await session.withAccess((server, token) => api.getKeys(server, token));
+      if (current?.key_fingerprint !== meta.keys.fingerprint) {
+        await this.rollBack('another device changed the key document first');
+        throw new KeyError(
+          'key_document_conflict',
+          'The account key changed on another device during the rotation: nothing was changed, try again',
+          error,
+        );
+      }
+      published = current;
+    }
+    if (published.key_fingerprint !== meta.keys.fingerprint) {
+      throw new KeyError('key_document_invalid', 'The server did not keep the rotated key');
+    }
+    await this.commit(meta);
+  }
+
+  /** The server holds the new epoch: switch to it and queue every synced record for resealing. */
+  private async commit(meta: Publishing): Promise<void> {
+    const { db } = this.deps;
+    const tx = db.transaction(['records', 'outbox', 'meta'], 'readwrite');
+    const outbox = tx.objectStore('outbox');
+    let total = 0;
+    let cursor = await tx.objectStore('records').openCursor();
+    while (cursor) {
+      const row = cursor.value;
+      if (row.base && row.data !== null && !(await outbox.get([row.collection, row.id]))) {
+        await outbox.put({
+          collection: row.collection,
+          id: row.id,
+          opId: randomId(12),
+          queuedAt: this.deps.clock.now(),
+          held: false,
+          reseal: true,
+        });
+        total += 1;
+      }
+      cursor = await cursor.continue();
+    }
+    await tx.objectStore('meta').put(meta.keys, 'keys');
+    const resealing: RotationMeta = {
+      phase: 'resealing',
+      accountId: meta.accountId,
+      epoch: meta.keys.epoch,
+      total,
+      startedAt: meta.startedAt,
+    };
+    await tx.objectStore('meta').put(resealing, 'rotation');
+    await tx.done;
+    this.publishing = false;
+    await this.deps.adopt(meta.keys);
+    this.deps.log({
+      level: 'info',
+      event: 'key_rotation_published',
+      epoch: meta.keys.epoch,
+      total,
+    });
+  }
+
+  private async rollBack(why: string): Promise<void> {
+    await deleteMeta(this.deps.db, 'rotation');
+    this.publishing = false;
+    this.deps.log({ level: 'warn', event: 'key_rotation_rolled_back', message: why });
+  }
+
+  /** Progress of the resealing phase; ends the rotation once every queued record went out. */
+  async progress(): Promise<RotationProgress | null> {
+    const { db } = this.deps;
+    const meta = await readMeta(db, 'rotation');
+    if (!meta) return null;
+    if (meta.phase === 'publishing') return { epoch: meta.keys.epoch, total: 0, done: 0 };
+    const queued = (await db.getAll('outbox')).filter((row) => row.reseal).length;
+    if (queued === 0) {
+      await deleteMeta(db, 'rotation');
+      this.deps.log({ level: 'info', event: 'key_rotation_finished', epoch: meta.epoch });
+      return null;
+    }
+    return { epoch: meta.epoch, total: meta.total, done: Math.max(0, meta.total - queued) };
+  }
+
+  /** Sign-out or another account: a rotation in flight belongs to the session that started it. */
+  async forget(): Promise<void> {
+    await deleteMeta(this.deps.db, 'rotation');
+    this.publishing = false;
+  }
+}
