@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newPerson, startBackend, type TestBackend } from '../testing/backend';
+import {
+  connect,
+  newDevice,
+  signIn,
+  syncQuiet,
+  type TestDevice,
+  waitFor,
+} from '../testing/devices';
+import { settle } from '../testing/manual-scheduler';
+
+let backend: TestBackend;
+beforeAll(async () => {
+  backend = await startBackend();
+});
+afterAll(async () => {
+  await backend?.close();
+});
+
+const profile = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk-live-abc' };
+
+/** Lets both devices' pairing polls run until `done` holds. */
+async function pump(devices: TestDevice[], what: string, done: () => boolean): Promise<void> {
+  await waitFor(what, async () => {
+    for (const device of devices) await device.scheduler.advance(1500);
+    await settle();
+    return done();
+  });
+}
+
+async function twoDevices() {
+  const person = newPerson();
+  const laptop = await newDevice('laptop');
+  const phone = await newDevice('phone');
+  await connect(laptop, backend, person);
+  await laptop.engine.create('profiles', profile);
+  await syncQuiet(laptop);
+  await signIn(phone, backend, person);
+  return { person, laptop, phone };
+}
+
+describe('pairing: a new device gets the key from an existing one', () => {
+  it('approves a new device with matching codes on both screens and no recovery key', async () => {
+    const { laptop, phone } = await twoDevices();
+    expect(phone.engine.getStatus().state).toMatchObject({ kind: 'needsKey', mode: 'unlock' });
+    const asked = await phone.engine.requestPairing();
+    expect(asked).toMatchObject({ role: 'new', stage: 'waiting', code: null });
+
+    await syncQuiet(laptop);
+    expect(laptop.engine.getStatus().pairingRequests).toBe(1);
+    const [request] = await laptop.engine.listPairingRequests();
+    expect(request).toMatchObject({ deviceName: 'phone', platform: 'test' });
+
+    await laptop.engine.acceptPairing(request?.id as string);
+    await pump([phone, laptop], 'both screens to show a code', () =>
+      Boolean(laptop.engine.getStatus().pairing?.code && phone.engine.getStatus().pairing?.code),
+    );
+    const shownOnLaptop = laptop.engine.getStatus().pairing?.code as string;
+    expect(shownOnLaptop).toMatch(/^\d{3} \d{3}$/);
+    expect(phone.engine.getStatus().pairing?.code).toBe(shownOnLaptop);
+    expect(laptop.engine.getStatus().pairing?.peer).toEqual({ name: 'phone', platform: 'test' });
+
+    await laptop.engine.approvePairing(shownOnLaptop);
+    expect(laptop.engine.getStatus().pairing).toBeNull();
+    await pump(
+      [phone],
+      'the phone to hold the key',
+      () => phone.engine.getStatus().pairing === null,
+    );
+    await waitFor('the phone to sync', () =>
+      ['idle'].includes(phone.engine.getStatus().state.kind),
+    );
+    await syncQuiet(phone);
+    const [copy] = await phone.engine.list('profiles', { reveal: true });
+    expect(copy?.data).toEqual(profile);
+    expect(phone.engine.getStatus().account?.fingerprint).toBe(
+      laptop.engine.getStatus().account?.fingerprint,
+    );
+    // Single use: the pairing is over on the server too.
+    expect(await laptop.engine.listPairingRequests()).toEqual([]);
+    await laptop.engine.close();
+    await phone.engine.close();
+  });
+
+  it('refuses a wrong code: nothing is sent and the new device is told', async () => {
+    const { laptop, phone } = await twoDevices();
+    await phone.engine.requestPairing();
+    const [request] = await laptop.engine.listPairingRequests();
+    await laptop.engine.acceptPairing(request?.id as string);
+    await pump([phone, laptop], 'the codes', () =>
+      Boolean(laptop.engine.getStatus().pairing?.code),
+    );
+    const code = laptop.engine.getStatus().pairing?.code as string;
+    const wrong = code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+    await expect(laptop.engine.approvePairing(wrong)).rejects.toMatchObject({
+      code: 'pairing_code_mismatch',
+    });
+    await pump(
+      [phone],
+      'the phone to hear of the refusal',
+      () => phone.engine.getStatus().pairing === null,
+    );
+    expect(phone.engine.getStatus().lastError?.code).toBe('pairing_denied');
+    expect(phone.engine.getStatus().state.kind).toBe('needsKey');
+    await laptop.engine.close();
+    await phone.engine.close();
+  });
+
+  it('a denied request ends on the new device with a clear error', async () => {
+    const { laptop, phone } = await twoDevices();
+    await phone.engine.requestPairing();
+    const [request] = await laptop.engine.listPairingRequests();
+    await laptop.engine.denyPairing(request?.id);
+    await pump([phone], 'the denial', () => phone.engine.getStatus().pairing === null);
+    expect(phone.engine.getStatus().lastError).toMatchObject({ code: 'pairing_denied' });
+    expect(phone.engine.getStatus().state).toMatchObject({ kind: 'needsKey' });
+    await laptop.engine.close();
+    await phone.engine.close();
+  });
+
+  it('an expired request is refused by both devices', async () => {
+    const { laptop, phone } = await twoDevices();
+    await phone.engine.requestPairing();
+    const [request] = await laptop.engine.listPairingRequests();
+    await backend.setClockOffset(6 * 60_000);
+    try {
+      await expect(laptop.engine.acceptPairing(request?.id as string)).rejects.toMatchObject({
+        code: 'pairing_expired',
+      });
+      phone.clock.offsetMs = 6 * 60_000;
+      await pump([phone], 'the phone to give up', () => phone.engine.getStatus().pairing === null);
+      expect(phone.engine.getStatus().lastError?.code).toBe('pairing_expired');
+    } finally {
+      await backend.setClockOffset(0);
+    }
+    await laptop.engine.close();
+    await phone.engine.close();
+  });
+
+  it('resumes after both workers restart mid-pairing', async () => {
+    const { laptop, phone } = await twoDevices();
+    await phone.engine.requestPairing();
+    const [request] = await laptop.engine.listPairingRequests();
+    await laptop.engine.acceptPairing(request?.id as string);
+    const phone2 = await phone.restart();
+    const laptop2 = await laptop.restart();
+    await pump([phone2, laptop2], 'codes after the restart', () =>
+      Boolean(laptop2.engine.getStatus().pairing?.code && phone2.engine.getStatus().pairing?.code),
+    );
+    await laptop2.engine.approvePairing(laptop2.engine.getStatus().pairing?.code as string);
+    await pump(
+      [phone2],
+      'the key after the restart',
+      () => phone2.engine.getStatus().account?.fingerprint != null,
+    );
+    expect(phone2.engine.getStatus().account?.fingerprint).toBe(
+      laptop2.engine.getStatus().account?.fingerprint,
+    );
+    await laptop2.engine.close();
+    await phone2.engine.close();
+  });
+});

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRecord } from '../crypto';
+import { deriveAccountKeys } from '../crypto/kdf';
+import { readMeta } from '../db/meta';
+import { openEngineDatabase } from '../db/open';
+import { newPerson, startBackend, type TestBackend } from '../testing/backend';
+import { connect, newDevice, syncQuiet, type TestDevice, waitFor } from '../testing/devices';
+
+let backend: TestBackend;
+beforeAll(async () => {
+  backend = await startBackend();
+});
+afterAll(async () => {
+  await backend?.close();
+});
+
+const profile = (name: string) => ({
+  name,
+  provider: 'openai',
+  model: 'gpt-4o',
+  apiKey: `sk-${name}`,
+});
+
+async function account() {
+  const person = newPerson();
+  const laptop = await newDevice('laptop');
+  const phone = await newDevice('phone');
+  const tablet = await newDevice('tablet');
+  const recoveryKey = (await connect(laptop, backend, person)) as string;
+  for (let i = 0; i < 5; i++) await laptop.engine.create('profiles', profile(`p${i}`));
+  await syncQuiet(laptop);
+  await connect(phone, backend, person, recoveryKey);
+  await connect(tablet, backend, person, recoveryKey);
+  await syncQuiet(phone);
+  await syncQuiet(tablet);
+  return { person, recoveryKey, laptop, phone, tablet };
+}
+
+function accountRef(device: TestDevice) {
+  const account = device.engine.getStatus().account;
+  if (!account) throw new Error(`${device.name} is not signed in`);
+  return { accountId: account.accountId, deviceId: account.deviceId };
+}
+
+describe('key rotation after revoking a device', () => {
+  it('re-keys every record; the others pick the new epoch up, the revoked device cannot', async () => {
+    const { laptop, phone, tablet, recoveryKey, person } = await account();
+    const before = laptop.engine.getStatus().account?.fingerprint;
+    const stolenKeys = await readMeta(
+      await openEngineDatabase(tablet.factory, tablet.dbName),
+      'keys',
+    );
+    await laptop.engine.revokeDevice(accountRef(tablet).deviceId);
+    const { recoveryKey: fresh } = await laptop.engine.rotateAccountKey();
+    expect(fresh).toBeNull();
+    await syncQuiet(laptop);
+    expect(laptop.engine.getStatus().rotation).toBeNull();
+    const after = laptop.engine.getStatus().account?.fingerprint;
+    expect(after).not.toBe(before);
+
+    const records = await backend.records(accountRef(laptop));
+    expect(records.size).toBe(5);
+    for (const record of records.values()) expect(record.key_fingerprint).toBe(after);
+
+    // The phone picks the new epoch up on its next sync: no secret typed.
+    await phone.engine.create('profiles', profile('after'));
+    await syncQuiet(phone);
+    await syncQuiet(laptop);
+    expect(phone.engine.getStatus().account?.fingerprint).toBe(after);
+    expect((await laptop.engine.list('profiles')).map((p) => p.data.name)).toContain('after');
+
+    // What the revoked tablet kept cannot open what was written after the rotation.
+    const latest = [...(await backend.records(accountRef(laptop))).values()].find(
+      (r) => r.key_fingerprint === after,
+    );
+    if (!stolenKeys || !latest) throw new Error('setup');
+    const oldKeys = await deriveAccountKeys(
+      stolenKeys.master,
+      stolenKeys.accountId,
+      stolenKeys.epoch,
+      {
+        tokenRoot: stolenKeys.tokenRoot,
+      },
+    );
+    await expect(
+      openRecord(
+        oldKeys,
+        {
+          accountId: stolenKeys.accountId,
+          collection: latest.collection,
+          id: latest.id,
+          epoch: latest.key_epoch,
+          deleted: latest.deleted,
+        },
+        latest.payload,
+      ),
+    ).rejects.toMatchObject({ code: 'wrong_key' });
+
+    // The recovery key still unlocks the account on a brand-new device.
+    const fresh2 = await newDevice('new laptop');
+    await connect(fresh2, backend, person, recoveryKey);
+    await syncQuiet(fresh2);
+    expect(fresh2.engine.getStatus().account?.fingerprint).toBe(after);
+    expect(fresh2.engine.getStatus().counts.profiles).toBe(6);
+    for (const d of [laptop, phone, tablet, fresh2]) await d.engine.close();
+  });
+
+  it('a rotation interrupted before its answer arrived completes on the next start', async () => {
+    const { laptop, phone, tablet } = await account();
+    await laptop.engine.revokeDevice(accountRef(tablet).deviceId);
+    // The server takes the new key document; its answer never arrives and the worker dies.
+    laptop.net.inject({ fault: 'responseLost', match: /^PUT \/v1\/keys$/ });
+    await expect(laptop.engine.rotateAccountKey()).rejects.toMatchObject({
+      code: 'network_unreachable',
+    });
+    const before = laptop.engine.getStatus().account?.fingerprint;
+    const restarted = await laptop.restart();
+    await waitFor('the rotation to resume', () => {
+      const now = restarted.engine.getStatus().account?.fingerprint;
+      return now != null && now !== before;
+    });
+    await syncQuiet(restarted);
+    expect(restarted.engine.getStatus().rotation).toBeNull();
+    const fingerprint = restarted.engine.getStatus().account?.fingerprint;
+    for (const record of (await backend.records(accountRef(restarted))).values())
+      expect(record.key_fingerprint).toBe(fingerprint);
+    await syncQuiet(phone);
+    expect(phone.engine.getStatus().account?.fingerprint).toBe(fingerprint);
+    for (const d of [restarted, phone, tablet]) await d.engine.close();
+  });
+
+  it('a rotation stopped while resealing finishes after a restart, nothing lost', async () => {
+    const { laptop, phone, tablet } = await account();
+    await laptop.engine.revokeDevice(accountRef(tablet).deviceId);
+    // The new key document never reaches the server: a restart sends it again.
+    laptop.net.inject({ fault: 'requestLost', match: /^PUT \/v1\/keys$/ });
+    await expect(laptop.engine.rotateAccountKey()).rejects.toMatchObject({
+      code: 'network_unreachable',
+    });
+    const restarted = await laptop.restart();
+    // Its re-uploads are lost too (the next stop comes in the middle of resealing).
+    restarted.net.inject({ fault: 'requestLost', match: /^POST \/v1\/batch$/, times: 50 });
+    await waitFor(
+      'the rotation to publish',
+      () => (restarted.engine.getStatus().rotation?.total ?? 0) > 0,
+    );
+    expect(restarted.engine.getStatus().rotation).toMatchObject({ total: 5, done: 0 });
+    expect(restarted.engine.getStatus().pendingEdits).toBe(0);
+    const again = await restarted.restart();
+    await syncQuiet(again);
+    expect(again.engine.getStatus().rotation).toBeNull();
+    const fingerprint = again.engine.getStatus().account?.fingerprint;
+    const records = await backend.records(accountRef(again));
+    expect(records.size).toBe(5);
+    for (const record of records.values()) expect(record.key_fingerprint).toBe(fingerprint);
+    await syncQuiet(phone);
+    expect(phone.engine.getStatus().counts.profiles).toBe(5);
+    for (const d of [again, phone, tablet]) await d.engine.close();
+  });
+});
