@@ -1,0 +1,132 @@
+/**
+ * A new browser profile joins an account without typing the recovery key: it asks, the profile
+ * already in use shows the request (badge and popup), both show the same code, and approving
+ * sends the key. A denial reaches the new profile as a clear message and changes nothing.
+ */
+import type { Page } from '@playwright/test';
+import type { TestServer } from '../../src/server/testing';
+import { connectNewAccount, decideInTab, expectInSync, startConnect, userCodeIn } from './connect';
+import { badgeText, expect, launchProfile, type Profile, screenshot, test } from './fixtures';
+import { createProfile } from './records';
+import { newPerson, type Person, startSyncServer } from './sync-server';
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startSyncServer();
+});
+test.afterAll(async () => {
+  await server?.close();
+});
+
+/** Signs a profile in to an existing account and stops at the key step. */
+async function signInOnly(profile: Profile, person: Person): Promise<Page> {
+  const popup = await profile.openPopup();
+  const tab = await startConnect(profile, popup, server.url);
+  await decideInTab(tab, await userCodeIn(popup), person);
+  await tab.close();
+  await expect(popup.getByRole('heading', { name: 'Unlock your settings' })).toBeVisible({
+    timeout: 15_000,
+  });
+  return popup;
+}
+
+/** The existing device notices the request on its next sync. */
+async function noticeRequest(profile: Profile, popup: Page): Promise<void> {
+  await popup.bringToFront();
+  await expect(async () => {
+    await popup.reload();
+    const sync = popup.getByRole('button', { name: 'Sync now' });
+    if (await sync.isVisible()) await sync.click();
+    await expect(popup.getByRole('heading', { name: 'A device wants to join' })).toBeVisible({
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 20_000 });
+  expect(await badgeText(await profile.serviceWorker())).toBe('+1');
+}
+
+test('a new profile is approved from an existing one: same code on both, no recovery key typed', async ({
+  profile: laptop,
+}) => {
+  test.setTimeout(150_000);
+  const person = newPerson();
+  const { popup: laptopPopup } = await connectNewAccount(laptop, server.url, person);
+  const options = await laptop.openOptions('records');
+  await createProfile(options, { name: 'Work', provider: 'openai', model: 'gpt-4o' });
+  await laptopPopup.bringToFront();
+  await expectInSync(laptopPopup);
+
+  const phone = await launchProfile();
+  try {
+    const phonePopup = await signInOnly(phone, person);
+    await phonePopup.getByTestId('pairing-start').click();
+    await expect(
+      phonePopup.getByRole('heading', { name: 'Approve from another device' }),
+    ).toBeVisible();
+    await screenshot(phonePopup, 'pairing-new-device-waiting');
+
+    await noticeRequest(laptop, laptopPopup);
+    const request = laptopPopup.getByTestId('pairing-request');
+    await expect(request).toHaveCount(1);
+    await screenshot(laptopPopup, 'pairing-request');
+    await request.getByRole('button', { name: /^Review / }).click();
+
+    const laptopCode = laptopPopup.getByTestId('pairing-code');
+    await expect(laptopCode).toHaveText(/^\d{3} \d{3}$/, { timeout: 20_000 });
+    await phonePopup.bringToFront();
+    const phoneCode = phonePopup.getByTestId('pairing-code');
+    await expect(phoneCode).toHaveText(/^\d{3} \d{3}$/, { timeout: 20_000 });
+    const code = (await laptopCode.textContent())?.trim();
+    expect((await phoneCode.textContent())?.trim()).toBe(code);
+    await screenshot(phonePopup, 'pairing-new-device-code');
+    await laptopPopup.bringToFront();
+    await screenshot(laptopPopup, 'pairing-compare-code');
+    await laptopPopup.getByTestId('pairing-approve').click();
+
+    await phonePopup.bringToFront();
+    await expect(phonePopup.getByTestId('count-profiles')).toHaveText('1', { timeout: 30_000 });
+    await expectInSync(phonePopup);
+    await expect(phonePopup.getByTestId('recovery-key')).toHaveCount(0);
+    const phoneOptions = await phone.openOptions('records');
+    await expect(
+      phoneOptions.getByRole('list', { name: 'Profiles' }).getByRole('button', { name: 'Work' }),
+    ).toBeVisible();
+    // Both devices hold the same account key.
+    const fingerprintOf = async (profile: Profile) => {
+      const page = await profile.openOptions('security');
+      return (await page.getByTestId('fingerprint').textContent())?.trim();
+    };
+    expect(await fingerprintOf(phone)).toBe(await fingerprintOf(laptop));
+    await laptopPopup.bringToFront();
+    await expect(laptopPopup.getByRole('heading', { name: 'A device wants to join' })).toHaveCount(
+      0,
+    );
+    expect(await badgeText(await laptop.serviceWorker())).toBe('');
+  } finally {
+    await phone.close();
+  }
+});
+
+test('a denied request tells the new profile and leaves it locked', async ({ profile: laptop }) => {
+  test.setTimeout(120_000);
+  const person = newPerson();
+  const { popup: laptopPopup } = await connectNewAccount(laptop, server.url, person);
+  const phone = await launchProfile();
+  try {
+    const phonePopup = await signInOnly(phone, person);
+    await phonePopup.getByTestId('pairing-start').click();
+    await noticeRequest(laptop, laptopPopup);
+    await laptopPopup
+      .getByTestId('pairing-request')
+      .getByRole('button', { name: /^Deny / })
+      .click();
+    await phonePopup.bringToFront();
+    await expect(phonePopup.getByRole('alert')).toContainText(/said no/i, {
+      timeout: 20_000,
+    });
+    await screenshot(phonePopup, 'pairing-denied');
+    await phonePopup.getByRole('button', { name: 'Use recovery key instead' }).click();
+    await expect(phonePopup.getByRole('heading', { name: 'Unlock your settings' })).toBeVisible();
+  } finally {
+    await phone.close();
+  }
+});
