@@ -93,6 +93,7 @@ test('a new profile is approved from an existing one: same code on both, no reco
     // Both devices hold the same account key.
     const fingerprintOf = async (profile: Profile) => {
       const page = await profile.openOptions('security');
+      await expect(page.getByTestId('fingerprint')).toHaveText(/^[A-Za-z0-9_-]{22}$/);
       return (await page.getByTestId('fingerprint').textContent())?.trim();
     };
     expect(await fingerprintOf(phone)).toBe(await fingerprintOf(laptop));
