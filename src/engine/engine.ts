@@ -677,7 +677,9 @@ class SatchelEngine implements Engine {
     try {
       if (!(await this.keys.pickUp())) return false;
     } catch (error) {
-      this.log({ level: 'warn', event: 'key_pick_up_failed', code: asEngineError(error).code });
+      const failure = asEngineError(error);
+      this.log({ level: 'warn', event: 'key_pick_up_failed', code: failure.code });
+      if (failure.code === 'key_document_invalid') throw failure;
       return false;
     }
     this.log({ level: 'info', event: 'key_rotation_picked_up' });

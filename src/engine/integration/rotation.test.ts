@@ -157,4 +157,38 @@ describe('key rotation after revoking a device', () => {
     expect(phone.engine.getStatus().counts.profiles).toBe(5);
     for (const d of [again, phone, tablet]) await d.engine.close();
   });
+
+  it('refuses a server that rolls the key document back to an older epoch; the key stays', async () => {
+    const { laptop, phone, tablet } = await account();
+    const session = await readMeta(
+      await openEngineDatabase(laptop.factory, laptop.dbName),
+      'session',
+    );
+    const response = await fetch(`${backend.url}/v1/keys`, {
+      headers: { authorization: `Bearer ${session?.accessToken}` },
+    });
+    const old = (await response.json()) as {
+      key_document: string;
+      key_fingerprint: string;
+      epoch: number;
+    };
+    await laptop.engine.rotateAccountKey();
+    await syncQuiet(laptop);
+    await syncQuiet(phone);
+    const rotated = phone.engine.getStatus().account?.fingerprint;
+    expect(rotated).not.toBe(old.key_fingerprint);
+
+    await backend.replaceKeyDocument(accountRef(phone).accountId, {
+      document: old.key_document,
+      fingerprint: old.key_fingerprint,
+      epoch: old.epoch,
+    });
+    await phone.engine.create('profiles', profile('during the rollback'));
+    const report = await phone.engine.syncNow();
+    expect(report.error?.code).toBe('key_document_invalid');
+    expect(phone.engine.getStatus().state.kind).toBe('error');
+    expect(phone.engine.getStatus().account?.fingerprint).toBe(rotated);
+    expect(phone.engine.getStatus().pendingEdits).toBe(1);
+    for (const d of [laptop, phone, tablet]) await d.engine.close();
+  });
 });

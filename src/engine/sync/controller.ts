@@ -41,7 +41,8 @@ export interface SyncControllerDeps {
   keyLost(error: KeyError): Promise<void>;
   /**
    * Another device rotated the key: pick it up if it was sealed to this device (true), so the
-   * run can start over at once instead of failing.
+   * run can start over at once instead of failing. Throws when the server's document is refused
+   * (an older epoch, or one that does not carry this device's key forward).
    */
   keyPickedUp(): Promise<boolean>;
   /** A pull saw how many pairing requests from other devices wait. */
@@ -173,15 +174,17 @@ export class SyncController {
         error: null,
       };
     } catch (thrown) {
-      const error = asEngineError(thrown);
-      if (
-        !rekeyed &&
-        error instanceof KeyError &&
-        error.code === 'key_changed' &&
-        (await this.deps.keyPickedUp())
-      ) {
-        this.running = null;
-        return this.execute(trigger, answers, true);
+      let error = asEngineError(thrown);
+      if (!rekeyed && error instanceof KeyError && error.code === 'key_changed') {
+        try {
+          if (await this.deps.keyPickedUp()) {
+            this.running = null;
+            return this.execute(trigger, answers, true);
+          }
+        } catch (refused) {
+          // The server's new document is not one this device can trust: keep the key we hold.
+          error = asEngineError(refused);
+        }
       }
       report = await this.failed(error);
     } finally {
