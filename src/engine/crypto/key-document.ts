@@ -36,7 +36,6 @@ import {
   buildKeyDocumentV2,
   deviceIdsOf,
   deviceRecipient,
-  type KeyEpoch,
   newPassphraseWrap,
   newRecoveryWrap,
   type OpenedKeyDocument,
@@ -90,20 +89,8 @@ export interface RewrapKeyDocumentInput extends IterationOptions {
   passphrase?: string | null;
 }
 
-export interface UnlockedKeyDocument extends OpenedKeyDocument {
-  master: Bytes;
-  epoch: number;
-  fingerprint: string;
-  /** Pass to deriveAccountKeys({ tokenRoot }) so collection tokens survive key rotations. */
-  tokenRoot: Bytes;
-  /** Earlier epochs' master keys, newest first; [] for a version 1 document. */
-  previous: KeyEpoch[];
-  /**
-   * The account's document-authentication key K_auth; null for a version 1 document. A device
-   * keeps it from the moment it first gets the key and passes it to openKeyDocumentAsDevice.
-   */
-  authKey: Bytes | null;
-}
+/** What unlocking gives: the master, its epoch, the token root, earlier epochs and K_auth. */
+export type UnlockedKeyDocument = OpenedKeyDocument;
 
 export type KeySecret = { recoveryKey: string } | { passphrase: string };
 
