@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Bridge } from '../bridge';
 import { ErrorAlert } from '../components/error-alert';
+import { useJoinRequestCheck } from '../pairing/use-join-request-check';
 import { BridgeContext, useStatus } from '../use-bridge';
 import type { Route } from './screen';
 import { SCREENS } from './screens';
@@ -13,6 +14,7 @@ function Screens() {
   const [route, setRoute] = useState<Route>({ name: 'home' });
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
   const ready = status !== null;
+  useJoinRequestCheck(status);
   // Marks the first frame that shows real status, for bench/popup-paint.ts to read.
   useEffect(() => {
     if (ready) requestAnimationFrame(() => performance.mark(STATUS_PAINTED));
