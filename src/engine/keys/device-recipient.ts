@@ -102,8 +102,13 @@ export async function registerDeviceRecipient(
 }
 
 /**
- * Opens a key document of a later epoch with this device's own key pair. Null when the document
- * holds no entry for this device (it was left out of the rotation, or never registered).
+ * Opens a key document of a later epoch with this device's own key pair. Null when this device
+ * cannot vouch for it: no entry for this device (left out of the rotation, never registered), a
+ * MAC that fails under the pinned authentication key, or a document that does not carry this
+ * device's key forward. The person then unlocks with the recovery key or passphrase, whose wrap
+ * authenticates the document (a forged one does not unlock). An older epoch than ours is a
+ * rollback: refused outright, since unlocking it would put the device back on a key a revoked
+ * device may hold.
  */
 export async function openAsRecipient(
   db: EngineDatabase,
@@ -112,15 +117,15 @@ export async function openAsRecipient(
   serverDeviceId: string,
   options: KeyOptions,
 ): Promise<KeysMeta | null> {
-  const deviceKey = await readMeta(db, 'deviceKey');
-  // Without the pinned authentication key a forged document could not be told apart.
-  if (!deviceKey || deviceKey.accountId !== keys.accountId || !keys.authKey) return null;
   if (document.epoch < keys.epoch) {
     throw new KeyError(
       'key_document_invalid',
       'The server offered an older account key than this device holds',
     );
   }
+  const deviceKey = await readMeta(db, 'deviceKey');
+  // Without the pinned authentication key a forged document could not be told apart.
+  if (!deviceKey || deviceKey.accountId !== keys.accountId || !keys.authKey) return null;
   let opened: Awaited<ReturnType<typeof openKeyDocumentAsDevice>>;
   try {
     opened = await openKeyDocumentAsDevice(
@@ -134,14 +139,7 @@ export async function openAsRecipient(
       options,
     );
   } catch (error) {
-    if (error instanceof CryptoError && error.code === 'not_a_recipient') return null;
-    if (error instanceof CryptoError) {
-      throw new KeyError(
-        'key_document_invalid',
-        "The account's new key document is damaged or was altered",
-        error,
-      );
-    }
+    if (error instanceof CryptoError) return null;
     throw error;
   }
   const continues =
@@ -153,10 +151,7 @@ export async function openAsRecipient(
     !continues
   ) {
     // A document that does not carry this device's current key forward would strand records.
-    throw new KeyError(
-      'key_document_invalid',
-      "The account's new key document does not match the key this device holds",
-    );
+    return null;
   }
   return {
     accountId: keys.accountId,
