@@ -33,7 +33,7 @@ import {
   asEngineError,
   type EngineError,
   InputError,
-  type KeyError,
+  KeyError,
   StateError,
   ValidationError,
 } from './errors';
@@ -607,7 +607,8 @@ class SatchelEngine implements Engine {
       } catch (error) {
         const failure = asEngineError(error);
         this.log({ level: 'warn', event: 'key_rotation_resume_failed', code: failure.code });
-        if (failure.code === 'recovery_key_lost') this.setAuthError(failure);
+        // Rolled back or its recovery key lost: the person asked for it, so they must hear.
+        if (failure instanceof KeyError) this.setAuthError(failure);
       }
     }
     await this.sync.request(trigger);

@@ -191,4 +191,29 @@ describe('key rotation after revoking a device', () => {
     expect(phone.engine.getStatus().pendingEdits).toBe(1);
     for (const d of [laptop, phone, tablet]) await d.engine.close();
   });
+
+  it('rebuilds a rotation raced by another device writing the key document', async () => {
+    const { laptop, phone, tablet, person } = await account();
+    // The phone re-wraps (a new recovery key) while the laptop rotates: whichever write lands
+    // second must not be lost, and the rotation must not fail for it.
+    const [rewrap, rotation] = await Promise.allSettled([
+      phone.engine.changeKeySecrets({ newRecoveryKey: true }),
+      laptop.engine.rotateAccountKey(),
+    ]);
+    expect(rotation.status).toBe('fulfilled');
+    await syncQuiet(laptop);
+    await syncQuiet(phone);
+    const fingerprint = laptop.engine.getStatus().account?.fingerprint;
+    expect(phone.engine.getStatus().account?.fingerprint).toBe(fingerprint);
+    if (rewrap.status === 'fulfilled') {
+      // The phone's new recovery key survived the rotation built on top of it.
+      const joining = await newDevice('joining');
+      await connect(joining, backend, person, rewrap.value.recoveryKey as string);
+      expect(joining.engine.getStatus().account?.fingerprint).toBe(fingerprint);
+      await joining.engine.close();
+    } else {
+      expect(rewrap.reason).toMatchObject({ code: 'key_changed' });
+    }
+    for (const d of [laptop, phone, tablet]) await d.engine.close();
+  });
 });

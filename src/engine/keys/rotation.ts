@@ -38,6 +38,9 @@ export interface RotationProgress {
 
 type Publishing = Extract<RotationMeta, { phase: 'publishing' }>;
 
+/** Rebuilds of a rotation raced by other devices' writes before giving up. */
+const START_ATTEMPTS = 4;
+
 export interface RotationDeps {
   db: EngineDatabase;
   api: ServerApi;
@@ -59,12 +62,31 @@ export class KeyRotation {
     this.publishing = (await readMeta(this.deps.db, 'rotation'))?.phase === 'publishing';
   }
 
-  /** Starts a rotation; returns the new recovery key once when one was made. */
+  /**
+   * Starts a rotation; returns the new recovery key once when one was made. Another device
+   * writing the document meanwhile without rotating (adding its own entry, a rewrap) only means
+   * building the rotation again on top of its write.
+   */
   async start(change: { newRecoveryKey?: boolean } = {}): Promise<{ recoveryKey: string | null }> {
-    const { db, api, session } = this.deps;
+    const { db } = this.deps;
     if (await readMeta(db, 'rotation')) {
       throw new StateError('rotation_in_progress', 'A key rotation is already under way');
     }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(change);
+      } catch (error) {
+        const raced = error instanceof KeyError && error.code === 'key_document_conflict';
+        if (!raced || attempt >= START_ATTEMPTS) throw error;
+        this.deps.log({ level: 'info', event: 'key_rotation_rebuilt', attempt });
+      }
+    }
+  }
+
+  private async attempt(change: {
+    newRecoveryKey?: boolean;
+  }): Promise<{ recoveryKey: string | null }> {
+    const { db, api, session } = this.deps;
     const keys = await readMeta(db, 'keys');
     if (!keys) throw new StateError('locked', 'Unlock the account key first');
     const [current, devices] = await Promise.all([
@@ -157,6 +179,10 @@ export class KeyRotation {
       await this.publish(meta);
     } else {
       await this.rollBack('the account key document changed on another device');
+      throw new KeyError(
+        'key_document_conflict',
+        'A key rotation cut short by a restart was undone: another device changed the account key document meanwhile. Nothing was lost; rotate again.',
+      );
     }
   }
 
