@@ -4,10 +4,11 @@
  * the new key up by itself and keeps syncing. A rotation whose worker is stopped halfway through
  * re-uploading finishes when the worker wakes again.
  */
-import type { Page, Worker } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { deriveAccountKeys, openRecord } from '../../src/engine/crypto';
 import { readServerRecords } from '../../src/engine/testing/server-control';
 import type { TestServer } from '../../src/server/testing';
+import { revokeAndRotate, shownFingerprint, storedKeys } from './account-keys';
 import { connectExistingAccount, connectNewAccount, expectInSync } from './connect';
 import {
   badgeText,
@@ -33,45 +34,9 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-interface StoredKeys {
-  accountId: string;
-  deviceId: string;
-  epoch: number;
-  master: number[];
-  tokenRoot: number[];
-}
-
-/** What the profile's engine keeps in IndexedDB: its session and key (as a thief would read it). */
-function storedKeys(worker: Worker): Promise<StoredKeys> {
-  return worker.evaluate(
-    () =>
-      new Promise<StoredKeys>((resolve, reject) => {
-        const open = indexedDB.open('satchel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const meta = open.result.transaction('meta').objectStore('meta');
-          const session = meta.get('session');
-          const keys = meta.get('keys');
-          keys.onsuccess = () => {
-            const k = keys.result;
-            resolve({
-              accountId: k.accountId,
-              deviceId: session.result.deviceId,
-              epoch: k.epoch,
-              master: [...k.master],
-              tokenRoot: [...k.tokenRoot],
-            });
-            open.result.close();
-          };
-        };
-      }),
-  );
-}
-
 async function fingerprintOf(profile: Profile): Promise<string> {
   const page = await profile.openOptions('security');
-  await expect(page.getByTestId('fingerprint')).toHaveText(/^[A-Za-z0-9_-]{22}$/);
-  const text = (await page.getByTestId('fingerprint').textContent())?.trim() ?? '';
+  const text = await shownFingerprint(page);
   await page.close();
   return text;
 }
@@ -115,17 +80,6 @@ async function createMany(options: Page, count: number): Promise<void> {
   }, count);
 }
 
-/** The devices page of `profile`: revoke the device called `name`, then rotate from the panel. */
-async function revokeAndRotate(options: Page, name: string): Promise<void> {
-  options.once('dialog', (dialog) => void dialog.accept());
-  const row = options.locator('ul.list > li').filter({ hasText: name });
-  await row.getByRole('button', { name: 'Revoke' }).click();
-  const panel = options.getByTestId('revoked-panel');
-  await expect(panel).toContainText(`${name} can no longer sync`);
-  await screenshot(options, 'options-revoked-offer-rotation');
-  await panel.getByTestId('rotate-key').click();
-}
-
 test('a revoked profile is cut off and cannot read what is written after the rotation; the other keeps syncing', async ({
   profile: laptop,
 }) => {
@@ -156,6 +110,7 @@ test('a revoked profile is cut off and cannot read what is written after the rot
 
     const devices = await laptop.openOptions('devices');
     await revokeAndRotate(devices, 'Lost tablet');
+    await screenshot(devices, 'options-revoked-offer-rotation');
     await expect(devices.getByRole('status').filter({ hasText: 'was rotated' })).toBeVisible({
       timeout: 60_000,
     });

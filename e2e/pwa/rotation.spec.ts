@@ -3,9 +3,9 @@
  * connected too: the app picks the new key up by itself (no unlock screen, no secret typed), its
  * edits are sealed under the new key and reach the extension.
  */
-import type { Page, Worker } from '@playwright/test';
 import { readServerRecords } from '../../src/engine/testing/server-control';
 import type { TestServer } from '../../src/server/testing';
+import { revokeAndRotate, shownFingerprint, storedKeys } from '../extension/account-keys';
 import {
   connectExistingAccount,
   connectNewAccount,
@@ -25,44 +25,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.close();
 });
-
-/** The account and device the extension's engine keeps in IndexedDB (to read the server). */
-function accountOf(worker: Worker): Promise<{ accountId: string; deviceId: string }> {
-  return worker.evaluate(
-    () =>
-      new Promise<{ accountId: string; deviceId: string }>((resolve, reject) => {
-        const open = indexedDB.open('satchel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const meta = open.result.transaction('meta').objectStore('meta');
-          const session = meta.get('session');
-          const keys = meta.get('keys');
-          keys.onsuccess = () => {
-            resolve({ accountId: keys.result.accountId, deviceId: session.result.deviceId });
-            open.result.close();
-          };
-        };
-      }),
-  );
-}
-
-const FINGERPRINT = /^[A-Za-z0-9_-]{22}$/;
-
-/** The fingerprint a Security section shows, once it has loaded. */
-async function shownFingerprint(page: Page): Promise<string> {
-  await expect(page.getByTestId('fingerprint')).toHaveText(FINGERPRINT, { timeout: 30_000 });
-  return (await page.getByTestId('fingerprint').textContent())?.trim() ?? '';
-}
-
-/** The devices page: revoke the device called `name` (confirming), then rotate from the panel. */
-async function revokeAndRotate(options: Page, name: string): Promise<void> {
-  options.once('dialog', (dialog) => void dialog.accept());
-  const row = options.locator('ul.list > li').filter({ hasText: name });
-  await row.getByRole('button', { name: 'Revoke' }).click();
-  const panel = options.getByTestId('revoked-panel');
-  await expect(panel).toContainText(`${name} can no longer sync`, { timeout: 30_000 });
-  await panel.getByTestId('rotate-key').click();
-}
 
 /**
  * Flags (in sessionStorage, so it survives reloads) any moment the page shows the unlock screen:
@@ -172,7 +134,7 @@ test('the app picks the rotated key up by itself and keeps syncing with the exte
     }).toPass({ timeout: 45_000 });
 
     // Everything on the server is sealed under the new key.
-    const account = await accountOf(await laptop.serviceWorker());
+    const account = await storedKeys(await laptop.serviceWorker());
     const records = await readServerRecords(server, account);
     expect(records.size).toBe(1);
     for (const record of records.values()) expect(record.key_fingerprint).toBe(after);
