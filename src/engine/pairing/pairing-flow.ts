@@ -268,8 +268,9 @@ export class PairingFlow {
     await this.withAccess((server, token) =>
       this.deps.api.pairingStep(server, token, target, { kind: 'deny' }),
     ).catch((error) => {
-      // Already final or expired: the pairing is over either way.
+      // Already final or expired: the pairing is over either way, but say so in the log.
       if (!(error instanceof ServerError)) throw error;
+      this.deps.log({ level: 'info', event: 'pairing_deny_refused', code: error.code });
     });
     if (this.meta?.id === target) await this.end();
     if (id) this.noticed(Math.max(0, this.requests - 1));
