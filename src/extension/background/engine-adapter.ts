@@ -82,7 +82,14 @@ export async function createHostEngine(engine: Engine, deps: HostDeps): Promise<
 
   const publish = () => {
     const status = toStatus(engine.getStatus());
-    for (const listener of listeners) listener(status);
+    for (const listener of listeners) {
+      // One broken listener (a page, the badge) must not keep the status from the others.
+      try {
+        listener(status);
+      } catch (error) {
+        console.error('Satchel: a status listener failed', error);
+      }
+    }
   };
 
   const handlers: Handlers = {

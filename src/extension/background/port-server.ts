@@ -12,7 +12,16 @@ export function servePort(port: browser.Runtime.Port, engine: Promise<HostEngine
   if (port.name !== PORT_NAME) return;
   let open = true;
   const post = (message: WorkerToPage) => {
-    if (open) port.postMessage(message);
+    if (!open) return;
+    try {
+      port.postMessage(message);
+    } catch (error) {
+      // The page went away (reloaded, closed) before onDisconnect reached us: it hears nothing
+      // more, and the throw must not stop the status reaching the pages still open.
+      open = false;
+      unsubscribe?.();
+      console.warn('Satchel: a page closed before its message was sent', error);
+    }
   };
   let unsubscribe: (() => void) | null = null;
   port.onDisconnect.addListener(() => {
