@@ -83,6 +83,30 @@ describe('pairing: a new device gets the key from an existing one', () => {
     await phone.engine.close();
   });
 
+  it('after approving one of two requests, the other is still counted without another sync', async () => {
+    const { person, laptop, phone } = await twoDevices();
+    const tablet = await newDevice('tablet');
+    await signIn(tablet, backend, person);
+    await phone.engine.requestPairing();
+    await tablet.engine.requestPairing();
+    const requests = await laptop.engine.listPairingRequests();
+    expect(requests.map((r) => r.deviceName).sort()).toEqual(['phone', 'tablet']);
+    expect(laptop.engine.getStatus().pairingRequests).toBe(2);
+
+    const phoneRequest = requests.find((r) => r.deviceName === 'phone');
+    await laptop.engine.acceptPairing(phoneRequest?.id as string);
+    await pump([phone, laptop], 'both screens to show a code', () =>
+      Boolean(laptop.engine.getStatus().pairing?.code && phone.engine.getStatus().pairing?.code),
+    );
+    await laptop.engine.approvePairing(laptop.engine.getStatus().pairing?.code as string);
+    await waitFor('the tablet to be counted again', async () => {
+      await settle();
+      return laptop.engine.getStatus().pairingRequests === 1;
+    });
+    expect(laptop.engine.getStatus().pairing).toBeNull();
+    for (const device of [laptop, phone, tablet]) await device.engine.close();
+  });
+
   it('refuses a wrong code: nothing is sent and the new device is told', async () => {
     const { laptop, phone } = await twoDevices();
     await phone.engine.requestPairing();

@@ -283,10 +283,14 @@ export class PairingFlow {
 
   /** Sign-out or a new account: a pairing belongs to the session that started it. */
   async forget(): Promise<void> {
+    await this.clear();
+    this.requests = 0;
+  }
+
+  private async clear(): Promise<void> {
     this.stop();
     this.meta = null;
     this.peer = null;
-    this.requests = 0;
     await deleteMeta(this.deps.db, 'pairing');
   }
 
@@ -296,9 +300,25 @@ export class PairingFlow {
     this.deps.changed();
   }
 
+  /** The pairing is over; other devices may still be asking, so their count is asked again. */
   private async end(): Promise<void> {
-    await this.forget();
+    const reviewed = this.meta?.role === 'existing';
+    await this.clear();
     this.deps.changed();
+    if (reviewed) void this.recount();
+  }
+
+  private async recount(): Promise<void> {
+    try {
+      await this.list();
+    } catch (error) {
+      // The next pull's pending_pairings brings the count instead.
+      this.deps.log({
+        level: 'warn',
+        event: 'pairing_recount_failed',
+        code: asEngineError(error).code,
+      });
+    }
   }
 
   private async fail(error: EngineError): Promise<void> {
