@@ -42,14 +42,31 @@ async function appAsks(app: AppProfile, person: Person): Promise<Page> {
   await expect(
     page.getByRole('heading', { level: 1, name: 'Approve from another device' }),
   ).toBeVisible({ timeout: 20_000 });
+  // The heading also shows a failed request; this line shows only while the request is open.
+  await expect(page.getByText('Open Satchel on your other device')).toBeVisible();
   return page;
 }
 
+/** What a page shows, for a failure message: its screen and its text. */
+async function describePage(page: Page): Promise<string> {
+  const screen = await page
+    .locator('[data-screen]')
+    .first()
+    .getAttribute('data-screen', { timeout: 1_000 })
+    .catch(() => 'none');
+  const text = await page
+    .locator('main')
+    .first()
+    .innerText({ timeout: 1_000 })
+    .catch(() => '(no text)');
+  return `screen ${screen}: ${text.replace(/\s+/g, ' ').slice(0, 600)}`;
+}
+
 /** Reloads the popup and syncs until it shows (or no longer shows) the join request screen. */
-async function syncUntilRequest(popup: Page, shown: boolean): Promise<void> {
+async function syncUntilRequest(popup: Page, app: Page, shown: boolean): Promise<void> {
   await popup.bringToFront();
   const heading = popup.getByRole('heading', { name: 'A device wants to join' });
-  await expect(async () => {
+  const waited = expect(async () => {
     await popup.reload();
     const sync = popup.getByRole('button', { name: 'Sync now' });
     if (await sync.isVisible()) await sync.click();
@@ -61,6 +78,13 @@ async function syncUntilRequest(popup: Page, shown: boolean): Promise<void> {
       await expect(heading).toHaveCount(0);
     }
   }).toPass({ timeout: 45_000 });
+  await waited.catch(async (error: unknown) => {
+    throw new Error(
+      `The extension ${shown ? 'never showed' : 'kept showing'} the join request.\n` +
+        `Extension ${await describePage(popup)}\nApp ${await describePage(app)}`,
+      { cause: error },
+    );
+  });
 }
 
 test('the app joins by approval from an extension profile: same code on both, no recovery key', async ({
@@ -79,7 +103,7 @@ test('the app joins by approval from an extension profile: same code on both, no
     const page = await appAsks(app, person);
     await screenshot(page, 'pwa-pairing-waiting');
 
-    await syncUntilRequest(popup, true);
+    await syncUntilRequest(popup, page, true);
     const request = popup.getByTestId('pairing-request');
     await expect(request).toHaveCount(1);
     await expect(request.locator('strong')).toHaveText(APP_DEVICE);
@@ -140,7 +164,7 @@ test('a request the app cancels disappears from the extension on its next sync',
   try {
     const { popup } = await connectNewAccount(extension, server.url, person);
     const page = await appAsks(app, person);
-    await syncUntilRequest(popup, true);
+    await syncUntilRequest(popup, page, true);
     await expect(popup.getByTestId('pairing-request')).toHaveCount(1);
 
     await page.bringToFront();
@@ -149,7 +173,7 @@ test('a request the app cancels disappears from the extension on its next sync',
       timeout: 20_000,
     });
 
-    await syncUntilRequest(popup, false);
+    await syncUntilRequest(popup, page, false);
   } finally {
     await extension.close();
   }
