@@ -38,7 +38,7 @@ export interface HostDeps {
   /** The server address chosen while signed out. */
   server: { read(): Promise<string>; write(url: string): Promise<void> };
   openTab(url: string): Promise<void>;
-  /** How this device introduces itself on the approval page, e.g. "Chrome on linux". */
+  /** How this device introduces itself on the approval page, e.g. "Satchel extension (Chrome on Linux)". */
   describeDevice(): Promise<{ deviceName: string; platform: string }>;
 }
 

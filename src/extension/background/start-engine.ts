@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import { createEngine, type LogEvent, systemClock } from '../../engine';
+import { describeDevice } from '../../ui/device-name';
 import { createAlarmScheduler } from './alarm-scheduler';
 import { createHostEngine } from './engine-adapter';
 import type { HostEngine } from './host-engine';
@@ -11,13 +12,6 @@ export const DB_NAME = 'satchel';
 function log(event: LogEvent): void {
   if (event.level === 'error') console.error('Satchel:', event);
   else if (event.level === 'warn') console.warn('Satchel:', event);
-}
-
-function browserName(): string {
-  const ua = navigator.userAgent;
-  if (ua.includes('Firefox/')) return 'Firefox';
-  if (ua.includes('Edg/')) return 'Edge';
-  return 'Chromium';
 }
 
 /**
@@ -42,7 +36,7 @@ export async function startEngine(): Promise<HostEngine> {
     },
     async describeDevice() {
       const { os } = await browser.runtime.getPlatformInfo();
-      return { deviceName: `${browserName()} on ${os}`, platform: `${browserName()} (${os})` };
+      return describeDevice('extension', navigator.userAgent, os);
     },
   });
 }
