@@ -72,6 +72,7 @@ import type { FirstJoinChoice } from './sync/first-join';
 import { readSyncMeta, updateSyncMeta } from './sync/sync-meta';
 import { ServerApi } from './transport/api';
 import { HttpTransport } from './transport/http';
+import { ServerClock } from './transport/server-clock';
 
 export interface EngineOptions {
   /** IndexedDB database holding this engine's data. */
@@ -225,6 +226,8 @@ class SatchelEngine implements Engine {
   private lastSyncAt: number | null = null;
   private authError: ErrorInfo | null = null;
   private closed = false;
+  /** The server's clock, for the deadlines it sets (a pairing's expiry). */
+  private readonly serverClock: ServerClock;
   private recount: Promise<void> | null = null;
   private recountAgain = false;
 
@@ -234,8 +237,15 @@ class SatchelEngine implements Engine {
     this.scheduler = options.scheduler ?? systemScheduler;
     this.status = new StatusStore(initialStatus(), this.log);
     const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.serverClock = new ServerClock(() => this.clock.now());
     this.api = new ServerApi(
-      new HttpTransport(fetchFn, this.scheduler, () => this.clock.now(), options.requestTimeoutMs),
+      new HttpTransport(
+        fetchFn,
+        this.scheduler,
+        () => this.clock.now(),
+        options.requestTimeoutMs,
+        this.serverClock,
+      ),
     );
     this.ready = this.open();
     // A failed open is reported through `ready` and every command; it must not also be unhandled.
@@ -298,7 +308,7 @@ class SatchelEngine implements Engine {
       db,
       api: this.api,
       session: this.session,
-      clock: this.clock,
+      clock: this.serverClock,
       scheduler: this.scheduler,
       log: this.log,
       keys: async () => (this.keys.cipher ? ((await readMeta(db, 'keys')) ?? null) : null),

@@ -10,6 +10,7 @@ import { createErrorHandler, methodNotAllowedResponse, notFoundHandler } from '.
 import { createLogger, type Logger } from './log';
 import { limitBody } from './middleware/body-limit';
 import { corsForApi } from './middleware/cors';
+import { dateHeader } from './middleware/date-header';
 import { requestLog } from './middleware/request-log';
 import { baseSecurityHeaders } from './middleware/security-headers';
 import { registerRoutes } from './routes';
@@ -40,6 +41,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.use('*', requestLog(deps));
   app.use('*', baseSecurityHeaders);
+  app.use('*', dateHeader(deps.clock));
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
   app.use('/v1/*', corsForApi(deps.config.appOrigins));
   app.use('/v1/auth/device', oauthEndpoint);

@@ -107,6 +107,43 @@ describe('pairing: a new device gets the key from an existing one', () => {
     for (const device of [laptop, phone, tablet]) await device.engine.close();
   });
 
+  it('pairs devices whose clocks are minutes off, and shows each its true time left', async () => {
+    const person = newPerson();
+    const laptop = await newDevice('laptop', { skewMs: -15 * 60_000 });
+    const phone = await newDevice('phone', { skewMs: 20 * 60_000 });
+    await connect(laptop, backend, person);
+    await laptop.engine.create('profiles', profile);
+    await syncQuiet(laptop);
+    await signIn(phone, backend, person);
+
+    const asked = await phone.engine.requestPairing();
+    // Five minutes on the phone's own clock, not "expired" (its clock is 20 minutes ahead).
+    const phoneLeft = asked.expiresAt - phone.clock.now();
+    expect(phoneLeft).toBeGreaterThan(4 * 60_000);
+    expect(phoneLeft).toBeLessThanOrEqual(5 * 60_000 + 2_000);
+    const [request] = await laptop.engine.listPairingRequests();
+    expect((request?.expiresAt ?? 0) - laptop.clock.now()).toBeGreaterThan(4 * 60_000);
+
+    const offered = await laptop.engine.acceptPairing(request?.id as string);
+    expect(offered.expiresAt - laptop.clock.now()).toBeGreaterThan(4 * 60_000);
+    await pump([phone, laptop], 'both screens to show a code', () =>
+      Boolean(laptop.engine.getStatus().pairing?.code && phone.engine.getStatus().pairing?.code),
+    );
+    expect(phone.engine.getStatus().pairing?.code).toBe(laptop.engine.getStatus().pairing?.code);
+    await laptop.engine.approvePairing(laptop.engine.getStatus().pairing?.code as string);
+    await pump(
+      [phone],
+      'the phone to hold the key',
+      () => phone.engine.getStatus().pairing === null,
+    );
+    expect(phone.engine.getStatus().lastError).toBeNull();
+    await syncQuiet(phone);
+    const [copy] = await phone.engine.list('profiles', { reveal: true });
+    expect(copy?.data).toEqual(profile);
+    await laptop.engine.close();
+    await phone.engine.close();
+  });
+
   it('refuses a wrong code: nothing is sent and the new device is told', async () => {
     const { laptop, phone } = await twoDevices();
     await phone.engine.requestPairing();

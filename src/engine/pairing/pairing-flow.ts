@@ -22,7 +22,7 @@ import {
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { KeysMeta, PairingMeta } from '../db/schema';
-import type { Clock, Scheduler, TimerHandle } from '../deps';
+import type { Scheduler, TimerHandle } from '../deps';
 import {
   asEngineError,
   type EngineError,
@@ -32,6 +32,7 @@ import {
   StateError,
 } from '../errors';
 import type { ServerApi } from '../transport/api';
+import type { ServerClock } from '../transport/server-clock';
 import { decodeBundle, encodeBundle } from './bundle';
 
 /** How often a side asks the server whether the other side moved. */
@@ -61,7 +62,8 @@ export interface PairingFlowDeps {
   db: EngineDatabase;
   api: ServerApi;
   session: Session;
-  clock: Clock;
+  /** The server's clock: pairing deadlines are the server's, and a device clock may be off. */
+  clock: Pick<ServerClock, 'now' | 'toDevice' | 'known'>;
   scheduler: Scheduler;
   log: Logger;
   /** The key this device holds (existing side), null without one. */
@@ -115,7 +117,7 @@ export class PairingFlow {
       stage: meta.code ? 'confirm' : 'waiting',
       code: meta.code,
       peer: this.peer,
-      expiresAt: meta.expiresAt,
+      expiresAt: this.deps.clock.toDevice(meta.expiresAt),
     };
   }
 
@@ -180,8 +182,8 @@ export class PairingFlow {
       id: p.id,
       deviceName: p.requester.name,
       platform: p.requester.platform,
-      createdAt: Date.parse(p.created_at),
-      expiresAt: Date.parse(p.expires_at),
+      createdAt: this.deps.clock.toDevice(Date.parse(p.created_at)),
+      expiresAt: this.deps.clock.toDevice(Date.parse(p.expires_at)),
     }));
   }
 
@@ -361,17 +363,21 @@ export class PairingFlow {
     const meta = this.meta;
     if (!meta || this.polling) return;
     this.polling = true;
+    const expired = async () => {
+      if (this.deps.clock.now() < meta.expiresAt) return false;
+      await this.fail(
+        new PairingError('pairing_expired', 'The pairing request expired: start again'),
+      );
+      return true;
+    };
     try {
-      if (this.deps.clock.now() >= meta.expiresAt) {
-        await this.fail(
-          new PairingError('pairing_expired', 'The pairing request expired: start again'),
-        );
-        return;
-      }
+      // Right after a restart the server's clock is not known yet: ask the server first.
+      if (this.deps.clock.known && (await expired())) return;
       const pairing = await this.withAccess((server, token) =>
         this.deps.api.pairing(server, token, meta.id),
       );
       if (this.meta !== meta) return; // Cancelled while the request was in flight.
+      if (await expired()) return;
       const other = meta.role === 'new' ? pairing.approver : pairing.requester;
       if (other) this.peer = { name: other.name, platform: other.platform };
       const done = await (meta.role === 'new'

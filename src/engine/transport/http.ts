@@ -23,6 +23,7 @@ import {
   ServerError,
   type ServerErrorCode,
 } from '../errors';
+import type { ServerClock } from './server-clock';
 
 export interface RequestSpec<S extends v.GenericSchema | null> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -175,6 +176,8 @@ export class HttpTransport {
     private readonly scheduler: Scheduler,
     private readonly now: () => number,
     private readonly timeoutMs = 30_000,
+    /** Learns the server's clock from every answer's Date header. */
+    private readonly serverClock?: ServerClock,
   ) {}
 
   async send<S extends v.GenericSchema | null>(
@@ -193,6 +196,7 @@ export class HttpTransport {
     let response: Response;
     let body: unknown;
     this.requests += 1;
+    const sentAt = this.now();
     try {
       response = await this.fetch(`${baseUrl}${spec.path}`, {
         method: spec.method,
@@ -200,6 +204,7 @@ export class HttpTransport {
         body: spec.json === undefined ? undefined : JSON.stringify(spec.json),
         signal: controller.signal,
       });
+      this.serverClock?.observe(response.headers.get('date'), sentAt, this.now());
       body = await readJson(response);
     } catch (error) {
       if (timedOut)

@@ -20,6 +20,22 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+describe('Date header', () => {
+  it('tells the server’s own clock, the one its deadlines use', async () => {
+    const ahead = 20 * 60_000;
+    const skewed = await startServer({ clock: () => Date.now() + ahead });
+    try {
+      for (const path of ['/v1/info', '/v1/devices', '/health']) {
+        const response = await fetch(`${skewed.url}${path}`);
+        const told = Date.parse(response.headers.get('date') ?? '');
+        expect(Math.abs(told - (Date.now() + ahead))).toBeLessThan(5_000);
+      }
+    } finally {
+      await skewed.close();
+    }
+  });
+});
+
 describe('CORS', () => {
   it('answers a preflight from an extension origin on /v1', async () => {
     const response = await fetch(`${server.url}/v1/batch`, {
@@ -53,6 +69,8 @@ describe('CORS', () => {
       expect(denied.headers.get('access-control-allow-origin')).toBe(origin);
       expect(denied.headers.get('access-control-expose-headers')).toMatch(/ETag/);
       expect(denied.headers.get('access-control-expose-headers')).toMatch(/WWW-Authenticate/);
+      // Clients tell their clock's skew from it, cross-origin too.
+      expect(ok.headers.get('access-control-expose-headers')).toMatch(/\bDate\b/);
     },
   );
 

@@ -17,7 +17,8 @@ export function corsForApi(appOrigins: readonly string[]): MiddlewareHandler<App
     origin: (origin) => (isAllowedOrigin(origin, appOrigins) ? origin : null),
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match'],
-    exposeHeaders: ['ETag', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id', 'Location'],
+    // Date: clients tell their clock's skew from it (pairing deadlines are in server time).
+    exposeHeaders: ['ETag', 'Retry-After', 'WWW-Authenticate', 'X-Request-Id', 'Location', 'Date'],
     maxAge: 600,
   });
 }
