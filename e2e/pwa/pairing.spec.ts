@@ -69,7 +69,9 @@ async function syncUntilRequest(popup: Page, app: Page, shown: boolean): Promise
   const waited = expect(async () => {
     await popup.reload();
     const sync = popup.getByRole('button', { name: 'Sync now' });
-    if (await sync.isVisible()) await sync.click();
+    // The request may replace the overview between these two lines: a click left waiting for a
+    // button that is gone would hold this attempt (and every retry) until the timeout.
+    if (await sync.isVisible()) await sync.click({ timeout: 2_000 });
     if (shown) {
       await expect(heading).toBeVisible({ timeout: 3_000 });
     } else {
