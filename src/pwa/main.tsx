@@ -20,5 +20,6 @@ const bridge = createAppBridge({
   },
   showSection: (section) => location.assign(`#${section ?? 'records'}`),
   workerFailed: update.registrationFailed,
+  quiet: update.quiet,
 });
 render(<App bridge={bridge} update={update} />, root);

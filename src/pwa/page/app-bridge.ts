@@ -28,6 +28,8 @@ export interface AppBridgeDeps {
   showSection(section?: string): void;
   /** Rejects when the service worker, which holds the engine, could not be registered. */
   workerFailed: Promise<never>;
+  /** Resolves when messages may go to the worker (not while a new version takes over). */
+  quiet?(): Promise<void>;
 }
 
 const NO_WORKER = new BridgeError({
@@ -70,6 +72,7 @@ export function createAppBridge(deps: AppBridgeDeps): Bridge {
     onReply?: (reply: Reply) => void,
   ): Promise<ServiceWorker> {
     if (!('serviceWorker' in navigator)) throw NO_WORKER;
+    await deps.quiet?.();
     const registration = await Promise.race([
       navigator.serviceWorker.ready,
       deps.workerFailed,

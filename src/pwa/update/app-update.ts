@@ -19,7 +19,15 @@ export interface AppUpdate {
   apply(): void;
   /** Rejects if the worker cannot be registered (it holds the engine: nothing works without it). */
   registrationFailed: Promise<never>;
+  /**
+   * Resolves when pages may message the worker. While a new version takes over, a message to the
+   * old one restarts it, and Chromium then leaves the new one waiting (seen in e2e): hold them.
+   */
+  quiet(): Promise<void>;
 }
+
+/** A takeover not done by then is given up: messages flow again and "Reload" is offered anew. */
+const TAKEOVER_LIMIT_MS = 10_000;
 
 export function registerAppWorker(): AppUpdate {
   const listeners = new Set<(state: UpdateState) => void>();
@@ -37,7 +45,9 @@ export function registerAppWorker(): AppUpdate {
   // Not workbox-window's `controlling`: its isUpdate is false for the page that first installed
   // the worker, which still needs the reload when a later version takes over.
   let controller = navigator.serviceWorker?.controller ?? null;
+  let takeover: { done: Promise<void>; end(): void } | null = null;
   navigator.serviceWorker?.addEventListener('controllerchange', () => {
+    takeover?.end();
     const replaced = controller !== null;
     controller = navigator.serviceWorker.controller;
     if (!replaced) return; // the first install taking the page: nothing changed for it
@@ -71,9 +81,29 @@ export function registerAppWorker(): AppUpdate {
 
   async function switchNow() {
     const registration = await navigator.serviceWorker.getRegistration();
-    // The new version takes over first; its `controlling` event then reloads this page.
-    if (registration?.waiting) wb.messageSkipWaiting();
-    else location.reload();
+    if (!registration?.waiting) {
+      location.reload();
+      return;
+    }
+    // The new version takes over first; its `controllerchange` then reloads this page.
+    let end: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    const current = { done, end };
+    takeover = current;
+    const limit = setTimeout(() => {
+      if (takeover !== current) return;
+      console.warn('Satchel: the new version did not take over; offering it again');
+      current.end();
+      accepted = false;
+      set('ready');
+    }, TAKEOVER_LIMIT_MS);
+    void done.then(() => {
+      clearTimeout(limit);
+      if (takeover === current) takeover = null;
+    });
+    wb.messageSkipWaiting();
   }
 
   /** Runs `action` now, or once no form holds unsaved typing any more. */
@@ -92,6 +122,7 @@ export function registerAppWorker(): AppUpdate {
 
   return {
     registrationFailed,
+    quiet: () => takeover?.done ?? Promise.resolve(),
     state: () => state,
     subscribe(listener) {
       listeners.add(listener);
