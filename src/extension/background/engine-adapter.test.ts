@@ -1,37 +1,12 @@
 /** The host adapter over a real engine on fake-indexeddb (local commands; no server needed). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../engine';
-import { freshDbName, testIndexedDB } from '../../engine/testing/idb';
 import type { Status } from '../../ui/bridge';
-import { createHostEngine, type HostDeps } from './engine-adapter';
 import type { HostEngine } from './host-engine';
+import { offlineHost as host, openEngines } from './testing';
 
-const engines: Engine[] = [];
 afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
+  for (const engine of openEngines.splice(0)) await engine.close();
 });
-
-async function host(stored = 'http://localhost:8787') {
-  const engine = createEngine({
-    dbName: freshDbName('adapter'),
-    clientId: 'satchel-extension',
-    indexedDB: await testIndexedDB(),
-    fetch: () => Promise.reject(new TypeError('offline in this test')),
-  });
-  engines.push(engine);
-  let server = stored;
-  const deps: HostDeps = {
-    server: {
-      read: async () => server,
-      write: async (url) => {
-        server = url;
-      },
-    },
-    openTab: async () => undefined,
-    describeDevice: async () => ({ deviceName: 'Test', platform: 'test' }),
-  };
-  return { host: await createHostEngine(engine, deps), saved: () => server };
-}
 
 const work = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk-1', notes: 'n' };
 

@@ -5,32 +5,14 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type browser from 'webextension-polyfill';
-import { createEngine, type Engine } from '../../engine';
-import { freshDbName, testIndexedDB } from '../../engine/testing/idb';
 import { PORT_NAME, type WorkerToPage } from '../messages';
-import { createHostEngine } from './engine-adapter';
 import { servePort } from './port-server';
+import { offlineHost, openEngines } from './testing';
 
-const engines: Engine[] = [];
 afterEach(async () => {
-  for (const engine of engines.splice(0)) await engine.close();
+  for (const engine of openEngines.splice(0)) await engine.close();
   vi.restoreAllMocks();
 });
-
-async function hostEngine() {
-  const engine = createEngine({
-    dbName: freshDbName('port'),
-    clientId: 'satchel-extension',
-    indexedDB: await testIndexedDB(),
-    fetch: () => Promise.reject(new TypeError('offline in this test')),
-  });
-  engines.push(engine);
-  return createHostEngine(engine, {
-    server: { read: async () => 'http://localhost:8787', write: async () => undefined },
-    openTab: async () => undefined,
-    describeDevice: async () => ({ deviceName: 'Test', platform: 'test' }),
-  });
-}
 
 interface FakePort {
   port: browser.Runtime.Port;
@@ -70,7 +52,7 @@ const statuses = (port: FakePort) => port.received.filter((m) => m.type === 'sta
 describe('servePort', () => {
   it('a page gone before its disconnect arrived does not keep status from the open ones', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const host = await hostEngine();
+    const { host } = await offlineHost();
     const engine = Promise.resolve(host);
     const reloaded = fakePort();
     const open = fakePort();

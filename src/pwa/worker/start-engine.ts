@@ -1,8 +1,8 @@
 import { createEngine, type LogEvent, systemClock, systemScheduler } from '../../engine';
 import { createHostEngine } from '../../extension/background/engine-adapter';
 import type { HostEngine } from '../../extension/background/host-engine';
+import { describeDevice } from '../../ui/device-name';
 import type { Broadcast } from '../wire';
-import { describeDevice } from './describe-device';
 import { readServerSetting, writeServerSetting } from './server-setting';
 
 export const DB_NAME = 'satchel';
@@ -34,8 +34,9 @@ export function startEngine(broadcast: (message: Broadcast) => void): Promise<Ho
     async openTab(url) {
       broadcast({ type: 'open', url });
     },
+    // "Satchel app (Chrome on Android)": the approval page and the device list show it.
     async describeDevice() {
-      return describeDevice();
+      return describeDevice('app', self.navigator.userAgent);
     },
   });
 }
