@@ -42,7 +42,13 @@ import type { KeyOptions } from './keys/account-key';
 import { KeyManager } from './keys/key-manager';
 import { KeyRotation, type RotationProgress } from './keys/rotation';
 import { PairingFlow, type PairingRequestView, type PairingView } from './pairing/pairing-flow';
-import { createRecord, deleteRecord, restoreRecord, updateRecord } from './records/commands';
+import {
+  createRecord,
+  deleteRecord,
+  replaceRecord,
+  restoreRecord,
+  updateRecord,
+} from './records/commands';
 import {
   countLive,
   getRecord,
@@ -120,6 +126,12 @@ export interface Engine {
     collection: C,
     id: string,
     patch: Partial<RecordInput<C>>,
+  ): Promise<RecordData<C>>;
+  /** Sets a live record to exactly `data` (fields left out are removed), in one commit. */
+  replace<C extends CollectionName>(
+    collection: C,
+    id: string,
+    data: RecordInput<C>,
   ): Promise<RecordData<C>>;
   delete(collection: CollectionName, id: string): Promise<void>;
   get<C extends CollectionName>(
@@ -471,6 +483,11 @@ class SatchelEngine implements Engine {
   ) {
     const ctx = await this.live();
     return this.edited(updateRecord(ctx, collection, id, patch));
+  }
+
+  async replace<C extends CollectionName>(collection: C, id: string, data: RecordInput<C>) {
+    const ctx = await this.live();
+    return this.edited(replaceRecord(ctx, collection, id, data));
   }
 
   async delete(collection: CollectionName, id: string) {

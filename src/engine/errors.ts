@@ -14,6 +14,7 @@ export type InputErrorCode =
   | 'invalid_resolution'
   | 'invalid_settings'
   | 'invalid_server_url'
+  | 'insecure_server_url'
   | 'no_decision_pending'
   | 'cannot_revoke_self';
 

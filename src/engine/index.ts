@@ -15,6 +15,7 @@ export {
   type Provider,
   type RecordData,
   type RecordInput,
+  secretFieldsOf,
 } from './collections';
 export type { Resolution } from './conflicts/resolve';
 export type { ConflictView, FieldDiff } from './conflicts/view';

@@ -3,6 +3,7 @@
  * persisted, so a service worker stopped mid-flow resumes polling from IndexedDB.
  */
 import type { ClientId, TokenResponse } from '../../protocol';
+import { checkServerUrl } from '../../protocol/server-url';
 import type { PendingSignInMeta } from '../db/schema';
 import { AuthError, InputError } from '../errors';
 import type { ServerApi } from '../transport/api';
@@ -19,30 +20,14 @@ export interface SignInInput {
   clientId: ClientId;
 }
 
-/** A server URL: http(s), no credentials, query or fragment; a trailing slash is dropped. */
-export function normaliseServerUrl(input: string): string {
-  let url: URL;
-  try {
-    url = new URL(input.trim());
-  } catch {
-    throw new InputError(
-      'invalid_server_url',
-      'The server address is not a URL (e.g. https://sync.example.com)',
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(
-      'invalid_server_url',
-      'The server address must start with https:// (or http:// for a local server)',
-    );
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new InputError(
-      'invalid_server_url',
-      'The server address must not contain a user name, password, query or fragment',
-    );
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+/**
+ * The engine sends the tokens, so it enforces the server-address rule itself (https unless
+ * local), whatever page or host called it.
+ */
+function normaliseServerUrl(input: string): string {
+  const checked = checkServerUrl(input);
+  if (!checked.ok) throw new InputError(checked.code, checked.message);
+  return checked.url;
 }
 
 export async function startDeviceGrant(

@@ -3,7 +3,7 @@ import type { EngineDatabase } from '../db/open';
 import type { EngineError } from '../errors';
 import { MASK } from '../mask';
 import { createTestContext, type TestContext } from '../testing/context';
-import { createRecord, deleteRecord, restoreRecord, updateRecord } from './commands';
+import { createRecord, deleteRecord, replaceRecord, restoreRecord, updateRecord } from './commands';
 import { commitLocalChange } from './commit-local';
 import { getRecord, listHistory, listRecords } from './read';
 
@@ -145,6 +145,36 @@ describe('local edits and the outbox', () => {
       'sk-secret-1',
     );
     expect(await listRecords(ctx.db, 'providers')).toHaveLength(1);
+  });
+});
+
+describe('replace', () => {
+  it('sets exactly the given value in one commit: a field left out is removed', async () => {
+    ctx = await createTestContext();
+    const { id } = await createRecord(ctx, 'profiles', profile);
+    const before = await ctx.db.get('records', ['profiles', id]);
+    ctx.clock.advance(1000);
+    const { apiKey: _dropped, ...rest } = profile;
+    const saved = await replaceRecord(ctx, 'profiles', id, { ...rest, model: 'o3' });
+    const after = await ctx.db.get('records', ['profiles', id]);
+    expect(saved).toEqual({ ...rest, model: 'o3' });
+    expect(after?.data).toEqual({ ...rest, model: 'o3' });
+    // Only what changed carries the new clock, and one commit left one earlier value in history.
+    expect(after?.clocks.model).toBe(after?.hlc);
+    expect(after?.clocks.name).toBe(before?.clocks.name);
+    expect(await listHistory(ctx.db, 'profiles', id)).toHaveLength(1);
+  });
+
+  it('refuses a missing or deleted record and invalid data, changing nothing', async () => {
+    ctx = await createTestContext();
+    expect(await codeOf(replaceRecord(ctx, 'profiles', 'nope', profile))).toBe('record_not_found');
+    const { id } = await createRecord(ctx, 'profiles', profile);
+    expect(await codeOf(replaceRecord(ctx, 'profiles', id, { ...profile, name: '' }))).toBe(
+      'validation_failed',
+    );
+    expect((await ctx.db.get('records', ['profiles', id]))?.data).toEqual(profile);
+    await deleteRecord(ctx, 'profiles', id);
+    expect(await codeOf(replaceRecord(ctx, 'profiles', id, profile))).toBe('record_not_found');
   });
 });
 

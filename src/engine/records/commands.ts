@@ -63,6 +63,26 @@ export async function updateRecord<C extends CollectionName>(
   return result as RecordData<C>;
 }
 
+/**
+ * Sets a live record to exactly this value (a field left out is removed): what a form's Save
+ * means, in one commit, with no read before it.
+ */
+export async function replaceRecord<C extends CollectionName>(
+  ctx: EngineContext,
+  collection: C,
+  id: string,
+  input: RecordInput<C>,
+): Promise<RecordData<C>> {
+  assertCollection(collection);
+  assertRecordId(id);
+  const data = validateRecord(collection, id, input);
+  await commitLocalChange(ctx, collection, id, (current) => {
+    requireLive(collection, id, current);
+    return data as Fields;
+  });
+  return data;
+}
+
 export async function deleteRecord(
   ctx: EngineContext,
   collection: CollectionName,
