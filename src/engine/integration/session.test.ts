@@ -251,6 +251,14 @@ describe('sign-in flow', () => {
     await expect(
       device.engine.signIn({ serverUrl: 'not a url', deviceName: 'x', platform: 'test' }),
     ).rejects.toMatchObject({ code: 'invalid_server_url' });
+    // The engine sends the tokens, so it refuses plain http to the internet whoever calls it.
+    await expect(
+      device.engine.signIn({
+        serverUrl: 'http://sync.example.com',
+        deviceName: 'x',
+        platform: 'test',
+      }),
+    ).rejects.toMatchObject({ code: 'insecure_server_url' });
     device.net.online = false;
     await expect(
       device.engine.signIn({ serverUrl: backend.url, deviceName: 'x', platform: 'test' }),
