@@ -19,6 +19,11 @@ export function checkServerUrl(input: string): ServerUrlCheck {
   } catch {
     return invalid('The server address is not a URL (e.g. https://sync.example.com)');
   }
+  // Chromium's parser keeps what the standard refuses (spaces in a host become %20), so the host
+  // is checked here rather than trusting `new URL` to throw in every runtime.
+  if (!VALID_HOST.test(url.hostname)) {
+    return invalid('The server address is not a URL (e.g. https://sync.example.com)');
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return invalid('The server address must start with https:// (or http:// for a local server)');
   }
@@ -34,6 +39,10 @@ export function checkServerUrl(input: string): ServerUrlCheck {
   }
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
+
+/** A DNS name (IDNs arrive as punycode), an IPv4 address or a bracketed IPv6 address. */
+const VALID_HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?|\[[0-9a-f:.]+\])$/i;
 
 function invalid(message: string): ServerUrlCheck {
   return { ok: false, code: 'invalid_server_url', message };
