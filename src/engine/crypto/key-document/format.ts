@@ -2,7 +2,7 @@
  * The key document's JSON form and its strict validation: the one place that says what a
  * stored document may look like. The server stores it opaquely (base64url of this JSON); every
  * field is checked on the way back in, since the server is exactly who the checks protect
- * against. README.md, "Key document", describes each field; in short:
+ * against. ../README.md, "Key document", describes each field; in short:
  *
  *   { v: 2, epoch, fingerprint, tokenRoot: { iv, ct }, authKey: { iv, ct },
  *     wraps: { recovery: { kdf, salt, check, iv, ct, pub }, passphrase?: { ..., pub } },
@@ -21,7 +21,7 @@ import { fromUtf8, utf8 } from '../bytes';
 import { CryptoError } from '../errors';
 
 /**
- * The key document's format versions, each named with what it carries (README.md, "Stored
+ * The key document's format versions, each named with what it carries (../README.md, "Stored
  * formats", says how long a version is read once a newer one ships). Code branches on these
  * names, never on a bare number.
  */
@@ -171,7 +171,7 @@ export function decodeKeyDocument(document: string, minIterations: number): KeyD
     version >= 1 &&
     version < current
   ) {
-    // Version 1 never shipped (README.md, "Stored formats"): an older document is not read.
+    // Version 1 never shipped (../README.md, "Stored formats"): an older document is not read.
     throw invalid(`v: version ${version} is no longer read (this app reads version ${current})`);
   }
   const result = v.safeParse(KeyDocumentJson, json);

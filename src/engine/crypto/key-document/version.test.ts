@@ -1,5 +1,5 @@
 /**
- * Only the current key document version is read (README.md, "Stored formats"). Version 1 never
+ * Only the current key document version is read (../README.md, "Stored formats"). Version 1 never
  * shipped: a version 1 document is refused as `key_document_invalid` by every operation, and a
  * device that meets one keeps its own key.
  */

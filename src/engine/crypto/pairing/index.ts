@@ -3,7 +3,7 @@
  * untrusted relay. Commit-then-reveal ECDH with a short code the person compares on both
  * screens (like Bluetooth numeric comparison), so a relay that swaps keys is caught with
  * probability 1 - 10^-6 per attempt and cannot grind keys to make the codes match.
- * Design notes: README.md, "Pairing".
+ * Design notes: ../README.md, "Pairing".
  *
  * Pure functions: every secret is a plain serialisable object the engine may persist
  * (IndexedDB) between steps, and the clock is the caller's (`context.now`). This file holds the

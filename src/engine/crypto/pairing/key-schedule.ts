@@ -1,7 +1,7 @@
 /**
  * The pairing's key schedule: fresh key pairs and nonces, N's commitment, the transcript hash,
  * the ECDH shared secret, and what HKDF derives from it under the transcript: the confirmation
- * key, the code both screens show and the bundle key. README.md, "Pairing", has the table.
+ * key, the code both screens show and the bundle key. ../README.md, "Pairing", has the table.
  */
 import { toBase64url } from '../base64url';
 import { concatBytes, label, randomBytes } from '../bytes';
