@@ -22,10 +22,8 @@ export type CryptoErrorCode =
   | 'weak_passphrase'
   /** A programming error on the caller's side (bad key length, unserialisable plaintext, ...). */
   | 'invalid_argument'
-  /** The key document has no recipient entry for this device (left out of a rotation, or v1). */
+  /** The key document has no recipient entry for this device (left out of a rotation). */
   | 'not_a_recipient'
-  /** The operation needs a version 2 key document (rotate the v1 one with a new recovery key). */
-  | 'key_document_upgrade_needed'
   /** Pairing: the revealed public key and nonce do not open the new device's commitment. */
   | 'pairing_commitment_mismatch'
   /** Pairing: the new device's confirmation MAC over the transcript does not verify. */

@@ -24,10 +24,13 @@ export {
   type InspectedKeyDocument,
   type IterationOptions,
   inspectKeyDocument,
+  KEY_DOCUMENT_VERSION,
+  type KeyDocumentVersion,
   type KeyEpoch,
   type KeySecret,
   MIN_PASSPHRASE_LENGTH,
   openKeyDocumentAsDevice,
+  PBKDF2_MIN_ITERATIONS,
   type RewrapKeyDocumentInput,
   type RotatedKeyDocument,
   type RotateKeyDocumentInput,
@@ -36,7 +39,6 @@ export {
   type UnlockedKeyDocument,
   unlockKeyDocument,
 } from './key-document';
-export { KEY_DOCUMENT_VERSION, PBKDF2_MIN_ITERATIONS } from './key-document-format';
 export {
   checkReveal,
   type ExistingDevicePairingSecret,

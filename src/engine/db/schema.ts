@@ -177,8 +177,9 @@ export interface KeysMeta {
   previous?: KeyEpochMeta[];
   /**
    * The key document's authentication key, pinned when this device first got the key: a
-   * document the server forged (its own master sealed to our public key) fails its MAC. Absent
-   * for a version 1 document.
+   * document the server forged (its own master sealed to our public key) fails its MAC. Every
+   * key this device stores has it; optional only because a pairing bundle may leave it out
+   * (KeyManager.adopt then reads it from the document under the master).
    */
   authKey?: Uint8Array;
 }

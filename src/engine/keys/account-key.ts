@@ -76,7 +76,7 @@ export async function newAccountKey(
     const tokenRoot = await deriveTokenRoot(master, accountId);
     const { authKey } = await inspectKeyDocument(document, accountId, master, options);
     return {
-      keys: { accountId, master, tokenRoot, epoch, fingerprint, ...(authKey ? { authKey } : {}) },
+      keys: { accountId, master, tokenRoot, epoch, fingerprint, authKey },
       write: { key_document: document, key_fingerprint: fingerprint, epoch },
       recoveryKey,
     };
@@ -106,7 +106,7 @@ export async function unlockAccountKey(
       epoch: unlocked.epoch,
       fingerprint: unlocked.fingerprint,
       previous: unlocked.previous,
-      ...(unlocked.authKey ? { authKey: unlocked.authKey } : {}),
+      authKey: unlocked.authKey,
     };
   } catch (error) {
     if (error instanceof KeyError) throw error;

@@ -10,7 +10,6 @@ import {
   addDeviceRecipient,
   CryptoError,
   generateDeviceKeyPair,
-  inspectKeyDocument,
   openKeyDocumentAsDevice,
 } from '../crypto';
 import { readMeta, writeMeta } from '../db/meta';
@@ -39,7 +38,7 @@ export async function deviceKeyFor(db: EngineDatabase, accountId: string): Promi
 
 /**
  * Writes this device's recipient entry into the key document, unless it is there already.
- * Returns false when the document cannot hold device recipients (a version 1 document).
+ * Returns false when there is no server device id to write it for (not signed in).
  */
 export async function registerDeviceRecipient(
   db: EngineDatabase,
@@ -57,26 +56,13 @@ export async function registerDeviceRecipient(
     if (!current || current.key_fingerprint !== keys.fingerprint) {
       throw new KeyError('key_changed', 'The account key changed on another device');
     }
-    const inspected = await inspectKeyDocument(
-      current.key_document,
-      keys.accountId,
-      keys.master,
-      options,
-    );
-    if (inspected.version < 2) return false;
-    let document: string;
-    try {
-      document = await addDeviceRecipient(current.key_document, {
-        accountId: keys.accountId,
-        master: keys.master,
-        deviceId,
-        publicKey: deviceKey.publicKey,
-      });
-    } catch (error) {
-      if (error instanceof CryptoError && error.code === 'key_document_upgrade_needed')
-        return false;
-      throw error;
-    }
+    const document = await addDeviceRecipient(current.key_document, {
+      accountId: keys.accountId,
+      master: keys.master,
+      deviceId,
+      publicKey: deviceKey.publicKey,
+      ...options,
+    });
     try {
       await session.withAccess((server, token) =>
         api.replaceKeys(

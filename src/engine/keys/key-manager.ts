@@ -23,8 +23,8 @@ import { openAsRecipient, registerDeviceRecipient } from './device-recipient';
 
 export type KeyMode = 'create' | 'unlock' | null;
 
-function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
-  return a !== null && a.length === b.length && a.every((byte, i) => byte === b[i]);
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 export class KeyManager {
@@ -168,7 +168,7 @@ export class KeyManager {
       if (keys.authKey && !sameBytes(inspected.authKey, keys.authKey)) {
         throw new KeyError('key_document_invalid', 'The authentication keys differ');
       }
-      keys = { ...keys, ...(inspected.authKey ? { authKey: inspected.authKey } : {}) };
+      keys = { ...keys, authKey: inspected.authKey };
     } catch (error) {
       throw new KeyError(
         'key_document_invalid',

@@ -104,9 +104,7 @@ export class KeyRotation {
     );
     const live = new Set(devices.map((device) => device.id));
     const keepDevices = inspected.devices.filter((id) => live.has(id));
-    // A version 1 document has no recipient for the recovery key: only a new one can be sealed.
-    const recoveryKey =
-      change.newRecoveryKey || inspected.version < 2 ? generateRecoveryKey() : null;
+    const recoveryKey = change.newRecoveryKey ? generateRecoveryKey() : null;
     const newMaster = generateMasterKey();
     let rotated: Awaited<ReturnType<typeof rotateKeyDocument>>;
     try {
@@ -128,11 +126,8 @@ export class KeyRotation {
       }
       throw error;
     }
-    // A version 1 document gets its first authentication key in the rotation: read it back.
-    const authKey =
-      keys.authKey ??
-      (await inspectKeyDocument(rotated.document, keys.accountId, newMaster, this.deps.options))
-        .authKey;
+    // The rotation carries the document's authentication key over unchanged.
+    const authKey = inspected.authKey;
     const meta: Publishing = {
       phase: 'publishing',
       accountId: keys.accountId,
@@ -144,7 +139,7 @@ export class KeyRotation {
         tokenRoot: keys.tokenRoot,
         epoch: rotated.epoch,
         fingerprint: rotated.fingerprint,
-        ...(authKey ? { authKey } : {}),
+        authKey,
         previous: [
           { epoch: keys.epoch, master: keys.master, fingerprint: keys.fingerprint },
           ...(keys.previous ?? []),

@@ -3,7 +3,7 @@
  * offers, both show a short code, the person compares and approves on the existing device,
  * which then sends every key epoch sealed for the new device. The server only relays.
  * Each side's step is persisted and polled through the injected scheduler, so a worker stopped
- * mid-pairing resumes where it was. Crypto: crypto/pairing.ts; wire: docs/PROTOCOL.md.
+ * mid-pairing resumes where it was. Crypto: crypto/pairing/; wire: docs/PROTOCOL.md.
  */
 import type { Pairing } from '../../protocol';
 import type { Session } from '../auth/session';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromBase64url, toBase64url } from './base64url';
-import { CryptoError } from './errors';
-import { cryptoErrorOf, expectCode } from './expect-code.test-helper';
+import { fromBase64url, toBase64url } from '../base64url';
+import { CryptoError } from '../errors';
+import { cryptoErrorOf, expectCode } from '../expect-code.test-helper';
 import {
   checkReveal,
   type ExistingDevicePairingSecret,
@@ -16,7 +16,7 @@ import {
   sealPairingBundle,
   startPairing,
   supportsX25519,
-} from './index';
+} from '../index';
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const BUNDLE = new TextEncoder().encode(JSON.stringify({ master: 'k'.repeat(43), epoch: 3 }));

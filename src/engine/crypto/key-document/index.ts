@@ -1,13 +1,13 @@
 /**
- * The account's key document: what PUT /v1/keys stores; the server holds nothing that opens it.
- * Version 2 (written now) seals the epoch's master key to public-key recipients: the recovery
- * key's, the passphrase's and each device's. A device holding the master can then rotate to a
- * new epoch for everyone but a revoked device, without knowing the recovery key or passphrase.
- * Its mac is keyed by the account's document-authentication key K_auth, which the server never
- * learns: only the secret wraps and the master-sealed `authKey` carry it, and devices pin it.
- * Version 1 documents (master wrapped directly) still open. Design: README.md, "Key document".
+ * The key document's public operations: create, unlock, open as a device, inspect, add a
+ * device, rotate, rewrap. The document is what PUT /v1/keys stores, and the server holds nothing
+ * that opens it. It seals the epoch's master key to public-key recipients (the recovery key's,
+ * the passphrase's and each device's), so a device holding the master can rotate to a new epoch
+ * for everyone but a revoked device without knowing the recovery key or passphrase. Its mac is
+ * keyed by the account's document-authentication key K_auth, which the server never learns: only
+ * the secret wraps and the master-sealed `authKey` carry it, and devices pin it.
+ * Design: ../README.md, "Key document".
  */
-import { fromBase64url } from './base64url';
 import {
   assertAccountId,
   assertEpoch,
@@ -16,48 +16,43 @@ import {
   bytesEqual,
   ownedCopy,
   randomBytes,
-} from './bytes';
-import { CryptoError } from './errors';
-import { deriveTokenRoot } from './kdf';
+} from '../bytes';
+import { CryptoError } from '../errors';
+import { deriveTokenRoot } from '../kdf';
+import { parseRecoveryKey } from '../recovery-key';
 import {
-  AUTH_KEY_BYTES,
-  decodeKeyDocument,
-  encodeKeyDocument,
-  type KeyDocumentJson,
-  MAX_DEVICE_ID_LENGTH,
-  MAX_PREVIOUS_EPOCHS,
-  type PassphraseWrap,
-  PBKDF2_MAX_ITERATIONS,
-  PBKDF2_MIN_ITERATIONS,
-  type RecoveryWrap,
-} from './key-document-format';
-import { bindingOfV1, openV1WithMaster, rewrapV1 } from './key-document-v1';
-import {
-  buildKeyDocumentV2,
+  buildKeyDocument,
   deviceIdsOf,
   deviceRecipient,
-  newPassphraseWrap,
-  newRecoveryWrap,
   type OpenedKeyDocument,
   openRecipient,
   openWithMaster,
   resignKeyDocument,
   sealCurrentMaster,
-  splitWrapSecret,
-  type WrapsV2,
-} from './key-document-v2';
+  type Wraps,
+} from './build-open';
 import {
-  openWrap,
-  passphraseSecret,
-  type RecipientWrapBinding,
-  recoverySecret,
-  type WrapBinding,
-  type WrapKind,
-} from './key-wrap';
+  AUTH_KEY_BYTES,
+  decodeKeyDocument,
+  encodeKeyDocument,
+  type KeyDocumentVersion,
+  MAX_DEVICE_ID_LENGTH,
+  MAX_PREVIOUS_EPOCHS,
+  PBKDF2_MAX_ITERATIONS,
+  PBKDF2_MIN_ITERATIONS,
+} from './format';
 import { generateRecipientKeyPair, importRecipientPublicKey } from './recipients';
-import { parseRecoveryKey } from './recovery-key';
+import {
+  type KeySecret,
+  newPassphraseWrap,
+  newRecoveryWrap,
+  openSecretWrap,
+  splitWrapSecret,
+} from './wraps';
 
-export type { KeyEpoch } from './key-document-v2';
+export type { KeyEpoch } from './build-open';
+export { KEY_DOCUMENT_VERSION, type KeyDocumentVersion, PBKDF2_MIN_ITERATIONS } from './format';
+export type { KeySecret } from './wraps';
 
 /** A passphrase guards against an offline attacker holding the document: demand some length. */
 export const MIN_PASSPHRASE_LENGTH = 12;
@@ -92,8 +87,6 @@ export interface RewrapKeyDocumentInput extends IterationOptions {
 /** What unlocking gives: the master, its epoch, the token root, earlier epochs and K_auth. */
 export type UnlockedKeyDocument = OpenedKeyDocument;
 
-export type KeySecret = { recoveryKey: string } | { passphrase: string };
-
 export interface DeviceKeyPair {
   /** Raw uncompressed P-256 point, base64url: goes into the key document, not secret. */
   publicKey: string;
@@ -112,7 +105,7 @@ export interface DeviceIdentity {
 }
 
 export interface InspectedKeyDocument extends OpenedKeyDocument {
-  version: 1 | 2;
+  version: KeyDocumentVersion;
   /** Ids of the devices the current epoch is sealed to. */
   devices: string[];
 }
@@ -131,7 +124,7 @@ export interface RotateKeyDocumentInput extends IterationOptions {
   newMaster: Bytes;
   /** Devices that get the new epoch; every other device recipient is dropped. */
   keepDevices: readonly string[];
-  /** A new recovery key replaces the old one (required for a version 1 document). */
+  /** A new recovery key replaces the old one; omitted keeps it. */
   recoveryKey?: string;
   /** A string sets or changes the passphrase, null removes it, omitted keeps it. */
   passphrase?: string | null;
@@ -181,13 +174,6 @@ function assertDeviceId(deviceId: unknown): asserts deviceId is string {
   }
 }
 
-function upgradeNeeded(what: string): CryptoError {
-  return new CryptoError(
-    'key_document_upgrade_needed',
-    `${what} needs a version 2 key document; rotate it with a new recovery key first`,
-  );
-}
-
 export async function createKeyDocument(
   input: CreateKeyDocumentInput,
 ): Promise<{ document: string; fingerprint: string }> {
@@ -202,11 +188,11 @@ export async function createKeyDocument(
 
   // The account's document-authentication key: random, kept for the account's life.
   const authKey = randomBytes(AUTH_KEY_BYTES);
-  const wraps: WrapsV2 = { recovery: await newRecoveryWrap(recovery, accountId, authKey) };
+  const wraps: Wraps = { recovery: await newRecoveryWrap(recovery, accountId, authKey) };
   if (input.passphrase !== undefined) {
     wraps.passphrase = await newPassphraseWrap(input.passphrase, iterations, accountId, authKey);
   }
-  const { doc, fingerprint } = await buildKeyDocumentV2({
+  const { doc, fingerprint } = await buildKeyDocument({
     master,
     accountId,
     epoch,
@@ -219,50 +205,7 @@ export async function createKeyDocument(
   return { document: encodeKeyDocument(doc), fingerprint };
 }
 
-/**
- * Opens the recovery or passphrase wrap: the master key (v1) or a recipient private key followed
- * by K_auth (v2).
- */
-async function openSecretWrap(
-  doc: KeyDocumentJson,
-  accountId: string,
-  secret: KeySecret,
-): Promise<{ kind: WrapKind; sealed: Uint8Array<ArrayBuffer> }> {
-  const v1 = doc.v === 1 ? bindingOfV1(doc, accountId) : null;
-  // Version 2 wraps always carry `pub` (decodeKeyDocument checked it).
-  const bindingOf = (wrap: RecoveryWrap | PassphraseWrap): WrapBinding | RecipientWrapBinding =>
-    v1 ?? { accountId, pub: 'pub' in wrap ? String(wrap.pub) : '' };
-  if ('recoveryKey' in secret) {
-    const wrap = doc.wraps.recovery;
-    const recovery = parseRecoveryKey(secret.recoveryKey);
-    const derived = await recoverySecret(recovery, saltOf(wrap.salt));
-    return { kind: 'recovery', sealed: await openWrap('recovery', wrap, derived, bindingOf(wrap)) };
-  }
-  const wrap = doc.wraps.passphrase;
-  if (!wrap) {
-    throw new CryptoError(
-      'wrong_secret',
-      'This account has no passphrase set; unlock it with the recovery key.',
-    );
-  }
-  if (typeof secret.passphrase !== 'string' || secret.passphrase.length === 0) {
-    throw new CryptoError('wrong_secret', 'Enter the passphrase.');
-  }
-  const derived = await passphraseSecret(secret.passphrase, saltOf(wrap.salt), wrap.iterations);
-  return {
-    kind: 'passphrase',
-    sealed: await openWrap('passphrase', wrap, derived, bindingOf(wrap)),
-  };
-}
-
-function saltOf(text: string): Uint8Array<ArrayBuffer> {
-  // decodeKeyDocument has already checked every salt decodes to the right length.
-  const salt = fromBase64url(text);
-  if (!salt) throw new CryptoError('key_document_invalid', 'key document: salt is not base64url');
-  return salt;
-}
-
-/** Unlocks with the recovery key or passphrase; versions 1 and 2. */
+/** Unlocks with the recovery key or passphrase. */
 export async function unlockKeyDocument(
   document: string,
   accountId: string,
@@ -275,7 +218,6 @@ export async function unlockKeyDocument(
   }
   const doc = decodeKeyDocument(document, iterationFloor(options));
   const { kind, sealed } = await openSecretWrap(doc, accountId, secret);
-  if (doc.v === 1) return openV1WithMaster(doc, accountId, sealed, 'key_document_invalid');
   try {
     // K_auth comes from the wrap, which only the secret opens: the mac must verify under it,
     // and the master the recipient entry yields must seal the same K_auth.
@@ -299,7 +241,7 @@ export async function generateDeviceKeyPair(): Promise<DeviceKeyPair> {
  * Opens the current epoch with this device's private key. The mac must verify under the K_auth
  * the device pinned (`device.authKey`), and the master must seal that same K_auth
  * (`key_document_invalid` otherwise). `not_a_recipient` when the document has no entry for the
- * device (left out of a rotation, never added, or a version 1 document).
+ * device (left out of a rotation, or never added).
  */
 export async function openKeyDocumentAsDevice(
   document: string,
@@ -314,9 +256,6 @@ export async function openKeyDocumentAsDevice(
   }
   assertKeyBytes(device.authKey, 'authKey (the pinned document-authentication key)');
   const doc = decodeKeyDocument(document, iterationFloor(options));
-  if (doc.v === 1) {
-    throw new CryptoError('not_a_recipient', 'a version 1 key document has no device recipients');
-  }
   const name = deviceRecipient(device.deviceId);
   return openRecipient(
     doc,
@@ -328,19 +267,9 @@ export async function openKeyDocumentAsDevice(
   );
 }
 
-async function openForWriter(
-  doc: KeyDocumentJson,
-  accountId: string,
-  master: Bytes,
-): Promise<OpenedKeyDocument> {
-  return doc.v === 1
-    ? openV1WithMaster(doc, accountId, master, 'wrong_key')
-    : openWithMaster(doc, accountId, master, 'wrong_key');
-}
-
 /**
- * Verifies the document with the current master (`wrong_key` if not it); for v2, K_auth comes
- * from `authKey` under the master and the mac must verify under it.
+ * Verifies the document with the current master (`wrong_key` if not it); K_auth comes from
+ * `authKey` under the master and the mac must verify under it.
  */
 export async function inspectKeyDocument(
   document: string,
@@ -351,8 +280,8 @@ export async function inspectKeyDocument(
   assertKeyBytes(master, 'master key');
   assertAccountId(accountId);
   const doc = decodeKeyDocument(document, iterationFloor(options));
-  const opened = await openForWriter(doc, accountId, master);
-  return { ...opened, version: doc.v, devices: doc.v === 1 ? [] : deviceIdsOf(doc) };
+  const opened = await openWithMaster(doc, accountId, master, 'wrong_key');
+  return { ...opened, version: doc.v, devices: deviceIdsOf(doc) };
 }
 
 /** Seals the current epoch to a device (adding or replacing its entry) and re-MACs. */
@@ -368,7 +297,6 @@ export async function addDeviceRecipient(
     throw new CryptoError('invalid_argument', 'publicKey must be a raw P-256 point in base64url');
   }
   const doc = decodeKeyDocument(document, iterationFloor(input));
-  if (doc.v === 1) throw upgradeNeeded('Adding a device recipient');
   const { authKey } = await openWithMaster(doc, accountId, master, 'wrong_key');
   const name = deviceRecipient(deviceId);
   const entry = {
@@ -406,8 +334,7 @@ export async function rotateKeyDocument(
   const iterations = iterationsFor(input);
 
   const doc = decodeKeyDocument(document, iterationFloor(input));
-  if (doc.v === 1 && !recovery) throw upgradeNeeded('Rotating a version 1 key document');
-  const current = await openForWriter(doc, accountId, master);
+  const current = await openWithMaster(doc, accountId, master, 'wrong_key');
   const epoch = current.epoch + 1;
   assertEpoch(epoch);
   if (current.previous.length + 1 > MAX_PREVIOUS_EPOCHS) {
@@ -419,7 +346,7 @@ export async function rotateKeyDocument(
 
   const devices = new Map<string, string>();
   for (const deviceId of input.keepDevices) {
-    const entry = doc.v === 2 ? doc.recipients[deviceRecipient(deviceId)] : undefined;
+    const entry = doc.recipients[deviceRecipient(deviceId)];
     if (!entry?.pub) {
       throw new CryptoError(
         'invalid_argument',
@@ -428,24 +355,20 @@ export async function rotateKeyDocument(
     }
     devices.set(deviceId, entry.pub);
   }
-  // K_auth stays for the account's life; a version 1 document gets its first one here (every
-  // wrap of the upgraded document is then new, so all of them seal it).
-  const authKey = current.authKey ?? randomBytes(AUTH_KEY_BYTES);
-  const kept = doc.v === 2 ? doc.wraps : undefined;
-  const wraps: WrapsV2 = {
-    recovery: recovery
-      ? await newRecoveryWrap(recovery, accountId, authKey)
-      : (kept as WrapsV2).recovery,
+  // K_auth stays for the account's life: the kept wraps seal it, and so must any new one.
+  const authKey = current.authKey;
+  const wraps: Wraps = {
+    recovery: recovery ? await newRecoveryWrap(recovery, accountId, authKey) : doc.wraps.recovery,
   };
   const passphrase =
     typeof input.passphrase === 'string'
       ? await newPassphraseWrap(input.passphrase, iterations, accountId, authKey)
       : input.passphrase === null
         ? undefined
-        : kept?.passphrase;
+        : doc.wraps.passphrase;
   if (passphrase) wraps.passphrase = passphrase;
 
-  const { doc: rotated, fingerprint } = await buildKeyDocumentV2({
+  const { doc: rotated, fingerprint } = await buildKeyDocument({
     master: newMaster,
     accountId,
     epoch,
@@ -463,7 +386,8 @@ export async function rotateKeyDocument(
 
 /**
  * Replaces the recovery key and/or sets, changes or removes the passphrase, in the same epoch.
- * What it does not replace is kept byte for byte (v2: device recipients and previous epochs).
+ * What it does not replace is kept byte for byte: device recipients, previous epochs, the token
+ * root and `authKey`.
  */
 export async function rewrapKeyDocument(
   document: string,
@@ -477,11 +401,8 @@ export async function rewrapKeyDocument(
   const iterations = iterationsFor(input);
 
   const doc = decodeKeyDocument(document, iterationFloor(input));
-  if (doc.v === 1) {
-    return rewrapV1(doc, { master, accountId, recovery, passphrase: input.passphrase, iterations });
-  }
   const authKey = (await openWithMaster(doc, accountId, master, 'wrong_key')).authKey;
-  const wraps: WrapsV2 = { ...doc.wraps };
+  const wraps: Wraps = { ...doc.wraps };
   const recipients = { ...doc.recipients };
   if (recovery) {
     wraps.recovery = await newRecoveryWrap(recovery, accountId, authKey);

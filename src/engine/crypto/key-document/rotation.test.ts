@@ -4,8 +4,8 @@
  * nor K_auth, from adding, dropping or swapping anything, or forging a whole document.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64url, toBase64url } from './base64url';
-import { expectCode } from './expect-code.test-helper';
+import { fromBase64url, toBase64url } from '../base64url';
+import { expectCode } from '../expect-code.test-helper';
 import {
   addDeviceRecipient,
   collectionToken,
@@ -23,7 +23,8 @@ import {
   rewrapKeyDocument,
   rotateKeyDocument,
   unlockKeyDocument,
-} from './index';
+} from '../index';
+import { buildKeyDocument } from './build-open';
 import {
   ACCOUNT,
   decode,
@@ -34,8 +35,7 @@ import {
   type Json,
   PASSPHRASE,
 } from './key-document.test-helper';
-import { signKeyDocument } from './key-document-mac';
-import { buildKeyDocumentV2 } from './key-document-v2';
+import { signKeyDocument } from './mac';
 import { sealToRecipient } from './recipients';
 
 let master1: Uint8Array;
@@ -536,7 +536,7 @@ describe('the document-authentication key K_auth', () => {
       if (name.startsWith('device:')) devices.set(name.slice('device:'.length), entry.pub);
     }
     const forgedMaster = generateMasterKey();
-    const { doc } = await buildKeyDocumentV2({
+    const { doc } = await buildKeyDocument({
       master: forgedMaster,
       accountId: ACCOUNT,
       epoch,

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KeyDocumentWrite } from '../../protocol';
-import { fromBase64url, toBase64url } from './base64url';
-import { expectCode } from './expect-code.test-helper';
+import { KeyDocumentWrite } from '../../../protocol';
+import { fromBase64url, toBase64url } from '../base64url';
+import { expectCode } from '../expect-code.test-helper';
 import {
   collectionToken,
   createKeyDocument,
@@ -15,7 +15,7 @@ import {
   PBKDF2_MIN_ITERATIONS,
   rewrapKeyDocument,
   unlockKeyDocument,
-} from './index';
+} from '../index';
 import {
   ACCOUNT,
   decode,
@@ -64,7 +64,7 @@ describe('createKeyDocument', () => {
       'wraps',
     ]);
     expect(json.v).toBe(2);
-    expect(json.v).toBe(KEY_DOCUMENT_VERSION);
+    expect(json.v).toBe(KEY_DOCUMENT_VERSION.Current);
     expect(Object.keys(json.wraps).sort()).toEqual(['passphrase', 'recovery']);
     expect(json.wraps.passphrase.iterations).toBe(1000);
     expect(Object.keys(json.recipients).sort()).toEqual(['passphrase', 'recovery']);

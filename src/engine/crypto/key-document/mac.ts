@@ -1,5 +1,5 @@
 /**
- * The version 2 key document's MAC: HMAC-SHA256 under a key derived from the account's
+ * The key document's MAC: HMAC-SHA256 under a key derived from the account's
  * document-authentication key K_auth, over a canonical encoding of every other field. K_auth is
  * not the master key: a server could choose a master of its own and seal it to the (public)
  * recipient keys, but it cannot learn K_auth, which only the secret wraps and the master-sealed
@@ -12,13 +12,13 @@
  * Canonical JSON: object keys sorted by UTF-16 code units, no whitespace; strings and numbers
  * as JSON.stringify writes them. The schema admits only objects, arrays, strings and integers.
  */
-import { fromBase64url, toBase64url } from './base64url';
-import { label, utf8 } from './bytes';
-import { CryptoError } from './errors';
-import { hkdfHmacKey, importHkdfKey } from './kdf';
-import type { KeyDocumentV2 } from './key-document-format';
+import { fromBase64url, toBase64url } from '../base64url';
+import { label, utf8 } from '../bytes';
+import { CryptoError } from '../errors';
+import { hkdfHmacKey, importHkdfKey } from '../kdf';
+import type { KeyDocumentJson } from './format';
 
-export type UnsignedKeyDocumentV2 = Omit<KeyDocumentV2, 'mac'>;
+export type UnsignedKeyDocument = Omit<KeyDocumentJson, 'mac'>;
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -39,7 +39,7 @@ async function macKey(authKey: Uint8Array, accountId: string, epoch: number) {
   );
 }
 
-function macInput(accountId: string, unsigned: UnsignedKeyDocumentV2) {
+function macInput(accountId: string, unsigned: UnsignedKeyDocument) {
   return utf8(canonicalJson(['satchel/v2/key-document', accountId, unsigned]));
 }
 
@@ -47,8 +47,8 @@ function macInput(accountId: string, unsigned: UnsignedKeyDocumentV2) {
 export async function signKeyDocument(
   authKey: Uint8Array,
   accountId: string,
-  unsigned: UnsignedKeyDocumentV2,
-): Promise<KeyDocumentV2> {
+  unsigned: UnsignedKeyDocument,
+): Promise<KeyDocumentJson> {
   const key = await macKey(authKey, accountId, unsigned.epoch);
   const mac = await crypto.subtle.sign('HMAC', key, macInput(accountId, unsigned));
   return { ...unsigned, mac: toBase64url(new Uint8Array(mac)) };
@@ -58,7 +58,7 @@ export async function signKeyDocument(
 export async function verifyKeyDocumentMac(
   authKey: Uint8Array,
   accountId: string,
-  doc: KeyDocumentV2,
+  doc: KeyDocumentJson,
 ): Promise<void> {
   const { mac, ...unsigned } = doc;
   const key = await macKey(authKey, accountId, doc.epoch);

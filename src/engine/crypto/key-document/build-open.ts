@@ -1,45 +1,34 @@
 /**
- * Building and opening version 2 key documents: secret wraps that seal recipient private keys
- * and the document-authentication key K_auth, the master key sealed to every recipient, K_auth
- * and earlier epochs' master keys under the master, and the MAC (keyed from K_auth).
- * The public functions in key-document.ts dispatch here.
+ * Building and opening a key document: the master key sealed to every recipient, K_auth and the
+ * earlier epochs' master keys under the master, and the mac; and the checks that tie a master
+ * (given, or opened by a recipient) to the document and to a K_auth the caller trusts.
+ * The public operations in index.ts compose these.
  */
-import { type Bytes, bytesEqual, concatBytes } from './bytes';
-import { CryptoError } from './errors';
-import { fingerprintOf } from './kdf';
+import { type Bytes, bytesEqual } from '../bytes';
+import { CryptoError } from '../errors';
+import { fingerprintOf } from '../kdf';
 import {
-  AUTH_KEY_BYTES,
   DEVICE_PREFIX,
-  type KeyDocumentV2,
-  type PassphraseWrapV2,
-  PRIVATE_KEY_BYTES,
+  KEY_DOCUMENT_VERSION,
+  type KeyDocumentJson,
   type RecipientEntry,
-  type RecoveryWrapV2,
-  WRAP_SECRET_BYTES,
-} from './key-document-format';
+} from './format';
+import { signKeyDocument, type UnsignedKeyDocument, verifyKeyDocumentMac } from './mac';
 import {
-  signKeyDocument,
-  type UnsignedKeyDocumentV2,
-  verifyKeyDocumentMac,
-} from './key-document-mac';
+  importRecipientPrivateKey,
+  openAsRecipient,
+  type RecipientContext,
+  sealToRecipient,
+} from './recipients';
 import {
-  makePassphraseWrap,
-  makeRecoveryWrap,
+  type EpochBinding,
   openAuthKey,
   openPreviousMaster,
   openTokenRoot,
   sealAuthKey,
   sealPreviousMaster,
   sealTokenRoot,
-  type WrapBinding,
-} from './key-wrap';
-import {
-  generateRecipientKeyPair,
-  importRecipientPrivateKey,
-  openAsRecipient,
-  type RecipientContext,
-  sealToRecipient,
-} from './recipients';
+} from './under-master';
 
 /** One epoch's master key, as `previous` carries it. */
 export interface KeyEpoch {
@@ -57,100 +46,39 @@ export interface OpenedKeyDocument {
   previous: KeyEpoch[];
   /**
    * The account's document-authentication key K_auth (32 bytes): keys the mac, stays the same
-   * across rotations. A device pins it and passes it to openKeyDocumentAsDevice. Null only for
-   * a version 1 document, which has no mac.
+   * across rotations. A device pins it and passes it to openKeyDocumentAsDevice.
    */
-  authKey: Bytes | null;
+  authKey: Bytes;
 }
 
-export type WrapsV2 = KeyDocumentV2['wraps'];
-
-/** What a version 2 document opens to: it always has K_auth. */
-export type OpenedKeyDocumentV2 = OpenedKeyDocument & { authKey: Bytes };
+export type Wraps = KeyDocumentJson['wraps'];
 
 export function deviceRecipient(deviceId: string): string {
   return `${DEVICE_PREFIX}${deviceId}`;
 }
 
-export function deviceIdsOf(doc: KeyDocumentV2): string[] {
+export function deviceIdsOf(doc: KeyDocumentJson): string[] {
   return Object.keys(doc.recipients)
     .filter((name) => name.startsWith(DEVICE_PREFIX))
     .map((name) => name.slice(DEVICE_PREFIX.length));
 }
 
-/** What a version 2 secret wrap seals: the recipient private key (PKCS8), then K_auth. */
-function wrapSecretOf(privateKey: Uint8Array, authKey: Bytes): Uint8Array<ArrayBuffer> {
-  if (privateKey.length !== PRIVATE_KEY_BYTES || authKey.length !== AUTH_KEY_BYTES) {
-    throw new CryptoError('invalid_argument', 'a secret wrap seals a private key and K_auth');
-  }
-  return concatBytes(privateKey, authKey);
-}
-
-/** Splits what a version 2 secret wrap opened to (it zeroes nothing: the caller owns `opened`). */
-export function splitWrapSecret(opened: Uint8Array): {
-  privateKey: Uint8Array<ArrayBuffer>;
-  authKey: Uint8Array<ArrayBuffer>;
-} {
-  if (opened.length !== WRAP_SECRET_BYTES) {
-    throw new CryptoError('key_document_invalid', 'key document: a secret wrap has the wrong size');
-  }
-  return {
-    privateKey: opened.slice(0, PRIVATE_KEY_BYTES),
-    authKey: opened.slice(PRIVATE_KEY_BYTES),
-  };
-}
-
-/** A fresh recovery recipient key pair; the wrap seals its private key and `authKey`. */
-export async function newRecoveryWrap(
-  recovery: Uint8Array,
-  accountId: string,
-  authKey: Bytes,
-): Promise<RecoveryWrapV2> {
-  const pair = await generateRecipientKeyPair();
-  const binding = { accountId, pub: pair.publicKey };
-  const secret = wrapSecretOf(pair.privateKey, authKey);
-  try {
-    return { ...(await makeRecoveryWrap(recovery, secret, binding)), pub: pair.publicKey };
-  } finally {
-    pair.privateKey.fill(0);
-    secret.fill(0);
-  }
-}
-
-export async function newPassphraseWrap(
-  passphrase: string,
-  iterations: number,
-  accountId: string,
-  authKey: Bytes,
-): Promise<PassphraseWrapV2> {
-  const pair = await generateRecipientKeyPair();
-  const binding = { accountId, pub: pair.publicKey };
-  const secret = wrapSecretOf(pair.privateKey, authKey);
-  try {
-    const wrap = await makePassphraseWrap(passphrase, iterations, secret, binding);
-    return { ...wrap, pub: pair.publicKey };
-  } finally {
-    pair.privateKey.fill(0);
-    secret.fill(0);
-  }
-}
-
-function contextOf(binding: WrapBinding, name: string): RecipientContext {
+function contextOf(binding: EpochBinding, name: string): RecipientContext {
   return { ...binding, name };
 }
 
-async function sealMaster(master: Bytes, pub: string, binding: WrapBinding, name: string) {
+async function sealMaster(master: Bytes, pub: string, binding: EpochBinding, name: string) {
   return sealToRecipient(pub, master, contextOf(binding, name));
 }
 
-export interface BuildV2Input {
+export interface BuildInput {
   master: Bytes;
   accountId: string;
   epoch: number;
   tokenRoot: Bytes;
   /** K_auth: the same one the wraps seal. */
   authKey: Bytes;
-  wraps: WrapsV2;
+  wraps: Wraps;
   /** device id → public key */
   devices: ReadonlyMap<string, string>;
   /** Newest first. */
@@ -158,12 +86,12 @@ export interface BuildV2Input {
 }
 
 /** A whole new document (creation or rotation): every seal is fresh. */
-export async function buildKeyDocumentV2(
-  input: BuildV2Input,
-): Promise<{ doc: KeyDocumentV2; fingerprint: string }> {
+export async function buildKeyDocument(
+  input: BuildInput,
+): Promise<{ doc: KeyDocumentJson; fingerprint: string }> {
   const { master, accountId, epoch, wraps } = input;
   const fingerprint = await fingerprintOf(master, accountId, epoch);
-  const binding: WrapBinding = { accountId, epoch, fingerprint };
+  const binding: EpochBinding = { accountId, epoch, fingerprint };
   const recipients: Record<string, RecipientEntry> = {
     recovery: await sealMaster(master, wraps.recovery.pub, binding, 'recovery'),
   };
@@ -178,8 +106,8 @@ export async function buildKeyDocumentV2(
   for (const earlier of input.previous) {
     previous.push(await sealPreviousMaster(master, earlier, binding));
   }
-  const unsigned: UnsignedKeyDocumentV2 = {
-    v: 2,
+  const unsigned: UnsignedKeyDocument = {
+    v: KEY_DOCUMENT_VERSION.Current,
     epoch,
     fingerprint,
     tokenRoot: await sealTokenRoot(master, input.tokenRoot, binding),
@@ -199,12 +127,12 @@ export async function buildKeyDocumentV2(
  * can seal a master of its own choosing to the public recipient keys but cannot know K_auth.
  */
 export async function openWithMaster(
-  doc: KeyDocumentV2,
+  doc: KeyDocumentJson,
   accountId: string,
   master: Bytes,
   mismatch: 'wrong_key' | 'key_document_invalid',
   expectedAuthKey?: Bytes,
-): Promise<OpenedKeyDocumentV2> {
+): Promise<OpenedKeyDocument> {
   if ((await fingerprintOf(master, accountId, doc.epoch)) !== doc.fingerprint) {
     throw new CryptoError(
       mismatch,
@@ -213,7 +141,7 @@ export async function openWithMaster(
         : 'key document: the unsealed key does not match the document fingerprint',
     );
   }
-  const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
+  const binding: EpochBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
   const authKey = await openAuthKey(master, doc.authKey, binding);
   if (expectedAuthKey !== undefined && !bytesEqual(authKey, expectedAuthKey)) {
     throw new CryptoError(
@@ -244,13 +172,13 @@ export async function openWithMaster(
  * the same K_auth. `foreignKey` is the code for a private key that is not this recipient's.
  */
 export async function openRecipient(
-  doc: KeyDocumentV2,
+  doc: KeyDocumentJson,
   accountId: string,
   name: string,
   privateKey: Uint8Array,
   foreignKey: 'wrong_key' | 'key_document_invalid',
   authKey: Bytes,
-): Promise<OpenedKeyDocumentV2> {
+): Promise<OpenedKeyDocument> {
   await verifyKeyDocumentMac(authKey, accountId, doc);
   const entry = Object.hasOwn(doc.recipients, name) ? doc.recipients[name] : undefined;
   if (!entry)
@@ -265,7 +193,7 @@ export async function openRecipient(
         : `key document: the private key in wraps.${name} does not match its public key`,
     );
   }
-  const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
+  const binding: EpochBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
   const master = await openAsRecipient(own.key, pub, entry, contextOf(binding, name));
   return openWithMaster(doc, accountId, master, 'key_document_invalid', authKey);
 }
@@ -274,21 +202,21 @@ export async function openRecipient(
 export async function resignKeyDocument(
   authKey: Bytes,
   accountId: string,
-  doc: KeyDocumentV2,
-  change: { wraps?: WrapsV2; recipients?: Record<string, RecipientEntry> },
-): Promise<KeyDocumentV2> {
+  doc: KeyDocumentJson,
+  change: { wraps?: Wraps; recipients?: Record<string, RecipientEntry> },
+): Promise<KeyDocumentJson> {
   const { mac: _old, ...unsigned } = doc;
   return signKeyDocument(authKey, accountId, { ...unsigned, ...change });
 }
 
 /** Seals the document's own master to a public key, as recipient `name`. */
 export async function sealCurrentMaster(
-  doc: KeyDocumentV2,
+  doc: KeyDocumentJson,
   accountId: string,
   master: Bytes,
   pub: string,
   name: string,
 ): Promise<RecipientEntry> {
-  const binding: WrapBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
+  const binding: EpochBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
   return sealMaster(master, pub, binding, name);
 }

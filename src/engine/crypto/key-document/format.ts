@@ -1,29 +1,40 @@
 /**
- * The key document's JSON forms, versions 1 and 2, and their strict validation. The server
- * stores the document opaquely (base64url of this JSON); every field is checked on the way back
- * in, since the server is exactly who the checks protect against. README.md, "Key document",
- * describes both versions; in short:
+ * The key document's JSON form and its strict validation: the one place that says what a
+ * stored document may look like. The server stores it opaquely (base64url of this JSON); every
+ * field is checked on the way back in, since the server is exactly who the checks protect
+ * against. ../README.md, "Key document", describes each field; in short:
  *
- * v1: { v: 1, epoch, fingerprint, tokenRoot: { iv, ct },
- *       wraps: { recovery: { kdf, salt, check, iv, ct }, passphrase?: { kdf, iterations, ... } } }
- *     (each wrap seals the master key)
- * v2: { v: 2, epoch, fingerprint, tokenRoot: { iv, ct }, authKey: { iv, ct },
- *       wraps: { recovery: { kdf, salt, check, iv, ct, pub }, passphrase?: { ..., pub } },
- *       recipients: { recovery: { eph, iv, ct }, passphrase?: { eph, iv, ct },
- *                     "device:<id>": { pub, eph, iv, ct }, ... },
- *       previous: [{ epoch, fingerprint, iv, ct }, ...],   // newest first
- *       mac }
- *     (each wrap seals a recipient private key and the document-authentication key K_auth;
- *      each recipient entry seals the master key; authKey is K_auth under the master; the mac
- *      is keyed from K_auth)
+ *   { v: 2, epoch, fingerprint, tokenRoot: { iv, ct }, authKey: { iv, ct },
+ *     wraps: { recovery: { kdf, salt, check, iv, ct, pub }, passphrase?: { ..., pub } },
+ *     recipients: { recovery: { eph, iv, ct }, passphrase?: { eph, iv, ct },
+ *                   "device:<id>": { pub, eph, iv, ct }, ... },
+ *     previous: [{ epoch, fingerprint, iv, ct }, ...],   // newest first
+ *     mac }
+ *
+ * Each wrap seals a recipient private key and the document-authentication key K_auth; each
+ * recipient entry seals the master key; authKey is K_auth under the master; the mac is keyed
+ * from K_auth.
  */
 import * as v from 'valibot';
-import { fromBase64url, toBase64url } from './base64url';
-import { fromUtf8, utf8 } from './bytes';
-import { CryptoError } from './errors';
+import { fromBase64url, toBase64url } from '../base64url';
+import { fromUtf8, utf8 } from '../bytes';
+import { CryptoError } from '../errors';
 
-/** The version createKeyDocument writes. Version 1 documents still unlock. */
-export const KEY_DOCUMENT_VERSION = 2;
+/**
+ * The key document's format versions, each named with what it carries (../README.md, "Stored
+ * formats", says how long a version is read once a newer one ships). Code branches on these
+ * names, never on a bare number.
+ */
+export const KEY_DOCUMENT_VERSION = {
+  /**
+   * The master key sealed to public-key recipients (recovery key, passphrase, each device),
+   * earlier epochs' masters under the current one, and a mac keyed by the account's K_auth.
+   */
+  V2: 2,
+  /** What createKeyDocument writes and the only version opened. */
+  Current: 2,
+} as const;
+export type KeyDocumentVersion = (typeof KEY_DOCUMENT_VERSION)[keyof typeof KEY_DOCUMENT_VERSION];
 export const PBKDF2_MIN_ITERATIONS = 600_000;
 /** A server could otherwise make every unlocking device hash for minutes. */
 export const PBKDF2_MAX_ITERATIONS = 10_000_000;
@@ -40,7 +51,7 @@ const MAC_BYTES = 32;
 export const PUBLIC_KEY_BYTES = 65;
 /** A P-256 private key in the canonical PKCS8 form recipients.ts writes. */
 export const PRIVATE_KEY_BYTES = 138;
-/** The document-authentication key K_auth (version 2), which keys the mac. */
+/** The document-authentication key K_auth, which keys the mac. */
 export const AUTH_KEY_BYTES = 32;
 export const MAX_DEVICE_ID_LENGTH = 128;
 /** More than anyone rotates; it bounds the work a hostile document can ask for. */
@@ -61,48 +72,25 @@ const Iterations = v.pipe(
   v.maxValue(PBKDF2_MAX_ITERATIONS),
 );
 
-function recoveryWrap(sealedBytes: number) {
-  return {
-    kdf: v.literal('hkdf-sha256'),
-    salt: b64(SALT_BYTES),
-    check: b64(CHECK_BYTES),
-    iv: b64(IV_BYTES),
-    ct: b64(sealedBytes),
-  };
-}
-
-function passphraseWrap(sealedBytes: number) {
-  return {
-    kdf: v.literal('pbkdf2-sha256'),
-    iterations: Iterations,
-    salt: b64(SALT_BYTES),
-    check: b64(CHECK_BYTES),
-    iv: b64(IV_BYTES),
-    ct: b64(sealedBytes),
-  };
-}
-
-const RecoveryWrap = v.strictObject(recoveryWrap(SEALED_KEY_BYTES));
-const PassphraseWrap = v.strictObject(passphraseWrap(SEALED_KEY_BYTES));
-
-const KeyDocumentV1 = v.strictObject({
-  v: v.literal(1),
-  epoch: Epoch,
-  fingerprint: b64(16),
-  tokenRoot: SealedKey,
-  wraps: v.strictObject({ recovery: RecoveryWrap, passphrase: v.optional(PassphraseWrap) }),
-});
-
-/** A version 2 secret wrap seals the recipient private key followed by K_auth. */
+/** A secret wrap seals the recipient private key followed by K_auth. */
 export const WRAP_SECRET_BYTES = PRIVATE_KEY_BYTES + AUTH_KEY_BYTES;
-const SEALED_PRIVATE_KEY_BYTES = WRAP_SECRET_BYTES + 16;
+const SEALED_WRAP_SECRET_BYTES = WRAP_SECRET_BYTES + 16;
 const PublicKey = b64(PUBLIC_KEY_BYTES);
-const RecoveryWrapV2 = v.strictObject({
-  ...recoveryWrap(SEALED_PRIVATE_KEY_BYTES),
+const RecoveryWrap = v.strictObject({
+  kdf: v.literal('hkdf-sha256'),
+  salt: b64(SALT_BYTES),
+  check: b64(CHECK_BYTES),
+  iv: b64(IV_BYTES),
+  ct: b64(SEALED_WRAP_SECRET_BYTES),
   pub: PublicKey,
 });
-const PassphraseWrapV2 = v.strictObject({
-  ...passphraseWrap(SEALED_PRIVATE_KEY_BYTES),
+const PassphraseWrap = v.strictObject({
+  kdf: v.literal('pbkdf2-sha256'),
+  iterations: Iterations,
+  salt: b64(SALT_BYTES),
+  check: b64(CHECK_BYTES),
+  iv: b64(IV_BYTES),
+  ct: b64(SEALED_WRAP_SECRET_BYTES),
   pub: PublicKey,
 });
 
@@ -132,13 +120,13 @@ const PreviousEpoch = v.strictObject({
   ct: b64(SEALED_KEY_BYTES),
 });
 
-const KeyDocumentV2 = v.strictObject({
-  v: v.literal(2),
+const KeyDocumentJson = v.strictObject({
+  v: v.literal(KEY_DOCUMENT_VERSION.Current),
   epoch: Epoch,
   fingerprint: b64(16),
   tokenRoot: SealedKey,
   authKey: SealedKey,
-  wraps: v.strictObject({ recovery: RecoveryWrapV2, passphrase: v.optional(PassphraseWrapV2) }),
+  wraps: v.strictObject({ recovery: RecoveryWrap, passphrase: v.optional(PassphraseWrap) }),
   recipients: v.record(RecipientName, RecipientEntry),
   previous: v.pipe(v.array(PreviousEpoch), v.maxLength(MAX_PREVIOUS_EPOCHS)),
   mac: b64(MAC_BYTES),
@@ -147,13 +135,9 @@ const KeyDocumentV2 = v.strictObject({
 export type RecoveryWrap = v.InferOutput<typeof RecoveryWrap>;
 export type PassphraseWrap = v.InferOutput<typeof PassphraseWrap>;
 export type SealedKey = v.InferOutput<typeof SealedKey>;
-export type KeyDocumentV1 = v.InferOutput<typeof KeyDocumentV1>;
-export type RecoveryWrapV2 = v.InferOutput<typeof RecoveryWrapV2>;
-export type PassphraseWrapV2 = v.InferOutput<typeof PassphraseWrapV2>;
 export type RecipientEntry = v.InferOutput<typeof RecipientEntry>;
 export type PreviousEpoch = v.InferOutput<typeof PreviousEpoch>;
-export type KeyDocumentV2 = v.InferOutput<typeof KeyDocumentV2>;
-export type KeyDocumentJson = KeyDocumentV1 | KeyDocumentV2;
+export type KeyDocumentJson = v.InferOutput<typeof KeyDocumentJson>;
 
 function invalid(message: string): CryptoError {
   return new CryptoError('key_document_invalid', `key document: ${message}`);
@@ -174,19 +158,28 @@ export function decodeKeyDocument(document: string, minIterations: number): KeyD
     throw invalid('is not UTF-8 JSON');
   }
   const version = (json as { v?: unknown } | null)?.v;
-  if (typeof version === 'number' && version > KEY_DOCUMENT_VERSION) {
+  const current = KEY_DOCUMENT_VERSION.Current;
+  if (typeof version === 'number' && version > current) {
     throw new CryptoError(
       'unsupported_version',
-      `key document version ${version} is newer than this app understands (${KEY_DOCUMENT_VERSION})`,
+      `key document version ${version} is newer than this app understands (${current})`,
     );
   }
-  const result =
-    version === 2 ? v.safeParse(KeyDocumentV2, json) : v.safeParse(KeyDocumentV1, json);
+  if (
+    typeof version === 'number' &&
+    Number.isInteger(version) &&
+    version >= 1 &&
+    version < current
+  ) {
+    // Version 1 never shipped (../README.md, "Stored formats"): an older document is not read.
+    throw invalid(`v: version ${version} is no longer read (this app reads version ${current})`);
+  }
+  const result = v.safeParse(KeyDocumentJson, json);
   if (!result.success) {
     const issue = result.issues[0];
     throw invalid(`${v.getDotPath(issue) ?? 'document'}: ${issue.message}`);
   }
-  if (result.output.v === 2) checkV2Consistency(result.output);
+  checkConsistency(result.output);
   const passphrase = result.output.wraps.passphrase;
   if (passphrase && passphrase.iterations < minIterations) {
     throw invalid(
@@ -198,7 +191,7 @@ export function decodeKeyDocument(document: string, minIterations: number): KeyD
 }
 
 /** What the schema cannot say: which recipients must exist, and that epochs only go back. */
-function checkV2Consistency(doc: KeyDocumentV2): void {
+function checkConsistency(doc: KeyDocumentJson): void {
   for (const [name, entry] of Object.entries(doc.recipients)) {
     const isDevice = name.startsWith(DEVICE_PREFIX);
     if (isDevice && entry.pub === undefined) throw invalid(`recipients.${name}.pub is missing`);

@@ -8,12 +8,12 @@
  *                                        ephemeral public, recipient public])  → AES-256-GCM
  *   AAD    = ["satchel/v2/recipient", accountId, epoch, fingerprint, name]
  */
-import { fromBase64url, toBase64url } from './base64url';
-import { concatBytes, label, ownedCopy } from './bytes';
-import { CryptoError } from './errors';
-import { hkdfAesKey, importHkdfKey } from './kdf';
-import { PUBLIC_KEY_BYTES } from './key-document-format';
-import { seal, unseal } from './key-wrap';
+import { fromBase64url, toBase64url } from '../base64url';
+import { concatBytes, label, ownedCopy } from '../bytes';
+import { CryptoError } from '../errors';
+import { hkdfAesKey, importHkdfKey } from '../kdf';
+import { PUBLIC_KEY_BYTES } from './format';
+import { seal, unseal } from './seal';
 
 const CURVE = { name: 'ECDH', namedCurve: 'P-256' } as const;
 // The canonical PKCS8 form (PRIVATE_KEY_BYTES): what Chromium and Node export, every engine imports.

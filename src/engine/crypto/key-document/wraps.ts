@@ -1,0 +1,217 @@
+/**
+ * The secret wraps: what the recovery key and the passphrase open. Each seals a recipient
+ * private key (PKCS8) followed by the account's document-authentication key K_auth. A wrap binds
+ * its recipient's public key rather than an epoch, so it outlives rotations and a device that
+ * knows neither secret can still rotate.
+ *
+ * Each wrap derives two values from its secret: an AES-256-GCM wrapping key and a public check
+ * value. The check lets unlock tell "wrong recovery key or passphrase" (check differs) from
+ * "document altered" (check matches, tag fails). It gives an attacker nothing the GCM tag would
+ * not: both are verifiers.
+ */
+import { fromBase64url, toBase64url } from '../base64url';
+import { type Bytes, bytesEqual, concatBytes, label, randomBytes, utf8 } from '../bytes';
+import { CryptoError } from '../errors';
+import { hkdfAesKey, hkdfBytes, importHkdfKey } from '../kdf';
+import { parseRecoveryKey } from '../recovery-key';
+import {
+  AUTH_KEY_BYTES,
+  CHECK_BYTES,
+  type KeyDocumentJson,
+  type PassphraseWrap,
+  PRIVATE_KEY_BYTES,
+  type RecoveryWrap,
+  SALT_BYTES,
+  WRAP_SECRET_BYTES,
+} from './format';
+import { generateRecipientKeyPair } from './recipients';
+import { seal, unseal } from './seal';
+
+export type WrapKind = 'recovery' | 'passphrase';
+
+export type KeySecret = { recoveryKey: string } | { passphrase: string };
+
+/** What a wrap's AAD binds: the account and the public key of the recipient it opens. */
+interface SecretWrapBinding {
+  accountId: string;
+  pub: string;
+}
+
+interface WrapSecret {
+  key: CryptoKey;
+  check: Uint8Array<ArrayBuffer>;
+}
+
+/** People type passphrases on different keyboards and systems: compare them in NFC. */
+function passphraseBytes(passphrase: string): Uint8Array<ArrayBuffer> {
+  return utf8(passphrase.normalize('NFC'));
+}
+
+async function splitSecret(base: CryptoKey, kind: WrapKind, salt: Uint8Array<ArrayBuffer>) {
+  return {
+    key: await hkdfAesKey(base, label('satchel/v1/wrap-key', kind), salt),
+    check: await hkdfBytes(base, label('satchel/v1/wrap-check', kind), CHECK_BYTES, salt),
+  } satisfies WrapSecret;
+}
+
+async function recoverySecret(recovery: Uint8Array, salt: Uint8Array<ArrayBuffer>) {
+  return splitSecret(await importHkdfKey(recovery), 'recovery', salt);
+}
+
+async function passphraseSecret(
+  passphrase: string,
+  salt: Uint8Array<ArrayBuffer>,
+  iterations: number,
+) {
+  const material = await crypto.subtle.importKey(
+    'raw',
+    passphraseBytes(passphrase),
+    'PBKDF2',
+    false,
+    ['deriveBits'],
+  );
+  const stretched = new Uint8Array(
+    await crypto.subtle.deriveBits(
+      { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+      material,
+      256,
+    ),
+  );
+  // PBKDF2 already salted the input; the HKDF step only separates the key from the check.
+  return splitSecret(await importHkdfKey(stretched), 'passphrase', new Uint8Array(0));
+}
+
+function wrapAad(kind: WrapKind, binding: SecretWrapBinding, iterations: number) {
+  return label('satchel/v2/key-wrap', kind, binding.accountId, binding.pub, iterations);
+}
+
+/** What a secret wrap seals: the recipient private key (PKCS8), then K_auth. */
+function wrapSecretOf(privateKey: Uint8Array, authKey: Bytes): Uint8Array<ArrayBuffer> {
+  if (privateKey.length !== PRIVATE_KEY_BYTES || authKey.length !== AUTH_KEY_BYTES) {
+    throw new CryptoError('invalid_argument', 'a secret wrap seals a private key and K_auth');
+  }
+  return concatBytes(privateKey, authKey);
+}
+
+/** Splits what a secret wrap opened to (it zeroes nothing: the caller owns `opened`). */
+export function splitWrapSecret(opened: Uint8Array): {
+  privateKey: Uint8Array<ArrayBuffer>;
+  authKey: Uint8Array<ArrayBuffer>;
+} {
+  if (opened.length !== WRAP_SECRET_BYTES) {
+    throw new CryptoError('key_document_invalid', 'key document: a secret wrap has the wrong size');
+  }
+  return {
+    privateKey: opened.slice(0, PRIVATE_KEY_BYTES),
+    authKey: opened.slice(PRIVATE_KEY_BYTES),
+  };
+}
+
+/** A fresh recovery recipient key pair; the wrap seals its private key and `authKey`. */
+export async function newRecoveryWrap(
+  recovery: Uint8Array,
+  accountId: string,
+  authKey: Bytes,
+): Promise<RecoveryWrap> {
+  const pair = await generateRecipientKeyPair();
+  const binding = { accountId, pub: pair.publicKey };
+  const secret = wrapSecretOf(pair.privateKey, authKey);
+  try {
+    const salt = randomBytes(SALT_BYTES);
+    const derived = await recoverySecret(recovery, salt);
+    return {
+      kdf: 'hkdf-sha256',
+      salt: toBase64url(salt),
+      check: toBase64url(derived.check),
+      ...(await seal(derived.key, secret, wrapAad('recovery', binding, 0))),
+      pub: pair.publicKey,
+    };
+  } finally {
+    pair.privateKey.fill(0);
+    secret.fill(0);
+  }
+}
+
+/** A fresh passphrase recipient key pair; the wrap seals its private key and `authKey`. */
+export async function newPassphraseWrap(
+  passphrase: string,
+  iterations: number,
+  accountId: string,
+  authKey: Bytes,
+): Promise<PassphraseWrap> {
+  const pair = await generateRecipientKeyPair();
+  const binding = { accountId, pub: pair.publicKey };
+  const secret = wrapSecretOf(pair.privateKey, authKey);
+  try {
+    const salt = randomBytes(SALT_BYTES);
+    const derived = await passphraseSecret(passphrase, salt, iterations);
+    return {
+      kdf: 'pbkdf2-sha256',
+      iterations,
+      salt: toBase64url(salt),
+      check: toBase64url(derived.check),
+      ...(await seal(derived.key, secret, wrapAad('passphrase', binding, iterations))),
+      pub: pair.publicKey,
+    };
+  } finally {
+    pair.privateKey.fill(0);
+    secret.fill(0);
+  }
+}
+
+/** Opens a wrap with the secret derived for it; wrong_secret if the secret is not its own. */
+async function openWrap(
+  kind: WrapKind,
+  wrap: RecoveryWrap | PassphraseWrap,
+  secret: WrapSecret,
+  binding: SecretWrapBinding,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (!bytesEqual(secret.check, fromBase64url(wrap.check) ?? new Uint8Array(0))) {
+    throw new CryptoError(
+      'wrong_secret',
+      kind === 'recovery'
+        ? 'This recovery key does not unlock this account.'
+        : 'This passphrase does not unlock this account.',
+    );
+  }
+  const iterations = 'iterations' in wrap ? wrap.iterations : 0;
+  return unseal(secret.key, wrap, wrapAad(kind, binding, iterations), `${kind} wrap`);
+}
+
+function saltOf(text: string): Uint8Array<ArrayBuffer> {
+  // decodeKeyDocument has already checked every salt decodes to the right length.
+  const salt = fromBase64url(text);
+  if (!salt) throw new CryptoError('key_document_invalid', 'key document: salt is not base64url');
+  return salt;
+}
+
+/**
+ * Opens the recovery or passphrase wrap. `sealed` is the recipient private key followed by
+ * K_auth (splitWrapSecret); the caller zeroes it.
+ */
+export async function openSecretWrap(
+  doc: KeyDocumentJson,
+  accountId: string,
+  secret: KeySecret,
+): Promise<{ kind: WrapKind; sealed: Uint8Array<ArrayBuffer> }> {
+  if ('recoveryKey' in secret) {
+    const wrap = doc.wraps.recovery;
+    const recovery = parseRecoveryKey(secret.recoveryKey);
+    const derived = await recoverySecret(recovery, saltOf(wrap.salt));
+    const binding = { accountId, pub: wrap.pub };
+    return { kind: 'recovery', sealed: await openWrap('recovery', wrap, derived, binding) };
+  }
+  const wrap = doc.wraps.passphrase;
+  if (!wrap) {
+    throw new CryptoError(
+      'wrong_secret',
+      'This account has no passphrase set; unlock it with the recovery key.',
+    );
+  }
+  if (typeof secret.passphrase !== 'string' || secret.passphrase.length === 0) {
+    throw new CryptoError('wrong_secret', 'Enter the passphrase.');
+  }
+  const derived = await passphraseSecret(secret.passphrase, saltOf(wrap.salt), wrap.iterations);
+  const binding = { accountId, pub: wrap.pub };
+  return { kind: 'passphrase', sealed: await openWrap('passphrase', wrap, derived, binding) };
+}
