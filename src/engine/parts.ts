@@ -1,0 +1,126 @@
+/**
+ * The engine's parts and the wires between them: session, keys, sign-in, sync, rotation and
+ * pairing, each told whom to call when something happens to it (the lifecycle for reactions,
+ * the status feed for what to show). Built in one place so that the engine's own file holds
+ * only its commands, and so that no part has to import another to reach it.
+ */
+import type { Limits } from '../protocol';
+import { Session } from './auth/session';
+import { SignInFlow } from './auth/sign-in-flow';
+import type { EngineContext } from './context';
+import { readMeta } from './db/meta';
+import type { Scheduler } from './deps';
+import type { KeyOptions } from './keys/account-key';
+import { KeyManager } from './keys/key-manager';
+import { KeyRotation } from './keys/rotation';
+import { Lifecycle } from './lifecycle';
+import { PairingFlow } from './pairing/pairing-flow';
+import type { StatusStore } from './status';
+import { StatusFeed } from './status-feed';
+import { SyncController } from './sync/controller';
+import type { ServerApi } from './transport/api';
+import type { ServerClock } from './transport/server-clock';
+
+export interface PartsInput {
+  ctx: EngineContext;
+  api: ServerApi;
+  /** The server's clock, for the deadlines it sets (a pairing's expiry). */
+  serverClock: ServerClock;
+  scheduler: Scheduler;
+  store: StatusStore;
+  /** The server's limits as last stored. */
+  limits: Limits;
+  random: () => number;
+  editDebounceMs: number;
+  keyOptions: KeyOptions;
+  isClosed(): boolean;
+}
+
+export interface EngineParts {
+  session: Session;
+  keys: KeyManager;
+  signInFlow: SignInFlow;
+  sync: SyncController;
+  rotation: KeyRotation;
+  pairing: PairingFlow;
+  feed: StatusFeed;
+  lifecycle: Lifecycle;
+}
+
+/**
+ * The callbacks read `lifecycle`, `feed` and `pairing` only when they fire: all are built
+ * here in one synchronous stretch, before any part can call back.
+ */
+export function buildParts(input: PartsInput): EngineParts {
+  const { ctx, api, scheduler, isClosed } = input;
+  const { db, clock, log } = ctx;
+  const session: Session = new Session(db, api, clock, () => lifecycle.revoked());
+  const keys: KeyManager = new KeyManager(db, api, session, input.keyOptions);
+  const signInFlow: SignInFlow = new SignInFlow(db, api, clock, scheduler, log, {
+    approved: (pending, tokens) => lifecycle.signedIn(pending, tokens),
+    failed: (error) => lifecycle.setAuthError(error),
+    changed: () => feed.changed(),
+  });
+  const sync: SyncController = new SyncController({
+    ctx,
+    api,
+    session,
+    keys,
+    scheduler,
+    random: input.random,
+    editDebounceMs: input.editDebounceMs,
+    limits: () => lifecycle.limits,
+    changed: (what) => feed.changed(what),
+    keyLost: (error) => lifecycle.keyLost(error),
+    keyPickedUp: () => lifecycle.keyPickedUp(),
+    pairingsNoticed: (count) => pairing.noticed(count),
+  });
+  const rotation: KeyRotation = new KeyRotation({
+    db,
+    api,
+    session,
+    clock,
+    log,
+    options: input.keyOptions,
+    adopt: (held) => keys.replace(held),
+  });
+  const pairing: PairingFlow = new PairingFlow({
+    db,
+    api,
+    session,
+    clock: input.serverClock,
+    scheduler,
+    log,
+    keys: async () => (keys.cipher ? ((await readMeta(db, 'keys')) ?? null) : null),
+    adopt: (paired) => lifecycle.pairedKeys(paired),
+    changed: () => void feed.changed('state'),
+    failed: (error) => lifecycle.setAuthError(error),
+  });
+  const feed: StatusFeed = new StatusFeed({
+    store: input.store,
+    db,
+    log,
+    signInFlow,
+    session,
+    keys,
+    sync,
+    pairing,
+    rotation,
+    authError: () => lifecycle.authError,
+    isClosed,
+  });
+  const lifecycle: Lifecycle = new Lifecycle({
+    ctx,
+    api,
+    clock,
+    log,
+    session,
+    keys,
+    rotation,
+    sync,
+    limits: input.limits,
+    changed: (what) => feed.changed(what),
+    isClosed,
+  });
+  return { session, keys, signInFlow, sync, rotation, pairing, feed, lifecycle };
+}

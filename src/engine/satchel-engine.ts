@@ -1,0 +1,493 @@
+/**
+ * SatchelEngine, the implementation behind the `Engine` interface of `engine.ts`. It opens the
+ * database and builds the parts (session, keys, sign-in, sync, rotation, pairing), wiring their
+ * callbacks to the lifecycle and the status feed. Its own methods are the commands, each behind
+ * the guard that refuses it in the wrong state; how the parts react to one another lives in
+ * `lifecycle.ts`, and what the status shows in `status-feed.ts`.
+ */
+import { DEFAULT_LIMITS, type Device } from '../protocol';
+import { listActivity } from './activity';
+import type { SignInInput } from './auth/device-grant';
+import type { Session } from './auth/session';
+import type { SignInFlow } from './auth/sign-in-flow';
+import { formatHlc, zeroHlc } from './clock/hlc';
+import { HlcClock } from './clock/hlc-clock';
+import { COLLECTION_NAMES, type CollectionName, type RecordInput } from './collections';
+import { type Resolution, resolveConflict } from './conflicts/resolve';
+import { conflictView } from './conflicts/view';
+import type { EngineContext, Logger } from './context';
+import { readMeta, writeMeta } from './db/meta';
+import { openEngineDatabase } from './db/open';
+import type { ActivityRow } from './db/schema';
+import { type Clock, type FetchLike, type Scheduler, systemClock, systemScheduler } from './deps';
+import type { Engine, EngineOptions, QuarantineView } from './engine';
+import { asEngineError, InputError, StateError, ValidationError } from './errors';
+import { randomId } from './ids';
+import type { KeyManager } from './keys/key-manager';
+import type { KeyRotation } from './keys/rotation';
+import type { Lifecycle } from './lifecycle';
+import type { PairingFlow, PairingRequestView, PairingView } from './pairing/pairing-flow';
+import { buildParts } from './parts';
+import {
+  createRecord,
+  deleteRecord,
+  replaceRecord,
+  restoreRecord,
+  updateRecord,
+} from './records/commands';
+import { getRecord, listHistory, listRecords, type ReadOptions } from './records/read';
+import {
+  applySettingsPatch,
+  DEFAULT_SETTINGS,
+  type EngineSettings,
+  type SettingsPatch,
+} from './settings';
+import { type EngineState, type EngineStatus, type StatusListener, StatusStore } from './status';
+import { initialStatus, type StatusFeed } from './status-feed';
+import type { BulkDeleteAnswer } from './sync/bulk-delete';
+import type { SyncController, SyncReport } from './sync/controller';
+import type { FirstJoinChoice } from './sync/first-join';
+import { readSyncMeta, updateSyncMeta } from './sync/sync-meta';
+import { ServerApi } from './transport/api';
+import { HttpTransport } from './transport/http';
+import { ServerClock } from './transport/server-clock';
+
+export class SatchelEngine implements Engine {
+  readonly ready: Promise<void>;
+  private readonly status: StatusStore;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly scheduler: Scheduler;
+  private readonly api: ServerApi;
+  private ctx!: EngineContext;
+  private session!: Session;
+  private keys!: KeyManager;
+  private rotation!: KeyRotation;
+  private pairing!: PairingFlow;
+  private signInFlow!: SignInFlow;
+  private sync!: SyncController;
+  private feed!: StatusFeed;
+  private lifecycle!: Lifecycle;
+  private closed = false;
+  /** The server's clock, for the deadlines it sets (a pairing's expiry). */
+  private readonly serverClock: ServerClock;
+
+  constructor(private readonly options: EngineOptions) {
+    this.log = options.log ?? (() => undefined);
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.status = new StatusStore(initialStatus(), this.log);
+    const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.serverClock = new ServerClock(() => this.clock.now());
+    this.api = new ServerApi(
+      new HttpTransport(
+        fetchFn,
+        this.scheduler,
+        () => this.clock.now(),
+        options.requestTimeoutMs,
+        this.serverClock,
+      ),
+    );
+    this.ready = this.open();
+    // A failed open is reported through `ready` and every command; it must not also be unhandled.
+    this.ready.catch((error) =>
+      this.log({ level: 'error', event: 'engine_open_failed', message: String(error) }),
+    );
+  }
+
+  private async open(): Promise<void> {
+    const factory = this.options.indexedDB ?? globalThis.indexedDB;
+    const db = await openEngineDatabase(factory, this.options.dbName);
+    const device = (await readMeta(db, 'device')) ?? {
+      deviceId: randomId(9),
+      createdAt: this.clock.now(),
+    };
+    await writeMeta(db, 'device', device);
+    const clock = (await readMeta(db, 'clock')) ?? formatHlc(zeroHlc(device.deviceId));
+    const settings = { ...DEFAULT_SETTINGS, ...(await readMeta(db, 'settings')) };
+    const limits = (await readMeta(db, 'limits')) ?? { ...DEFAULT_LIMITS };
+    this.ctx = {
+      db,
+      clock: this.clock,
+      deviceId: device.deviceId,
+      hlc: new HlcClock(clock, this.clock),
+      historyDepth: this.options.historyDepth ?? 10,
+      settings,
+      log: this.log,
+    };
+    ({
+      session: this.session,
+      keys: this.keys,
+      signInFlow: this.signInFlow,
+      sync: this.sync,
+      rotation: this.rotation,
+      pairing: this.pairing,
+      feed: this.feed,
+      lifecycle: this.lifecycle,
+    } = buildParts({
+      ctx: this.ctx,
+      api: this.api,
+      serverClock: this.serverClock,
+      scheduler: this.scheduler,
+      store: this.status,
+      limits,
+      random: this.options.random ?? Math.random,
+      editDebounceMs: this.options.editDebounceMs ?? 2000,
+      keyOptions: this.options.keyOptions ?? {},
+      isClosed: () => this.closed,
+    }));
+    await this.feed.load();
+    const session = await this.session.load();
+    if (session) await this.keys.load(session.accountId);
+    await this.signInFlow.resume();
+    await this.pairing.resume();
+    await this.rotation.load();
+    await this.feed.refreshCounts();
+    if (session && this.keys.cipher) this.lifecycle.kickSync('startup', true);
+    else if (session) void this.lifecycle.checkKeys();
+  }
+
+  getStatus(): EngineStatus {
+    return this.status.get();
+  }
+
+  subscribe(listener: StatusListener): () => void {
+    return this.status.subscribe(listener);
+  }
+
+  private async live(): Promise<EngineContext> {
+    if (this.closed) throw new StateError('engine_closed', 'The engine was closed');
+    await this.ready;
+    return this.ctx;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Records
+
+  private async edited<T>(work: Promise<T>): Promise<T> {
+    const result = await work;
+    this.sync.edited();
+    await this.feed.changed();
+    return result;
+  }
+
+  async create<C extends CollectionName>(
+    collection: C,
+    data: RecordInput<C>,
+    options: { id?: string } = {},
+  ) {
+    const ctx = await this.live();
+    return this.edited(createRecord(ctx, collection, data, options.id));
+  }
+
+  async update<C extends CollectionName>(
+    collection: C,
+    id: string,
+    patch: Partial<RecordInput<C>>,
+  ) {
+    const ctx = await this.live();
+    return this.edited(updateRecord(ctx, collection, id, patch));
+  }
+
+  async replace<C extends CollectionName>(collection: C, id: string, data: RecordInput<C>) {
+    const ctx = await this.live();
+    return this.edited(replaceRecord(ctx, collection, id, data));
+  }
+
+  async delete(collection: CollectionName, id: string) {
+    const ctx = await this.live();
+    return this.edited(deleteRecord(ctx, collection, id));
+  }
+
+  async restore(collection: CollectionName, id: string, historySeq: number) {
+    const ctx = await this.live();
+    return this.edited(restoreRecord(ctx, collection, id, historySeq));
+  }
+
+  async get<C extends CollectionName>(collection: C, id: string, options?: ReadOptions) {
+    return getRecord((await this.live()).db, collection, id, options);
+  }
+
+  async list<C extends CollectionName>(collection: C, options?: ReadOptions) {
+    return listRecords((await this.live()).db, collection, options);
+  }
+
+  async history(collection: CollectionName, id: string, options?: ReadOptions) {
+    return listHistory((await this.live()).db, collection, id, options);
+  }
+
+  async listConflicts(options: ReadOptions = {}) {
+    const rows = await (await this.live()).db.getAll('conflicts');
+    return rows.map((row) => conflictView(row, options.reveal ?? false));
+  }
+
+  async resolveConflict(collection: CollectionName, id: string, resolution: Resolution) {
+    const ctx = await this.live();
+    return this.edited(resolveConflict(ctx, collection, id, resolution));
+  }
+
+  async listQuarantine(): Promise<QuarantineView[]> {
+    const rows = await (await this.live()).db.getAll('quarantine');
+    return rows.map(({ collection, id, rev, code, message, at }) => ({
+      collection,
+      id,
+      rev,
+      code,
+      message,
+      at,
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sync
+
+  private async requireSyncable(): Promise<void> {
+    await this.live();
+    if (this.signInFlow.pending)
+      throw new StateError('sign_in_in_progress', 'Finish signing in first');
+    if (!this.session.current) throw new StateError('not_signed_in', 'Sign in to sync');
+    if (!this.keys.cipher) throw new StateError('locked', 'Unlock the account key to sync');
+  }
+
+  async syncNow(): Promise<SyncReport> {
+    await this.requireSyncable();
+    return this.sync.request('manual');
+  }
+
+  async answerFirstJoin(choice: FirstJoinChoice): Promise<SyncReport> {
+    await this.requireSyncable();
+    if (this.sync.decision?.kind !== 'firstJoin')
+      throw new InputError('no_decision_pending', 'No first-join choice is pending');
+    if (!['merge', 'useAccount', 'uploadLocal'].includes(choice))
+      throw new InputError('invalid_resolution', 'Choose merge, useAccount or uploadLocal');
+    return this.sync.request('decision', { firstJoin: choice });
+  }
+
+  async answerBulkDelete(answer: BulkDeleteAnswer): Promise<SyncReport> {
+    await this.requireSyncable();
+    const decision = this.sync.decision;
+    if (decision?.kind !== 'bulkDelete')
+      throw new InputError('no_decision_pending', 'No bulk-delete question is pending');
+    if (answer !== 'delete' && answer !== 'keep')
+      throw new InputError('invalid_resolution', 'Answer delete or keep');
+    return this.sync.request('decision', { bulkDelete: { side: decision.side, answer } });
+  }
+
+  setOnline(online: boolean): void {
+    if (this.closed || !this.sync) return;
+    if (online) {
+      if (this.session.current && !this.keys.cipher && this.keys.mode === null)
+        void this.lifecycle.checkKeys();
+      this.sync.online();
+    } else {
+      this.sync.offlineSince ??= this.clock.now();
+      void this.feed.changed();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sign-in, keys, sign-out
+
+  async signIn(input: Omit<SignInInput, 'clientId'>): Promise<EngineState> {
+    await this.live();
+    if (this.session.current)
+      throw new StateError('already_signed_in', 'This device is already signed in');
+    if (this.signInFlow.pending)
+      throw new StateError('sign_in_in_progress', 'A sign-in is already waiting for approval');
+    this.lifecycle.authError = null;
+    await this.signInFlow.start({ ...input, clientId: this.options.clientId });
+    await this.feed.changed();
+    return this.feed.state();
+  }
+
+  async cancelSignIn(): Promise<void> {
+    await this.live();
+    if (!this.signInFlow.pending)
+      throw new StateError('no_sign_in_pending', 'No sign-in is in progress');
+    await this.signInFlow.cancel();
+  }
+
+  async createAccountKey(options: { passphrase?: string } = {}): Promise<{ recoveryKey: string }> {
+    await this.live();
+    if (!this.session.current)
+      throw new StateError('not_signed_in', 'Sign in before creating the account key');
+    const recoveryKey = await this.keys.create(options.passphrase);
+    this.lifecycle.authError = null;
+    await this.feed.changed();
+    this.lifecycle.kickSync('startup', true);
+    return { recoveryKey };
+  }
+
+  async unlock(secret: { recoveryKey: string } | { passphrase: string }): Promise<void> {
+    await this.live();
+    if (!this.session.current) throw new StateError('not_signed_in', 'Sign in before unlocking');
+    if (this.keys.cipher)
+      throw new StateError('key_not_needed', 'This device already holds the account key');
+    await this.keys.unlock(secret);
+    if (this.pairing.view?.role === 'new') await this.pairing.forget();
+    await this.lifecycle.retryQuarantined();
+    this.lifecycle.authError = null;
+    await this.feed.changed();
+    this.lifecycle.kickSync('startup', true);
+  }
+
+  async changeKeySecrets(change: { newRecoveryKey?: boolean; passphrase?: string | null }) {
+    await this.requireSyncable();
+    return this.keys.rewrap(change);
+  }
+
+  async rotateAccountKey(options: { newRecoveryKey?: boolean } = {}) {
+    await this.requireSyncable();
+    const result = await this.rotation.start(options);
+    this.lifecycle.authError = null;
+    await this.feed.changed();
+    void this.sync.request('manual');
+    return result;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pairing
+
+  async requestPairing(): Promise<PairingView> {
+    await this.live();
+    if (!this.session.current) throw new StateError('not_signed_in', 'Sign in first');
+    if (this.keys.cipher)
+      throw new StateError('key_not_needed', 'This device already holds the account key');
+    this.lifecycle.authError = null;
+    return this.pairing.request();
+  }
+
+  async listPairingRequests(): Promise<PairingRequestView[]> {
+    await this.requireSyncable();
+    return this.pairing.list();
+  }
+
+  async acceptPairing(id: string): Promise<PairingView> {
+    await this.requireSyncable();
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64)
+      throw new InputError('invalid_resolution', 'A pairing id is 1 to 64 characters');
+    this.lifecycle.authError = null;
+    return this.pairing.accept(id);
+  }
+
+  async approvePairing(code: string): Promise<void> {
+    await this.requireSyncable();
+    if (typeof code !== 'string')
+      throw new InputError('invalid_resolution', 'Confirm the code the two screens show');
+    await this.pairing.approve(code);
+  }
+
+  async denyPairing(id?: string): Promise<void> {
+    await this.live();
+    if (!this.session.current) throw new StateError('not_signed_in', 'Sign in first');
+    await this.pairing.deny(id);
+  }
+
+  async signOut(): Promise<void> {
+    await this.live();
+    if (this.signInFlow.pending) await this.signInFlow.cancel();
+    const session = this.session.current;
+    if (!session) throw new StateError('not_signed_in', 'This device is not signed in');
+    try {
+      await this.session.withAccess((server, token) => this.api.revoke(server, token));
+    } catch (error) {
+      // Signing out must work offline too; the server forgets the device when it is revoked
+      // from another device or its tokens expire.
+      this.log({ level: 'warn', event: 'revoke_failed', code: asEngineError(error).code });
+    }
+    this.sync.triggers.stop();
+    this.sync.decision = null;
+    this.sync.lastError = null;
+    this.sync.offlineSince = null;
+    await this.session.clear();
+    await this.keys.drop('new_device');
+    await this.pairing.forget();
+    await this.rotation.forget();
+    this.feed.forgetRotation();
+    await this.feed.changed();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Devices
+
+  private async signedInSession(): Promise<Session> {
+    await this.live();
+    if (!this.session.current) throw new StateError('not_signed_in', 'Sign in to manage devices');
+    return this.session;
+  }
+
+  async listDevices(): Promise<Device[]> {
+    const session = await this.signedInSession();
+    return session.withAccess((server, token) => this.api.devices(server, token));
+  }
+
+  async renameDevice(id: string, name: string): Promise<Device> {
+    const session = await this.signedInSession();
+    if (typeof name !== 'string' || name.trim().length === 0 || name.trim().length > 64) {
+      throw new ValidationError('A device name is 1 to 64 characters', [
+        { path: 'name', message: 'must be 1 to 64 characters' },
+      ]);
+    }
+    return session.withAccess((server, token) =>
+      this.api.renameDevice(server, token, id, name.trim()),
+    );
+  }
+
+  async revokeDevice(id: string): Promise<void> {
+    const session = await this.signedInSession();
+    if (id === session.current?.deviceId) {
+      throw new InputError(
+        'cannot_revoke_self',
+        'To sign this device out, use sign out (it keeps local data)',
+      );
+    }
+    await session.withAccess((server, token) => this.api.revokeDevice(server, token, id));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Settings and activity
+
+  getSettings(): EngineSettings {
+    return this.ctx
+      ? { ...this.ctx.settings, collections: { ...this.ctx.settings.collections } }
+      : { ...DEFAULT_SETTINGS };
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<EngineSettings> {
+    const ctx = await this.live();
+    const next = applySettingsPatch(ctx.settings, patch);
+    const reenabled = COLLECTION_NAMES.filter(
+      (name) => next.collections[name] && !ctx.settings.collections[name],
+    );
+    const tx = ctx.db.transaction('meta', 'readwrite');
+    await tx.store.put(next, 'settings');
+    if (reenabled.length > 0) {
+      // Changes to a switched-off collection were skipped by pulls: fetch everything again.
+      const meta = await readSyncMeta(tx);
+      if (meta.cursor !== null) await updateSyncMeta(tx, { fullResync: true });
+    }
+    await tx.done;
+    ctx.settings = next;
+    this.sync.reschedule();
+    if (reenabled.length > 0 && this.keys.cipher) void this.sync.request('manual');
+    return this.getSettings();
+  }
+
+  async activity(limit?: number): Promise<ActivityRow[]> {
+    return listActivity((await this.live()).db, limit);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.ready;
+    } catch {
+      return; // Never opened: nothing to close.
+    }
+    this.sync.stop();
+    this.signInFlow.stop();
+    this.pairing.stop();
+    this.ctx.db.close();
+  }
+}
