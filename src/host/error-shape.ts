@@ -1,4 +1,4 @@
-import type { ErrorShape } from '../../ui/bridge';
+import type { ErrorShape } from './contract';
 
 /**
  * Turns anything thrown while serving a command into what crosses the port. Engine errors carry
