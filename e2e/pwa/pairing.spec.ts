@@ -17,7 +17,7 @@ import { newPerson, type Person } from '../extension/sync-server';
 import { approveInTab, startAppConnect } from './connect-app';
 import { type AppProfile, expect, PHONE, screenshot, startAppServer, test } from './fixtures';
 
-/** How the app introduces itself (src/ui/device-name.ts) in headless Chromium. */
+/** How the app introduces itself (src/host/device-name.ts) in headless Chromium. */
 const APP_DEVICE = 'Satchel app (Chrome on Linux)';
 
 let server: TestServer;

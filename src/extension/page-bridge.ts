@@ -5,20 +5,14 @@
  * port wakes the worker, which resumes from IndexedDB and pushes a fresh status.
  */
 import browser from 'webextension-polyfill';
-import type { Bridge, CommandInput, CommandName, CommandResult } from '../ui/bridge';
-import { BridgeError } from '../ui/bridge';
-import { createStatusHub } from '../ui/status-hub';
-import { isWorkerToPage, type PageToWorker, PORT_NAME } from './messages';
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
+import type { Bridge, CommandInput, CommandName, CommandResult } from '../host/contract';
+import { BridgeError } from '../host/contract';
+import { createStatusHub } from '../host/status-hub';
+import { createCallTable, isWorkerToPage, type PageToWorker, PORT_NAME } from '../host/wire';
 
 export function createPageBridge(): Bridge {
   const hub = createStatusHub();
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
+  const calls = createCallTable();
   let port: browser.Runtime.Port | null = null;
   let failures = 0;
 
@@ -38,23 +32,16 @@ export function createPageBridge(): Bridge {
         hub.showStatus(message.status);
         return;
       }
-      const call = pending.get(message.id);
-      if (!call) return;
-      pending.delete(message.id);
-      if (message.ok) call.resolve(message.value);
-      else call.reject(new BridgeError(message.error));
+      calls.settle(message);
     });
     p.onDisconnect.addListener(() => {
       port = null;
-      for (const call of pending.values()) {
-        call.reject(
-          new BridgeError({
-            code: 'worker_restarted',
-            message: 'The service worker stopped before answering',
-          }),
-        );
-      }
-      pending.clear();
+      calls.failWhere(
+        new BridgeError({
+          code: 'worker_restarted',
+          message: 'The service worker stopped before answering',
+        }),
+      );
       // Reconnect so status keeps flowing (the new port wakes the worker), backing off in case
       // the worker cannot start at all rather than spinning.
       const delay = Math.min(2000, 50 * 2 ** failures++);
@@ -73,13 +60,15 @@ export function createPageBridge(): Bridge {
       name: K,
       ...input: CommandInput<K> extends undefined ? [] : [CommandInput<K>]
     ) {
-      const id = nextId++;
+      const { id, result } = calls.open<CommandResult<K>>();
       const message: PageToWorker = { type: 'call', id, name, input: input[0] as CommandInput<K> };
-      return new Promise<CommandResult<K>>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      try {
         port ??= connect();
         port.postMessage(message);
-      });
+      } catch (error) {
+        calls.fail(id, error as Error);
+      }
+      return result;
     },
     host: {
       async requestServerAccess(server) {

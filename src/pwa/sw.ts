@@ -10,12 +10,15 @@ import {
   precacheAndRoute,
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { watchConnectivity } from '../extension/background/connectivity';
-import type { HostEngine } from '../extension/background/host-engine';
+import { systemScheduler } from '../engine';
+import { watchConnectivity } from '../host/connectivity';
+import { describeDevice } from '../host/device-name';
+import type { Host } from '../host/host';
+import { startHost } from '../host/start';
 import { BROADCAST_CHANNEL, type Broadcast } from './wire';
 import { flushOutbox, OUTBOX_TAG, requestSyncWhenStuck } from './worker/outbox-sync';
 import { serveMessage } from './worker/serve-message';
-import { startEngine } from './worker/start-engine';
+import { serverSetting } from './worker/server-setting';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -33,15 +36,30 @@ registerRoute(
 const channel = new BroadcastChannel(BROADCAST_CHANNEL);
 const broadcast = (message: Broadcast) => channel.postMessage(message);
 
-let host: Promise<HostEngine> | null = null;
+let host: Promise<Host> | null = null;
 
 /**
  * Started on the first event that needs it, not at install: a new version waiting to take over
  * must not run a second engine beside the active one.
  */
-function engine(): Promise<HostEngine> {
+function engine(): Promise<Host> {
   if (!host) {
-    const started = startEngine(broadcast);
+    const started = startHost({
+      clientId: 'satchel-pwa',
+      // Plain timers are enough here: when the browser stops an idle worker its timers die, and
+      // whatever was due (a sign-in poll, a retry, a push) resumes from IndexedDB when a page, a
+      // Background Sync event or a reconnect wakes it again.
+      scheduler: systemScheduler,
+      serverSetting,
+      // A worker cannot open windows: the page that asked to connect opens the sign-in page.
+      async openTab(url) {
+        broadcast({ type: 'open', url });
+      },
+      // "Satchel app (Chrome on Android)": the approval page and the device list show it.
+      async describeDevice() {
+        return describeDevice('app', self.navigator.userAgent);
+      },
+    });
     host = started;
     started.then(
       (ready) => {

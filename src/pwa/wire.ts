@@ -1,11 +1,11 @@
 /**
  * What pages and the app's service worker say to each other. Commands and their results are the
- * extension's (src/extension/messages.ts): a page posts each message to the active worker with a
+ * host's (src/host/wire.ts): a page posts each message to the active worker with a
  * MessagePort for the answer. A posted message wakes a stopped worker and keeps it alive until
  * answered, which a long-lived port would not. Status changes go to every page at once over a
  * BroadcastChannel.
  */
-import { type CallMessage, isPageToWorker, type WorkerToPage } from '../extension/messages';
+import { type CallMessage, isPageToWorker, type WorkerToPage } from '../host/wire';
 
 export const BROADCAST_CHANNEL = 'satchel-app';
 

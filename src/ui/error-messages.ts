@@ -1,13 +1,18 @@
 /**
  * Human sentences for every error code the UI can meet: the engine's codes (src/engine/errors.ts)
- * and the hosts' and UI's own. Codes are stable; wording can change here without touching any
- * logic. Unknown codes still say something useful and show the code, so a person can report it.
+ * and the hosts' and pages' own (`HostErrorCode`). The map is total, so a code added without a
+ * sentence fails to compile. Codes are stable; wording can change here without touching any logic.
+ * Codes from elsewhere (a worker of another version) still say something useful and show the code.
  */
+import type { ErrorCode } from '../host/contract';
+
+/** The error's own message is already written for people: it is shown, with its code. */
+const OWN_MESSAGE = null;
 const SESSION_ENDED =
   'Your session with the sync server ended. Connect again to resume syncing; your data is still on this device.';
 const RETRYING = 'Satchel will retry by itself; your edits are kept on this device meanwhile.';
 
-const MESSAGES: Record<string, string> = {
+const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   // Server address and reaching it
   invalid_server_url:
     'That is not a valid server address. Use a full address such as https://sync.example.com.',
@@ -115,6 +120,9 @@ const MESSAGES: Record<string, string> = {
   worker_restarted: 'Satchel restarted in the background. Please try again.',
   unknown_command: 'This page and the background service disagree. Reload the page and try again.',
   invalid_backup: 'That file is not a Satchel backup, or it is damaged.',
+  service_worker_unavailable: OWN_MESSAGE,
+  service_worker_failed: OWN_MESSAGE,
+  unexpected: OWN_MESSAGE,
 };
 
 /**
@@ -128,5 +136,6 @@ export function errorDetail(code: string, message: string): string | null {
 }
 
 export function errorMessage(code: string, fallback?: string): string {
-  return MESSAGES[code] ?? `${fallback ?? 'Something went wrong.'} (${code})`;
+  const sentence = Object.hasOwn(MESSAGES, code) ? MESSAGES[code as ErrorCode] : null;
+  return sentence ?? `${fallback ?? 'Something went wrong.'} (${code})`;
 }

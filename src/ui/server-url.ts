@@ -1,5 +1,5 @@
+import { BridgeError } from '../host/contract';
 import { checkServerUrl } from '../protocol/server-url';
-import { BridgeError } from './bridge';
 
 /** The engine's server-address rule (https unless local), checked before asking for permission. */
 export function parseServerUrl(input: string): string {

@@ -1,7 +1,7 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { Bridge, Status } from './bridge';
-import { BridgeError } from './bridge';
+import type { Bridge, Status } from '../host/contract';
+import { BridgeError } from '../host/contract';
 
 export const BridgeContext = createContext<Bridge | null>(null);
 

@@ -1,4 +1,5 @@
 import browser from 'webextension-polyfill';
+import type { Scheduler } from '../../engine';
 
 export const WAKE_ALARM = 'satchel-wake';
 
@@ -13,7 +14,7 @@ type Handle = { id: number };
  * alarm wakes it and the engine, restarting from IndexedDB, picks up what was due (a sign-in
  * poll, a retry after back-off, a debounced push).
  */
-export function createAlarmScheduler() {
+export function createAlarmScheduler(): Scheduler {
   const due = new Map<number, number>();
   const timers = new Map<number, ReturnType<typeof globalThis.setTimeout>>();
   let nextId = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Status } from '../../ui/bridge';
+import type { Status } from '../../host/contract';
 import { badgeFor } from './badge-for';
 
 const status = (over: Partial<Status>): Status =>

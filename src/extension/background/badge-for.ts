@@ -1,4 +1,4 @@
-import type { Status } from '../../ui/bridge';
+import type { Status } from '../../host/contract';
 
 const CONFLICT_COLOR = '#b45309';
 const ERROR_COLOR = '#b91c1c';

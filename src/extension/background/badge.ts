@@ -1,5 +1,5 @@
 import browser from 'webextension-polyfill';
-import type { Status } from '../../ui/bridge';
+import type { Status } from '../../host/contract';
 import { badgeFor } from './badge-for';
 
 let shown = '';

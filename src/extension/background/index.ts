@@ -2,16 +2,33 @@
  * The extension's service worker: hosts the engine and wires it to the browser. Listeners are
  * registered synchronously at the top level, as MV3 requires for events to wake the worker.
  * Nothing here holds state that matters: the engine keeps everything in IndexedDB, so whichever
- * event wakes a stopped worker, `startEngine()` resumes where the last one left off.
+ * event wakes a stopped worker, `startHost()` resumes where the last one left off.
  */
 import browser from 'webextension-polyfill';
-import { WAKE_ALARM } from './alarm-scheduler';
+import { watchConnectivity } from '../../host/connectivity';
+import { describeDevice } from '../../host/device-name';
+import { startHost } from '../../host/start';
+import { createAlarmScheduler, WAKE_ALARM } from './alarm-scheduler';
 import { showBadge } from './badge';
-import { watchConnectivity } from './connectivity';
 import { servePort } from './port-server';
-import { startEngine } from './start-engine';
+import { serverSetting } from './server-setting';
 
-const engine = startEngine();
+/**
+ * Timers backed by chrome.alarms, so a due poll or sync wakes a stopped worker; the server
+ * setting in chrome.storage, shared with every page.
+ */
+const engine = startHost({
+  clientId: 'satchel-extension',
+  scheduler: createAlarmScheduler(),
+  serverSetting,
+  async openTab(url) {
+    await browser.tabs.create({ url });
+  },
+  async describeDevice() {
+    const { os } = await browser.runtime.getPlatformInfo();
+    return describeDevice('extension', navigator.userAgent, os);
+  },
+});
 
 browser.runtime.onConnect.addListener((port) => servePort(port, engine));
 

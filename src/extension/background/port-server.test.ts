@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type browser from 'webextension-polyfill';
-import { PORT_NAME, type WorkerToPage } from '../messages';
+import { offlineHost, openEngines } from '../../host/testing';
+import { PORT_NAME, type WorkerToPage } from '../../host/wire';
 import { servePort } from './port-server';
-import { offlineHost, openEngines } from './testing';
 
 afterEach(async () => {
   for (const engine of openEngines.splice(0)) await engine.close();

@@ -1,14 +1,14 @@
 import type browser from 'webextension-polyfill';
-import { isPageToWorker, PORT_NAME, type WorkerToPage } from '../messages';
-import type { HostEngine } from './host-engine';
-import { toErrorShape } from './to-error-shape';
+import { toErrorShape } from '../../host/error-shape';
+import type { Host } from '../../host/host';
+import { isPageToWorker, PORT_NAME, type WorkerToPage } from '../../host/wire';
 
 /**
  * Serves one page's port: pushes every status change, answers each call. The engine may still be
  * opening its database when the port connects (the page's connect is what woke the worker), so
  * everything waits on `engine`.
  */
-export function servePort(port: browser.Runtime.Port, engine: Promise<HostEngine>): void {
+export function servePort(port: browser.Runtime.Port, engine: Promise<Host>): void {
   if (port.name !== PORT_NAME) return;
   let open = true;
   const post = (message: WorkerToPage) => {

@@ -1,14 +1,14 @@
 /**
- * The app's `Bridge` (src/ui/bridge.ts) to the engine in its service worker: each command is
+ * The app's `Bridge` (src/host/contract.ts) to the engine in its service worker: each command is
  * posted to the active worker with a port for the answer; status arrives on a BroadcastChannel
  * shared by every open page. The page also feeds the worker what only pages reliably see:
  * connectivity changes and being looked at.
  */
-import type { PageToWorker } from '../../extension/messages';
-import { isWorkerToPage } from '../../extension/messages';
-import type { Bridge, CommandInput, CommandName, CommandResult } from '../../ui/bridge';
-import { BridgeError } from '../../ui/bridge';
-import { createStatusHub } from '../../ui/status-hub';
+
+import type { Bridge, CommandInput, CommandName, CommandResult } from '../../host/contract';
+import { BridgeError } from '../../host/contract';
+import { createStatusHub } from '../../host/status-hub';
+import { createCallTable, isWorkerToPage, type PageToWorker } from '../../host/wire';
 import { BROADCAST_CHANNEL, isBroadcast, type PageToServiceWorker, type Reply } from '../wire';
 import { isWebUrl } from './is-web-url';
 
@@ -40,10 +40,9 @@ const NO_WORKER = new BridgeError({
 
 export function createAppBridge(deps: AppBridgeDeps): Bridge {
   const { showStatus, showUnavailable, subscribe } = createStatusHub();
-  /** Calls awaiting an answer, by the worker that got them. */
-  const pending = new Map<number, { worker: ServiceWorker; reject(error: BridgeError): void }>();
+  /** Calls awaiting an answer, tagged with the worker that got them. */
+  const calls = createCallTable<ServiceWorker>();
   const watched = new WeakSet<ServiceWorker>();
-  let nextId = 1;
   /** Only the page whose Connect started a sign-in opens the sign-in page. */
   let connecting = 0;
 
@@ -53,16 +52,13 @@ export function createAppBridge(deps: AppBridgeDeps): Bridge {
     watched.add(worker);
     worker.addEventListener('statechange', () => {
       if (worker.state !== 'redundant') return;
-      for (const [id, call] of pending) {
-        if (call.worker !== worker) continue;
-        pending.delete(id);
-        call.reject(
-          new BridgeError({
-            code: 'worker_restarted',
-            message: 'The service worker was replaced before answering',
-          }),
-        );
-      }
+      calls.failWhere(
+        new BridgeError({
+          code: 'worker_restarted',
+          message: 'The service worker was replaced before answering',
+        }),
+        (tag) => tag === worker,
+      );
       hello();
     });
   }
@@ -142,20 +138,17 @@ export function createAppBridge(deps: AppBridgeDeps): Bridge {
       name: K,
       ...input: CommandInput<K> extends undefined ? [] : [CommandInput<K>]
     ) {
-      const id = nextId++;
+      const { id, result } = calls.open<CommandResult<K>>();
       const message: PageToWorker = { type: 'call', id, name, input: input[0] as CommandInput<K> };
       if (name === 'auth.connect') connecting += 1;
-      return new Promise<CommandResult<K>>((resolve, reject) => {
-        post(message, (reply) => {
-          pending.delete(id);
-          if (reply.type !== 'result') return;
-          if (reply.ok) resolve(reply.value as CommandResult<K>);
-          else reject(new BridgeError(reply.error));
-        }).then(
-          (worker) => pending.set(id, { worker, reject }),
-          (error: unknown) => reject(asBridgeError(error)),
-        );
-      }).finally(() => {
+      post(message, (reply) => {
+        if (reply.type === 'result') calls.settle(reply);
+        else calls.fail(id, new BridgeError({ code: 'unexpected', message: reply.type }));
+      }).then(
+        (worker) => calls.tag(id, worker),
+        (error: unknown) => calls.fail(id, asBridgeError(error)),
+      );
+      return result.finally(() => {
         // The "open" broadcast and this answer travel on different channels, in either order.
         if (name === 'auth.connect') setTimeout(() => (connecting -= 1), OPEN_GRACE_MS);
       });

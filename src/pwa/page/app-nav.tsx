@@ -1,4 +1,4 @@
-import type { Status } from '../../ui/bridge';
+import type { Status } from '../../host/contract';
 import type { View } from './routes';
 
 /** Short labels: eight links share a phone's width (the strip scrolls when they do not fit). */

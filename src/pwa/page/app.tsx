@@ -1,4 +1,4 @@
-import type { Bridge, Status } from '../../ui/bridge';
+import type { Bridge, Status } from '../../host/contract';
 import { ErrorAlert } from '../../ui/components/error-alert';
 import { SECTIONS } from '../../ui/options/sections';
 import { Popup } from '../../ui/popup/popup';

@@ -1,5 +1,5 @@
-import type { HostEngine } from '../../extension/background/host-engine';
-import type { Status } from '../../ui/bridge';
+import type { Status } from '../../host/contract';
+import type { Host } from '../../host/host';
 
 /** The Background Sync tag under which waiting edits are flushed. */
 export const OUTBOX_TAG = 'satchel-outbox';
@@ -26,7 +26,7 @@ function stuck(status: Status): boolean {
  * not reach the server, so they are sent when connectivity returns even with the app closed.
  * Browsers without Background Sync rely on the page's `online`, visibility and start-up nudges.
  */
-export function requestSyncWhenStuck(host: HostEngine, registration: ServiceWorkerRegistration) {
+export function requestSyncWhenStuck(host: Host, registration: ServiceWorkerRegistration) {
   const sync = (registration as ServiceWorkerRegistration & { sync?: SyncManagerLike }).sync;
   if (!sync) return;
   let requested = false;
@@ -50,7 +50,7 @@ export function requestSyncWhenStuck(host: HostEngine, registration: ServiceWork
  * The `sync` event's work: push what waits. Rejecting tells the browser the flush failed, so it
  * tries again later with its own back-off.
  */
-export async function flushOutbox(host: HostEngine): Promise<void> {
+export async function flushOutbox(host: Host): Promise<void> {
   const before = host.getStatus();
   if (before.pendingEdits === 0 || !CAN_SYNC.has(before.state.kind)) return;
   await host.call('sync.now', undefined);

@@ -1,9 +1,9 @@
-import type { HostEngine } from '../../extension/background/host-engine';
-import { toErrorShape } from '../../extension/background/to-error-shape';
+import { toErrorShape } from '../../host/error-shape';
+import type { Host } from '../../host/host';
 import { isPageToServiceWorker, type Reply } from '../wire';
 
 export interface ServeDeps {
-  engine(): Promise<HostEngine>;
+  engine(): Promise<Host>;
   skipWaiting(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { openDB } from 'idb';
+import type { ServerSetting } from '../../host/host';
 
 const DB_NAME = 'satchel-app';
 const STORE = 'settings';
@@ -21,25 +22,26 @@ function open() {
  * Until the person picks one: the server that served this app, which is the usual setup (the
  * sync server hosts the app at its root).
  */
-export function defaultServer(): string {
+function defaultServer(): string {
   return self.location.origin;
 }
 
-export async function readServerSetting(): Promise<string> {
-  const db = await open();
-  try {
-    const value: unknown = await db.get(STORE, KEY);
-    return typeof value === 'string' && value ? value : defaultServer();
-  } finally {
-    db.close();
-  }
-}
-
-export async function writeServerSetting(url: string): Promise<void> {
-  const db = await open();
-  try {
-    await db.put(STORE, url, KEY);
-  } finally {
-    db.close();
-  }
-}
+export const serverSetting: ServerSetting = {
+  async read() {
+    const db = await open();
+    try {
+      const value: unknown = await db.get(STORE, KEY);
+      return typeof value === 'string' && value ? value : defaultServer();
+    } finally {
+      db.close();
+    }
+  },
+  async write(url) {
+    const db = await open();
+    try {
+      await db.put(STORE, url, KEY);
+    } finally {
+      db.close();
+    }
+  },
+};

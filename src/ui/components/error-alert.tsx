@@ -1,4 +1,4 @@
-import type { BridgeError } from '../bridge';
+import type { BridgeError } from '../../host/contract';
 import { errorDetail, errorMessage } from '../error-messages';
 
 /** An error as a person reads it: the sentence for its code, announced to screen readers. */

@@ -1,4 +1,4 @@
-import type { RotationProgress } from '../bridge';
+import type { RotationProgress } from '../../host/contract';
 import { ProgressBar } from './progress-bar';
 
 /** A key rotation re-uploading every record under the new key; it resumes by itself if stopped. */

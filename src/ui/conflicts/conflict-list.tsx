@@ -1,6 +1,6 @@
-import type { Conflict } from '../bridge';
+import type { Conflict } from '../../host/contract';
 import { timeAgo } from '../format';
-import { recordTitle } from '../records/fields';
+import { conflictKey, conflictTitle } from './field-diff';
 
 export function ConflictList({
   conflicts,
@@ -13,16 +13,16 @@ export function ConflictList({
   return (
     <ul class="list" aria-label="Conflicts">
       {conflicts.map((c) => (
-        <li key={c.id} class="row spread">
+        <li key={conflictKey(c)} class="row spread">
           <span>
-            <strong>{recordTitle(c.collection, c.local ?? c.remote ?? c.base, c.recordId)}</strong>
+            <strong>{conflictTitle(c)}</strong>
             <br />
             <span class="small muted">
-              {c.collection} · {c.local === null ? 'deleted here, ' : ''}
-              {c.remote === null ? 'deleted elsewhere, ' : ''}found {timeAgo(c.detectedAt)}
+              {c.collection} · {c.deletedSide === 'local' ? 'deleted here, ' : ''}
+              {c.deletedSide === 'remote' ? 'deleted elsewhere, ' : ''}found {timeAgo(c.detectedAt)}
             </span>
           </span>
-          <button type="button" onClick={() => onOpen(c.id)}>
+          <button type="button" onClick={() => onOpen(conflictKey(c))}>
             Resolve
           </button>
         </li>

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import type { Conflict, FieldValue, Resolution } from '../bridge';
+import type { Conflict, FieldValue, Resolution } from '../../host/contract';
 import { ErrorAlert } from '../components/error-alert';
 import { MaskedValue } from '../components/masked-value';
-import { displayValue, recordTitle } from '../records/fields';
+import { displayValue } from '../records/fields';
 import { useAction } from '../use-bridge';
-import { diffFields, type FieldDiff } from './field-diff';
+import { conflictTitle, type LabelledDiff, labelledFields, sideValue } from './field-diff';
 
 function Cell({
   diff,
@@ -12,7 +12,7 @@ function Cell({
   changed,
   deleted,
 }: {
-  diff: FieldDiff;
+  diff: LabelledDiff;
   value: FieldValue | undefined;
   changed: boolean;
   deleted: boolean;
@@ -43,20 +43,18 @@ export function DiffView({
   onResolve(resolution: Resolution): Promise<unknown>;
 }) {
   // Fields empty on all three sides say nothing: leave them out of the table.
-  const diffs = diffFields(conflict).filter(
+  const diffs = labelledFields(conflict).filter(
     (d) => d.base !== undefined || d.local !== undefined || d.remote !== undefined,
   );
-  const differing = diffs.filter((d) => d.localChanged || d.remoteChanged);
+  const differing = diffs.filter((d) => d.changedLocally || d.changedRemotely);
   const [picks, setPicks] = useState<Record<string, 'local' | 'remote'>>(() =>
     Object.fromEntries(differing.map((d) => [d.field, d.preferred])),
   );
   const action = useAction();
-  const title = recordTitle(
-    conflict.collection,
-    conflict.local ?? conflict.remote ?? conflict.base,
-    conflict.recordId,
-  );
-  const canMerge = conflict.local !== null && conflict.remote !== null && differing.length > 0;
+  const title = conflictTitle(conflict);
+  const deletedHere = conflict.deletedSide === 'local';
+  const deletedThere = conflict.deletedSide === 'remote';
+  const canMerge = conflict.kind === 'fields' && differing.length > 0;
   return (
     <div class="stack">
       <h2>
@@ -73,23 +71,23 @@ export function DiffView({
         </thead>
         <tbody>
           {diffs.map((d) => (
-            <tr key={d.field} class={d.conflicted ? 'conflicted' : undefined} data-field={d.field}>
+            <tr key={d.field} class={d.conflict ? 'conflicted' : undefined} data-field={d.field}>
               <th scope="row">
                 {d.label}
-                {d.conflicted && <span class="small"> ⚠ both changed</span>}
+                {d.conflict && <span class="small"> ⚠ both changed</span>}
               </th>
-              <Cell diff={d} value={d.base} changed={false} deleted={false} />
+              <Cell diff={d} value={sideValue(d, 'base')} changed={false} deleted={false} />
               <Cell
                 diff={d}
-                value={d.local}
-                changed={d.localChanged}
-                deleted={conflict.local === null}
+                value={sideValue(d, 'local')}
+                changed={d.changedLocally}
+                deleted={deletedHere}
               />
               <Cell
                 diff={d}
-                value={d.remote}
-                changed={d.remoteChanged}
-                deleted={conflict.remote === null}
+                value={sideValue(d, 'remote')}
+                changed={d.changedRemotely}
+                deleted={deletedThere}
               />
             </tr>
           ))}
@@ -119,7 +117,7 @@ export function DiffView({
             <button
               type="button"
               disabled={action.busy}
-              onClick={() => void action.run(() => onResolve({ kind: 'merge', fields: picks }))}
+              onClick={() => void action.run(() => onResolve({ keep: 'merge', fields: picks }))}
             >
               Save merged version
             </button>
@@ -132,14 +130,14 @@ export function DiffView({
           type="button"
           class="primary"
           disabled={action.busy}
-          onClick={() => void action.run(() => onResolve({ kind: 'local' }))}
+          onClick={() => void action.run(() => onResolve({ keep: 'local' }))}
         >
           Keep this device’s
         </button>
         <button
           type="button"
           disabled={action.busy}
-          onClick={() => void action.run(() => onResolve({ kind: 'remote' }))}
+          onClick={() => void action.run(() => onResolve({ keep: 'remote' }))}
         >
           Keep the other device’s
         </button>

@@ -1,59 +1,72 @@
 import { describe, expect, it } from 'vitest';
-import type { Conflict } from '../bridge';
-import { diffFields } from './field-diff';
+import type { Conflict, FieldDiff } from '../../host/contract';
+import { conflictKey, conflictTitle, labelledFields } from './field-diff';
 
-const conflict = (over: Partial<Conflict>): Conflict => ({
-  id: 'c',
-  collection: 'profiles',
-  recordId: 'p1',
-  detectedAt: 0,
-  base: { name: 'Work', model: 'a', apiKey: 'k1' },
-  local: { name: 'Work', model: 'b', apiKey: 'k1' },
-  remote: { name: 'Team', model: 'c', apiKey: 'k1' },
+const diff = (field: string, over: Partial<FieldDiff>): FieldDiff => ({
+  field,
+  base: 'a',
+  local: 'a',
+  remote: 'a',
+  changedLocally: false,
+  changedRemotely: false,
+  conflict: false,
+  secret: false,
   ...over,
 });
 
-describe('diffFields', () => {
-  it('marks a field changed on both sides to different values as conflicted', () => {
-    const model = diffFields(conflict({})).find((d) => d.field === 'model');
-    expect(model).toMatchObject({
-      localChanged: true,
-      remoteChanged: true,
-      conflicted: true,
-      preferred: 'local',
-    });
+const conflict = (over: Partial<Conflict>): Conflict => ({
+  collection: 'profiles',
+  id: 'p1',
+  kind: 'fields',
+  deletedSide: null,
+  fields: [
+    diff('extra', { remote: 1, changedRemotely: true }),
+    diff('model', {
+      local: 'b',
+      remote: 'c',
+      changedLocally: true,
+      changedRemotely: true,
+      conflict: true,
+    }),
+    diff('name', { base: 'Work', local: 'Work', remote: 'Team', changedRemotely: true }),
+  ],
+  localDevice: 'here',
+  remoteDevice: 'there',
+  detectedAt: 0,
+  ...over,
+});
+
+describe('labelledFields', () => {
+  it('prefers this device for a field changed on both sides', () => {
+    const model = labelledFields(conflict({})).find((d) => d.field === 'model');
+    expect(model).toMatchObject({ conflict: true, preferred: 'local', label: 'Model' });
   });
 
   it('prefers the only side that changed a field', () => {
-    const name = diffFields(conflict({})).find((d) => d.field === 'name');
+    const name = labelledFields(conflict({})).find((d) => d.field === 'name');
     expect(name).toMatchObject({
-      localChanged: false,
-      remoteChanged: true,
-      conflicted: false,
+      changedLocally: false,
+      changedRemotely: true,
+      conflict: false,
       preferred: 'remote',
+      label: 'Name',
     });
   });
 
-  it('does not call identical changes a conflict', () => {
-    const diff = diffFields(conflict({ remote: { name: 'Work', model: 'b', apiKey: 'k1' } }));
-    expect(diff.find((d) => d.field === 'model')?.conflicted).toBe(false);
-  });
-
-  it('flags secret fields so they are masked', () => {
-    const diff = diffFields(conflict({}));
-    expect(diff.find((d) => d.field === 'apiKey')?.secret).toBe(true);
-    expect(diff.find((d) => d.field === 'name')?.secret).toBe(false);
-  });
-
-  it('treats a deleted side as every field changed', () => {
-    const diff = diffFields(conflict({ local: null }));
-    expect(diff.find((d) => d.field === 'name')?.localChanged).toBe(true);
-  });
-
   it('keeps fields the UI does not know, after the known ones', () => {
-    const diff = diffFields(
-      conflict({ remote: { name: 'Work', model: 'a', apiKey: 'k1', extra: 1 } }),
-    );
-    expect(diff.at(-1)?.field).toBe('extra');
+    const fields = labelledFields(conflict({}));
+    expect(fields.map((d) => d.field)).toEqual(['name', 'model', 'extra']);
+    expect(fields.at(-1)?.label).toBe('extra');
+  });
+});
+
+describe('conflictTitle', () => {
+  it('names the record from this device when the name differs', () => {
+    expect(conflictTitle(conflict({}))).toBe('Work');
+    expect(conflictKey(conflict({}))).toBe('profiles:p1');
+  });
+
+  it('falls back to the record id when the name is not among the differences', () => {
+    expect(conflictTitle(conflict({ fields: [] }))).toBe('p1');
   });
 });

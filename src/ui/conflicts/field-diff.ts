@@ -1,49 +1,53 @@
-import type { CollectionName, Conflict, FieldValue } from '../bridge';
-import { COLLECTION_SPECS, isSecret } from '../records/fields';
+/**
+ * What the UI adds to the engine's field diff (the contract's `Conflict`): each field's label, its
+ * place in the collection's field order, and the side a field-by-field merge starts from.
+ */
+import type { Conflict, FieldDiff, FieldValue, RecordValue } from '../../host/contract';
+import { COLLECTION_SPECS, recordTitle } from '../records/fields';
 
-export interface FieldDiff {
-  field: string;
+export interface LabelledDiff extends FieldDiff {
   label: string;
-  secret: boolean;
-  base: FieldValue | undefined;
-  local: FieldValue | undefined;
-  remote: FieldValue | undefined;
-  localChanged: boolean;
-  remoteChanged: boolean;
-  /** Changed on both sides to different values: only the person can decide. */
-  conflicted: boolean;
   /** The side a field-by-field merge takes unless the person picks otherwise. */
   preferred: 'local' | 'remote';
 }
 
-function same(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** The engine's differing fields, in the collection's field order, unknown ones after. */
+export function labelledFields(conflict: Conflict): LabelledDiff[] {
+  const spec = COLLECTION_SPECS[conflict.collection];
+  const order = (field: string) => {
+    const at = spec.fields.findIndex((f) => f.name === field);
+    return at < 0 ? spec.fields.length : at;
+  };
+  return [...conflict.fields]
+    .sort((a, b) => order(a.field) - order(b.field))
+    .map((diff) => ({
+      ...diff,
+      label: spec.fields.find((f) => f.name === diff.field)?.label ?? diff.field,
+      preferred: diff.changedRemotely && !diff.changedLocally ? 'remote' : 'local',
+    }));
 }
 
-/** Field by field comparison of a conflict's three versions, in the collection's field order. */
-export function diffFields(conflict: Conflict): FieldDiff[] {
-  const spec = COLLECTION_SPECS[conflict.collection as CollectionName];
-  const names = new Set(spec.fields.map((f) => f.name));
-  for (const side of [conflict.base, conflict.local, conflict.remote]) {
-    for (const key of Object.keys(side ?? {})) names.add(key);
-  }
-  return [...names].map((field) => {
-    const base = conflict.base?.[field];
-    const local = conflict.local?.[field];
-    const remote = conflict.remote?.[field];
-    const localChanged = !same(base, local);
-    const remoteChanged = !same(base, remote);
-    return {
-      field,
-      label: spec.fields.find((f) => f.name === field)?.label ?? field,
-      secret: isSecret(conflict.collection, field),
-      base,
-      local,
-      remote,
-      localChanged,
-      remoteChanged,
-      conflicted: localChanged && remoteChanged && !same(local, remote),
-      preferred: remoteChanged && !localChanged ? 'remote' : 'local',
-    };
-  });
+/** A field's value on one side, as the form and diff cells show it. */
+export function sideValue(
+  diff: FieldDiff,
+  side: 'base' | 'local' | 'remote',
+): FieldValue | undefined {
+  return diff[side] as FieldValue | undefined;
+}
+
+/**
+ * The record's name for lists and headings: from the diff when the name field differs, else the
+ * record id (the engine lists only what differs).
+ */
+export function conflictTitle(conflict: Conflict): string {
+  const side = (pick: 'base' | 'local' | 'remote'): RecordValue =>
+    Object.fromEntries(conflict.fields.map((d) => [d.field, sideValue(d, pick)]));
+  const named = (value: RecordValue) => recordTitle(conflict.collection, value, '');
+  // A side that deleted the record has no values, so it names nothing.
+  return named(side('local')) || named(side('remote')) || named(side('base')) || conflict.id;
+}
+
+/** The conflict's key in routes and lists: collection and record id in one string. */
+export function conflictKey(conflict: Pick<Conflict, 'collection' | 'id'>): string {
+  return `${conflict.collection}:${conflict.id}`;
 }

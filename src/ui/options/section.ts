@@ -1,5 +1,5 @@
 import type { ComponentType } from 'preact';
-import type { Status } from '../bridge';
+import type { Status } from '../../host/contract';
 
 export interface SectionProps {
   status: Status;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { PairingInfo, PairingRequestInfo, Status } from '../bridge';
+import type { PairingInfo, PairingRequestInfo, Status } from '../../host/contract';
 import { ErrorAlert } from '../components/error-alert';
 import { timeAgo } from '../format';
 import { useAction, useBridge } from '../use-bridge';

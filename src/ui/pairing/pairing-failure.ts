@@ -1,4 +1,4 @@
-import type { ErrorInfo } from '../bridge';
+import type { ErrorInfo } from '../../host/contract';
 
 /** Why a pairing ended without the key changing hands: shown where the pairing was. */
 const FAILURES = new Set([

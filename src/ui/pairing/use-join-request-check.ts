@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import type { Status } from '../bridge';
+import type { Status } from '../../host/contract';
 import { useBridge } from '../use-bridge';
 
 /**

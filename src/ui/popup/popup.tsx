@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Bridge } from '../bridge';
+import type { Bridge } from '../../host/contract';
 import { ErrorAlert } from '../components/error-alert';
 import { useJoinRequestCheck } from '../pairing/use-join-request-check';
 import { BridgeContext, useStatus } from '../use-bridge';

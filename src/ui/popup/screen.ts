@@ -1,5 +1,5 @@
 import type { ComponentType } from 'preact';
-import type { Status } from '../bridge';
+import type { Status } from '../../host/contract';
 
 export type Route =
   /** `joinLater`: the person put off the devices asking to join; the overview still lists them. */

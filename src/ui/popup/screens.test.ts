@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PairingInfo, Status } from '../bridge';
+import type { PairingInfo, Status } from '../../host/contract';
 import type { Route } from './screen';
 import { SCREENS } from './screens';
 

@@ -1,4 +1,4 @@
-import type { Phase } from '../bridge';
+import type { Phase } from '../../host/contract';
 
 const PILLS: Record<Phase['kind'], { tone: string; text: string }> = {
   signedOut: { tone: '', text: 'Not connected' },

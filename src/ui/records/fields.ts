@@ -3,7 +3,7 @@
  * every save (its messages are shown next to the fields); this file only decides labels, input
  * widgets, which field names a record in a list, and which fields are masked.
  */
-import type { CollectionName, FieldValue, RecordValue } from '../bridge';
+import type { CollectionName, FieldValue, RecordValue } from '../../host/contract';
 
 export type FieldKind = 'text' | 'url' | 'secret' | 'textarea' | 'list' | 'json' | 'select';
 

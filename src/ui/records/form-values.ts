@@ -3,7 +3,7 @@
  * absent fields (the engine's schemas treat "" as a value, e.g. an invalid URL), lists are one
  * item per line, JSON fields are parsed here so a typo is reported next to its field.
  */
-import type { CollectionName, FieldValue, RecordValue } from '../bridge';
+import type { CollectionName, FieldValue, RecordValue } from '../../host/contract';
 import { COLLECTION_SPECS, type FieldSpec } from './fields';
 
 export type FormStrings = Record<string, string>;

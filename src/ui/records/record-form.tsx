@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import type { CollectionName, RecordSummary } from '../bridge';
+import type { CollectionName, RecordSummary } from '../../host/contract';
 import { ErrorAlert } from '../components/error-alert';
 import { useAction, useBridge } from '../use-bridge';
 import { COLLECTION_SPECS, type FieldSpec } from './fields';

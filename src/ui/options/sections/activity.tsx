@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ActivityEntry } from '../../bridge';
+import type { ActivityEntry } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { errorMessage } from '../../error-messages';
 import { useAction, useBridge } from '../../use-bridge';

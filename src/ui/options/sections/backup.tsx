@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ImportPreview } from '../../bridge';
+import type { ImportPreview } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';

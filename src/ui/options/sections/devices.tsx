@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { DeviceInfo } from '../../bridge';
+import type { DeviceInfo } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { RotationProgressBar } from '../../components/rotation-progress';
 import { timeAgo } from '../../format';

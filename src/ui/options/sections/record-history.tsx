@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { CollectionName, Revision } from '../../bridge';
+import type { CollectionName, Revision } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { timeAgo } from '../../format';
 import { displayValue, isSecret, MASK } from '../../records/fields';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { CollectionName, RecordSummary } from '../../bridge';
-import { COLLECTIONS } from '../../bridge';
+import type { CollectionName, RecordSummary } from '../../../host/contract';
+import { COLLECTIONS } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { COLLECTION_SPECS, recordTitle } from '../../records/fields';
 import { RecordForm } from '../../records/record-form';

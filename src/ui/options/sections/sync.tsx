@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { BridgeError } from '../../bridge';
+import { BridgeError } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { Switch } from '../../components/switch';
 import { CollectionToggles } from '../../popup/screens/collection-toggles';

@@ -1,4 +1,4 @@
-import { COLLECTIONS } from '../../bridge';
+import { COLLECTIONS } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { COLLECTION_SPECS } from '../../records/fields';
 import { useAction, useBridge } from '../../use-bridge';

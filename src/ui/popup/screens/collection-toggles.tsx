@@ -1,5 +1,5 @@
-import type { Status } from '../../bridge';
-import { COLLECTIONS } from '../../bridge';
+import type { Status } from '../../../host/contract';
+import { COLLECTIONS } from '../../../host/contract';
 import { Switch } from '../../components/switch';
 import { COLLECTION_SPECS } from '../../records/fields';
 import { useBridge } from '../../use-bridge';

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Conflict } from '../../bridge';
+import type { Conflict } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { ConflictList } from '../../conflicts/conflict-list';
 import { DiffView } from '../../conflicts/diff-view';
+import { conflictKey } from '../../conflicts/field-diff';
 import { useAction, useBridge } from '../../use-bridge';
 import type { ScreenProps } from '../screen';
 
@@ -16,7 +17,7 @@ export function Conflicts({ status, navigate, route }: ScreenProps) {
     void load.run(async () => setConflicts(await bridge.call('conflicts.list')));
   }, [bridge, status.conflicts]);
   const openId = route.name === 'conflict' ? route.id : undefined;
-  const open = conflicts?.find((c) => c.id === openId);
+  const open = conflicts?.find((c) => conflictKey(c) === openId);
   return (
     <section class="stack" aria-labelledby="conflicts-title">
       <div class="row spread">
@@ -34,10 +35,14 @@ export function Conflicts({ status, navigate, route }: ScreenProps) {
         <p class="muted">Loading…</p>
       ) : open ? (
         <DiffView
-          key={open.id}
+          key={openId}
           conflict={open}
           onResolve={async (resolution) => {
-            await bridge.call('conflicts.resolve', { id: open.id, resolution });
+            await bridge.call('conflicts.resolve', {
+              collection: open.collection,
+              id: open.id,
+              resolution,
+            });
             navigate(conflicts.length > 1 ? { name: 'conflicts' } : { name: 'home' });
           }}
         />

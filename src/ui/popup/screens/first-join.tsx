@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Decision, FirstJoinChoice } from '../../bridge';
+import type { Decision, FirstJoinChoice } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { plural } from '../../format';
 import { useAction, useBridge } from '../../use-bridge';

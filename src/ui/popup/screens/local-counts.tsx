@@ -1,4 +1,4 @@
-import type { Status } from '../../bridge';
+import type { Status } from '../../../host/contract';
 import { plural } from '../../format';
 
 /** What this device holds, so a person sees their data is here whatever the sync state. */

@@ -1,7 +1,7 @@
 /** The host adapter over a real engine on fake-indexeddb (local commands; no server needed). */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Status } from '../../ui/bridge';
-import type { HostEngine } from './host-engine';
+import type { Status } from './contract';
+import type { Host } from './host';
 import { offlineHost as host, openEngines } from './testing';
 
 afterEach(async () => {
@@ -111,7 +111,7 @@ describe('the extension host adapter', () => {
   });
 
   it('answers commands that need a session with a coded error', async () => {
-    const { host: h }: { host: HostEngine } = await host();
+    const { host: h }: { host: Host } = await host();
     await expectCode(h.call('sync.now', undefined), 'not_signed_in');
     await expectCode(h.call('devices.list', undefined), 'not_signed_in');
     await expectCode(h.call('security.fingerprint', undefined), 'locked');

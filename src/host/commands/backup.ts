@@ -3,7 +3,8 @@
  * other devices through the normal sync and merge like anything typed by hand.
  */
 import { COLLECTION_NAMES, type CollectionName, type Engine, type RecordInput } from '../../engine';
-import { BridgeError, type ImportPreview } from '../../ui/bridge';
+import { BridgeError, type ImportPreview } from '../contract';
+import type { CommandContext, HandlerTable } from './table';
 
 const FORMAT = 'satchel-backup';
 const VERSION = 1;
@@ -82,7 +83,9 @@ function preview(steps: Plan, unchanged: number): ImportPreview {
   };
 }
 
-export function createBackup(engine: Engine) {
+export function backupCommands({
+  engine,
+}: CommandContext): HandlerTable<'backup.export' | 'backup.previewImport' | 'backup.import'> {
   return {
     async 'backup.export'() {
       const records: Backup['records'] = {};
@@ -98,11 +101,11 @@ export function createBackup(engine: Engine) {
       };
       return { json: JSON.stringify(backup, null, 2) };
     },
-    async 'backup.previewImport'({ json }: { json: string }) {
+    async 'backup.previewImport'({ json }) {
       const { plan: steps, unchanged } = await plan(engine, parseBackup(json));
       return preview(steps, unchanged);
     },
-    async 'backup.import'({ json }: { json: string }) {
+    async 'backup.import'({ json }) {
       const { plan: steps, unchanged } = await plan(engine, parseBackup(json));
       for (const step of steps) {
         if (step.kind === 'added') {
@@ -111,15 +114,8 @@ export function createBackup(engine: Engine) {
           });
           continue;
         }
-        const current = await engine.get(step.collection, step.id, { reveal: true });
-        const patch: Data = { ...step.data };
-        for (const field of Object.keys(current?.data ?? {}))
-          if (!(field in step.data)) patch[field] = undefined;
-        await engine.update(
-          step.collection,
-          step.id,
-          patch as Partial<RecordInput<CollectionName>>,
-        );
+        // The file holds whole records: a field missing there is removed here, in one commit.
+        await engine.replace(step.collection, step.id, step.data as RecordInput<CollectionName>);
       }
       return preview(steps, unchanged);
     },

@@ -1,15 +1,15 @@
-/** For the host adapter's tests: a real engine on fake-indexeddb with no network, behind the adapter. */
-import { createEngine, type Engine } from '../../engine';
-import { freshDbName, testIndexedDB } from '../../engine/testing/idb';
-import { createHostEngine } from './engine-adapter';
-import type { HostEngine } from './host-engine';
+/** For the host's tests: a real engine on fake-indexeddb with no network, behind the host. */
+import { createEngine, type Engine } from '../engine';
+import { freshDbName, testIndexedDB } from '../engine/testing/idb';
+import { createHost } from './commands';
+import type { Host } from './host';
 
 /** Engines the tests opened; close them in afterEach. */
 export const openEngines: Engine[] = [];
 
 export async function offlineHost(
   stored = 'http://localhost:8787',
-): Promise<{ host: HostEngine; saved(): string }> {
+): Promise<{ host: Host; saved(): string }> {
   const engine = createEngine({
     dbName: freshDbName('adapter'),
     clientId: 'satchel-extension',
@@ -18,8 +18,8 @@ export async function offlineHost(
   });
   openEngines.push(engine);
   let server = stored;
-  const host = await createHostEngine(engine, {
-    server: {
+  const host = await createHost(engine, {
+    serverSetting: {
       read: async () => server,
       write: async (url) => {
         server = url;

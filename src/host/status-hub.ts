@@ -2,7 +2,7 @@
  * The status half of every host's `Bridge`: the latest status (or why there is none) and who is
  * listening. Hosts differ in how messages travel; what a page sees of them does not.
  */
-import type { Bridge, BridgeError, Status } from './bridge';
+import type { Bridge, BridgeError, Status } from './contract';
 
 export interface StatusHub {
   showStatus(status: Status): void;

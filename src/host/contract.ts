@@ -2,82 +2,59 @@
  * The contract between Satchel's UI and whatever hosts the engine (the extension service worker,
  * the PWA service worker). The UI only ever sees these types, so the same components run in both
  * hosts; each host passes in a `Bridge` that carries commands and status over its own channel.
- */
-
-export const COLLECTIONS = ['profiles', 'providers', 'groups', 'assignments', 'settings'] as const;
-export type CollectionName = (typeof COLLECTIONS)[number];
-
-/**
- * The engine's status shapes, passed through untouched by every host (type-only: no engine code
- * reaches the UI bundles). One definition, so the UI cannot drift from what the engine sends.
+ *
+ * The engine's own shapes (status, decisions, conflicts, resolutions) pass through untouched, as
+ * type-only imports: no engine code reaches the page bundles, and the UI cannot drift from what
+ * the engine sends.
  */
 import type {
   AccountInfo,
+  ConflictView,
+  CollectionName as EngineCollectionName,
+  EngineErrorCode,
+  EngineSettings,
   EngineState,
+  EngineStatus,
   ErrorInfo,
+  FieldDiff,
+  FirstJoinChoice,
   PairingRequestView,
   PairingView,
+  Resolution,
   RotationProgress,
 } from '../engine';
 
-export type { AccountInfo, ErrorInfo, RotationProgress };
+export type CollectionName = EngineCollectionName;
+/** The engine's collection list as a page-side value (host/contract.test.ts holds it equal). */
+export const COLLECTIONS: readonly CollectionName[] = [
+  'profiles',
+  'providers',
+  'groups',
+  'assignments',
+  'settings',
+];
+
+export type { AccountInfo, ErrorInfo, FieldDiff, FirstJoinChoice, Resolution, RotationProgress };
 export type Phase = EngineState;
 /** A pairing this device takes part in: `new` asks for the key, `existing` hands it over. */
 export type PairingInfo = PairingView;
 /** A new device asking this one for the account key. */
 export type PairingRequestInfo = PairingRequestView;
 
-export type FirstJoinChoice = 'merge' | 'useAccount' | 'uploadLocal';
-
 /** A question the engine will not answer on its own: the person decides in the popup. */
-export type Decision =
-  | {
-      kind: 'firstJoin';
-      localRecords: number;
-      accountRecords: number;
-      /** What each choice would do; `here` is this device, `account` the server copy. */
-      merge: { addedHere: number; uploaded: number; combined: number; unchanged: number };
-      useAccount: { addedHere: number; replacedHere: number; removedHere: number };
-      uploadLocal: { uploaded: number; replacedInAccount: number; removedFromAccount: number };
-    }
-  | {
-      kind: 'bulkDelete';
-      /** `local`: this device would lose records deleted elsewhere; `remote`: the account would. */
-      side: 'local' | 'remote';
-      deletions: number;
-      total: number;
-      byCollection: Partial<Record<CollectionName, number>>;
-    };
+export type Decision = NonNullable<EngineStatus['decision']>;
 
-export interface SyncSettings {
-  server: string;
-  autoSync: boolean;
-  intervalSeconds: number;
-  conflictStrategy: 'lastWriteWins' | 'manual';
-  collections: Record<CollectionName, boolean>;
-}
+/** This device's sync settings as pages edit them, with the server chosen while signed out. */
+export type SyncSettings = Pick<
+  EngineSettings,
+  'autoSync' | 'intervalSeconds' | 'conflictStrategy' | 'collections'
+> & { server: string };
 
-export interface Status {
-  state: Phase;
-  lastSyncAt: number | null;
-  nextSyncAt: number | null;
-  counts: Record<CollectionName, number>;
-  pendingEdits: number;
-  conflicts: number;
-  quarantined: number;
-  decision: Decision | null;
-  account: AccountInfo | null;
-  /** The last failure, kept after the state moved on (e.g. a denied sign-in), until dismissed. */
-  lastError: ErrorInfo | null;
-  /** The pairing this device takes part in (either side), null when none. */
-  pairing: PairingInfo | null;
-  /** Requests from new devices that this device could approve. */
-  pairingRequests: number;
-  /** Set while a key rotation re-uploads every record under the new key. */
-  rotation: RotationProgress | null;
-  /** Added by the host: this device's sync settings. */
-  settings: SyncSettings;
-}
+/** The engine's status, plus (added by the host) this device's sync settings. */
+export type Status = EngineStatus & { settings: SyncSettings };
+
+/** A conflict as the engine shows it: only the fields that differ, base and both sides. */
+export type Conflict = ConflictView;
 
 export type FieldValue = string | number | boolean | null | string[] | Record<string, unknown>;
 export type RecordValue = Record<string, FieldValue | undefined>;
@@ -90,24 +67,6 @@ export interface RecordSummary {
   pending: boolean;
   updatedAt: number;
 }
-
-export interface Conflict {
-  id: string;
-  collection: CollectionName;
-  recordId: string;
-  /** null when the record did not exist at the base (created on both sides). */
-  base: RecordValue | null;
-  /** null when that side deleted the record. */
-  local: RecordValue | null;
-  remote: RecordValue | null;
-  detectedAt: number;
-}
-
-export type Resolution =
-  | { kind: 'local' }
-  | { kind: 'remote' }
-  /** Field by field: which side each field takes. */
-  | { kind: 'merge'; fields: Record<string, 'local' | 'remote'> };
 
 export interface Revision {
   id: string;
@@ -171,7 +130,10 @@ export interface Commands {
   'records.save': [{ collection: CollectionName; id?: string; value: RecordValue }, { id: string }];
   'records.delete': [{ collection: CollectionName; id: string }, undefined];
   'conflicts.list': [undefined, Conflict[]];
-  'conflicts.resolve': [{ id: string; resolution: Resolution }, undefined];
+  'conflicts.resolve': [
+    { collection: CollectionName; id: string; resolution: Resolution },
+    undefined,
+  ];
   'history.list': [{ collection: CollectionName; id: string }, Revision[]];
   'history.restore': [{ collection: CollectionName; id: string; revisionId: string }, undefined];
   'activity.list': [undefined, ActivityEntry[]];
@@ -190,7 +152,31 @@ export type CommandName = keyof Commands;
 export type CommandInput<K extends CommandName> = Commands[K][0];
 export type CommandResult<K extends CommandName> = Commands[K][1];
 
-/** An error as it crosses the bridge: a stable code, a developer message, optional field issues. */
+/**
+ * Codes the hosts and pages raise themselves, beside the engine's. Every `ErrorCode` has its
+ * sentence in src/ui/error-messages.ts (a total map, so a new code without one fails to compile).
+ */
+export type HostErrorCode =
+  // The host layer (src/host)
+  | 'unknown_command'
+  | 'invalid_backup'
+  | 'engine_unavailable'
+  // The page bridges: the worker went away or never came
+  | 'worker_restarted'
+  | 'service_worker_unavailable'
+  | 'service_worker_failed'
+  // The pages themselves
+  | 'permission_denied'
+  | 'offline'
+  | 'invalid_json'
+  | 'unexpected';
+
+export type ErrorCode = EngineErrorCode | HostErrorCode;
+
+/**
+ * An error as it crosses the bridge: a stable code, a developer message, optional field issues.
+ * The code stays a string: a worker of another version may send one this page does not know.
+ */
 export interface ErrorShape {
   code: string;
   message: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BridgeError, type Status } from './bridge';
+import { BridgeError, type Status } from './contract';
 import { createStatusHub } from './status-hub';
 
 const status = (pendingEdits: number) => ({ pendingEdits }) as unknown as Status;

@@ -1,0 +1,28 @@
+/** A new device given the account key by one already in use, with matching codes on both. */
+import type { CommandContext, HandlerTable } from './table';
+
+export function pairingCommands({
+  engine,
+}: CommandContext): HandlerTable<
+  'pairing.request' | 'pairing.list' | 'pairing.accept' | 'pairing.approve' | 'pairing.deny'
+> {
+  return {
+    async 'pairing.request'() {
+      await engine.requestPairing();
+      return undefined;
+    },
+    'pairing.list': () => engine.listPairingRequests(),
+    async 'pairing.accept'({ id }) {
+      await engine.acceptPairing(id);
+      return undefined;
+    },
+    async 'pairing.approve'({ code }) {
+      await engine.approvePairing(code);
+      return undefined;
+    },
+    async 'pairing.deny'(input) {
+      await engine.denyPairing(input?.id);
+      return undefined;
+    },
+  };
+}

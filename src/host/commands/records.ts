@@ -1,0 +1,42 @@
+/** Records as the options page lists, edits and restores them. */
+import { type RecordInput, secretFieldsOf } from '../../engine';
+import { matchesQuery, recordSummary, revision } from '../views';
+import { type CommandContext, collectionOf, type HandlerTable } from './table';
+
+export function recordCommands({
+  engine,
+}: CommandContext): HandlerTable<
+  'records.list' | 'records.save' | 'records.delete' | 'history.list' | 'history.restore'
+> {
+  return {
+    async 'records.list'({ collection, query }) {
+      const name = collectionOf(collection);
+      // Revealed: the options form edits the real value and masks it itself (password input).
+      const views = await engine.list(name, { reveal: true });
+      const secret = secretFieldsOf(name);
+      return views
+        .map(recordSummary)
+        .filter((r) => matchesQuery(r.value, query, (field) => secret.includes(field)));
+    },
+    async 'records.save'({ collection, id, value }) {
+      const name = collectionOf(collection);
+      const data = value as RecordInput<typeof name>;
+      if (id === undefined) return { id: (await engine.create(name, data)).id };
+      // The form sends the whole record: a field cleared there is gone, in one commit.
+      await engine.replace(name, id, data);
+      return { id };
+    },
+    async 'records.delete'({ collection, id }) {
+      await engine.delete(collectionOf(collection), id);
+      return undefined;
+    },
+    async 'history.list'({ collection, id }) {
+      const views = await engine.history(collectionOf(collection), id, { reveal: true });
+      return views.map(revision);
+    },
+    async 'history.restore'({ collection, id, revisionId }) {
+      await engine.restore(collectionOf(collection), id, Number(revisionId));
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The engine's views in the contract's shapes (./contract.ts) where the two differ; conflicts and
+ * status pass through as the engine made them. Pure functions, tested without a browser.
+ */
+import type { ActivityRow, Device, HistoryView, RecordView } from '../engine';
+import type { ActivityEntry, DeviceInfo, RecordSummary, RecordValue, Revision } from './contract';
+
+export function recordSummary(view: RecordView): RecordSummary {
+  return {
+    collection: view.collection,
+    id: view.id,
+    value: view.data as RecordValue,
+    pending: view.pending,
+    updatedAt: view.updatedAt,
+  };
+}
+
+const SYNCED_SOURCES = new Set(['remote', 'merge']);
+
+export function revision(view: HistoryView): Revision {
+  return {
+    id: String(view.seq),
+    at: view.at,
+    value: view.data as RecordValue | null,
+    // `replacedBy` says what came after this value; a value replaced by a sync arrived earlier here.
+    source: SYNCED_SOURCES.has(view.replacedBy) ? 'remote' : 'local',
+  };
+}
+
+export function activityEntry(row: ActivityRow): ActivityEntry {
+  return {
+    id: String(row.seq ?? row.startedAt),
+    startedAt: row.startedAt,
+    durationMs: row.durationMs,
+    trigger: row.trigger,
+    pulled: row.pulled,
+    pushed: row.pushed,
+    conflicts: row.conflicts,
+    error: row.errorCode ? { code: row.errorCode, message: row.message ?? row.errorCode } : null,
+  };
+}
+
+export function deviceInfo(device: Device): DeviceInfo {
+  return {
+    id: device.id,
+    name: device.name,
+    platform: device.platform,
+    createdAt: device.created_at,
+    lastSeenAt: device.last_seen_at,
+    current: device.current,
+  };
+}
+
+/**
+ * Case-insensitive search over a record's visible text; secret fields (the engine's
+ * `secretFieldsOf`, e.g. an API key) are never searched, so a query cannot probe a secret.
+ */
+export function matchesQuery(
+  value: RecordValue,
+  query: string | undefined,
+  secret: (field: string) => boolean,
+): boolean {
+  const needle = query?.trim().toLowerCase();
+  if (!needle) return true;
+  return Object.entries(value).some(
+    ([field, v]) =>
+      !secret(field) && v !== undefined && JSON.stringify(v).toLowerCase().includes(needle),
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * Convention: the pages mask exactly the fields the engine keeps secret (masked in its views,
+ * never searched). One list lives in the engine; this holds the UI's field kinds to it.
+ */
+import { describe, expect, it } from 'vitest';
+import { COLLECTION_NAMES, secretFieldsOf } from '../../engine';
+import { COLLECTIONS } from '../../host/contract';
+import { COLLECTION_SPECS } from './fields';
+
+describe('secret fields', () => {
+  it.each(COLLECTION_NAMES)(
+    '%s: the form marks secret exactly the engine’s secret fields',
+    (name) => {
+      const marked = COLLECTION_SPECS[name].fields
+        .filter((f) => f.kind === 'secret')
+        .map((f) => f.name);
+      expect(marked.sort()).toEqual([...secretFieldsOf(name)].sort());
+    },
+  );
+});
+
+describe('collections', () => {
+  it('the contract lists the engine’s collections, in order', () => {
+    expect([...COLLECTIONS]).toEqual(COLLECTION_NAMES);
+  });
+});
