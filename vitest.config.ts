@@ -7,7 +7,8 @@ import type { EngineTestCommands } from './src/engine/testing/command-contract';
 /**
  * One vitest run, several projects:
  * - `node`: unit and integration tests in Node (server over real HTTP, PGlite and PostgreSQL,
- *   engine on fake-indexeddb). Files: src/**\/*.test.ts
+ *   engine on fake-indexeddb) and the convention tests. Files: src/**\/*.test.ts,
+ *   test/**\/*.test.ts
  * - `chromium`: the same engine test files (unit and integration) in real headless Chromium, on
  *   its real IndexedDB and WebCrypto, against the real server running in this Node process
  *   (started by the global setup; reached over HTTP and, for what a page cannot do, commands).
@@ -49,7 +50,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
