@@ -3,9 +3,9 @@
  * never searched). One list lives in the engine; this holds the UI's field kinds to it.
  */
 import { describe, expect, it } from 'vitest';
-import { COLLECTION_NAMES, secretFieldsOf } from '../../engine';
-import { COLLECTIONS } from '../../host/contract';
-import { COLLECTION_SPECS } from './fields';
+import { COLLECTION_NAMES, secretFieldsOf } from '../../src/engine';
+import { COLLECTIONS } from '../../src/host/contract';
+import { COLLECTION_SPECS } from '../../src/ui/records/fields';
 
 describe('secret fields', () => {
   it.each(COLLECTION_NAMES)(
