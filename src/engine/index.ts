@@ -16,6 +16,7 @@ export {
   type RecordData,
   type RecordInput,
   secretFieldsOf,
+  titleFieldOf,
 } from './collections';
 export type { Resolution } from './conflicts/resolve';
 export type { ConflictView, FieldDiff } from './conflicts/view';

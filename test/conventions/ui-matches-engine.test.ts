@@ -3,7 +3,7 @@
  * never searched). One list lives in the engine; this holds the UI's field kinds to it.
  */
 import { describe, expect, it } from 'vitest';
-import { COLLECTION_NAMES, secretFieldsOf } from '../../src/engine';
+import { COLLECTION_NAMES, secretFieldsOf, titleFieldOf } from '../../src/engine';
 import { COLLECTIONS } from '../../src/host/contract';
 import { COLLECTION_SPECS } from '../../src/ui/records/fields';
 
@@ -17,6 +17,12 @@ describe('secret fields', () => {
       expect(marked.sort()).toEqual([...secretFieldsOf(name)].sort());
     },
   );
+});
+
+describe('titles', () => {
+  it.each(COLLECTION_NAMES)('%s: lists and conflicts name a record by the same field', (name) => {
+    expect(COLLECTION_SPECS[name].title).toBe(titleFieldOf(name));
+  });
 });
 
 describe('collections', () => {

@@ -1,7 +1,8 @@
 /**
  * The built-in collections: each with its schema, its secret fields (never logged, masked in
- * listings and diffs until revealed) and, for collections keyed by something natural, how the
- * record id follows from the data.
+ * listings and diffs until revealed), the field that names a record to a person (its title in
+ * lists and conflicts) and, for collections keyed by something natural, how the record id follows
+ * from the data.
  */
 import type * as v from 'valibot';
 import { AssignmentSchema } from './assignments';
@@ -11,15 +12,26 @@ import { PROFILE_SECRET_FIELDS, ProfileSchema } from './profiles';
 import { ProviderSchema } from './providers';
 
 export const COLLECTIONS = {
-  profiles: { schema: ProfileSchema, secretFields: PROFILE_SECRET_FIELDS, naturalId: null },
-  providers: { schema: ProviderSchema, secretFields: [], naturalId: null },
-  groups: { schema: GroupSchema, secretFields: [], naturalId: null },
+  profiles: {
+    schema: ProfileSchema,
+    secretFields: PROFILE_SECRET_FIELDS,
+    titleField: 'name',
+    naturalId: null,
+  },
+  providers: { schema: ProviderSchema, secretFields: [], titleField: 'name', naturalId: null },
+  groups: { schema: GroupSchema, secretFields: [], titleField: 'name', naturalId: null },
   assignments: {
     schema: AssignmentSchema,
     secretFields: [],
+    titleField: 'app',
     naturalId: (data: v.InferOutput<typeof AssignmentSchema>) => data.app,
   },
-  settings: { schema: PreferencesSchema, secretFields: [], naturalId: () => PREFERENCES_ID },
+  settings: {
+    schema: PreferencesSchema,
+    secretFields: [],
+    titleField: null,
+    naturalId: () => PREFERENCES_ID,
+  },
 } as const;
 
 export type CollectionName = keyof typeof COLLECTIONS;
@@ -44,6 +56,11 @@ export function isCollectionName(name: unknown): name is CollectionName {
 
 export function secretFieldsOf(collection: CollectionName): readonly string[] {
   return COLLECTIONS[collection].secretFields;
+}
+
+/** The field that names a record to a person, or null when the collection holds one record. */
+export function titleFieldOf(collection: CollectionName): string | null {
+  return COLLECTIONS[collection].titleField;
 }
 
 export { PREFERENCES_ID };

@@ -28,6 +28,23 @@ const field = (view: ReturnType<typeof conflictView>, name: string) =>
   view.fields.find((d) => d.field === name);
 
 describe('conflictView', () => {
+  it('names the record from this device, even when its name is not among the differences', () => {
+    expect(conflictView(row({})).title).toBe('Work');
+    const unnamedHere = row({
+      base: { name: 'Work', model: 'a' },
+      local: side({ name: 'Work', model: 'b' }),
+      remote: { ...side({ name: 'Work', model: 'c' }), rev: 1 },
+    });
+    const view = conflictView(unnamedHere);
+    expect(view.fields.map((d) => d.field)).toEqual(['model']);
+    expect(view.title).toBe('Work');
+    // A side that deleted the record names nothing; the other side still does.
+    const deleted = conflictView(row({ kind: 'delete', deletedSide: 'local', local: side(null) }));
+    expect(deleted.title).toBe('Team');
+    // The one settings record has no name: the UI falls back to its own label.
+    expect(conflictView(row({ collection: 'settings', id: 'preferences' })).title).toBeNull();
+  });
+
   it('marks a field changed on both sides to different values as a conflict', () => {
     expect(field(conflictView(row({})), 'model')).toMatchObject({
       changedLocally: true,

@@ -1,5 +1,5 @@
 /** A stored conflict as a UI shows it: base, this device and the other, field by field. */
-import type { CollectionName } from '../collections';
+import { type CollectionName, titleFieldOf } from '../collections';
 import type { ConflictRow } from '../db/schema';
 import { isSecretField, maskValue } from '../mask';
 import { jsonEqual } from '../merge/equal';
@@ -20,6 +20,12 @@ export interface FieldDiff {
 export interface ConflictView {
   collection: CollectionName;
   id: string;
+  /**
+   * What names the record to a person (a profile's name), from whichever side still has it; null
+   * when the collection has no such field. Computed here because the diff below holds only the
+   * fields that changed, and the name usually did not.
+   */
+  title: string | null;
   /** `delete`: one side deleted the record while the other edited it. */
   kind: 'fields' | 'delete';
   deletedSide: 'local' | 'remote' | null;
@@ -58,9 +64,17 @@ export function conflictView(row: ConflictRow, reveal = false): ConflictView {
       };
     })
     .filter((diff) => diff.changedLocally || diff.changedRemotely || row.kind === 'delete');
+  const titleField = titleFieldOf(row.collection);
+  const title =
+    titleField === null
+      ? null
+      : ([local, remote, base]
+          .map((side) => side[titleField])
+          .find((value): value is string => typeof value === 'string' && value !== '') ?? null);
   return {
     collection: row.collection,
     id: row.id,
+    title,
     kind: row.kind,
     deletedSide: row.deletedSide,
     fields,

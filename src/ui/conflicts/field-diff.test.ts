@@ -17,6 +17,7 @@ const diff = (field: string, over: Partial<FieldDiff>): FieldDiff => ({
 const conflict = (over: Partial<Conflict>): Conflict => ({
   collection: 'profiles',
   id: 'p1',
+  title: 'Work',
   kind: 'fields',
   deletedSide: null,
   fields: [
@@ -61,12 +62,12 @@ describe('labelledFields', () => {
 });
 
 describe('conflictTitle', () => {
-  it('names the record from this device when the name differs', () => {
+  it('names the record with the title the engine found', () => {
     expect(conflictTitle(conflict({}))).toBe('Work');
     expect(conflictKey(conflict({}))).toBe('profiles:p1');
   });
 
-  it('falls back to the record id when the name is not among the differences', () => {
-    expect(conflictTitle(conflict({ fields: [] }))).toBe('p1');
+  it('falls back to the record id when the record has no name', () => {
+    expect(conflictTitle(conflict({ title: null }))).toBe('p1');
   });
 });

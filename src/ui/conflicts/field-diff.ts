@@ -2,8 +2,8 @@
  * What the UI adds to the engine's field diff (the contract's `Conflict`): each field's label, its
  * place in the collection's field order, and the side a field-by-field merge starts from.
  */
-import type { Conflict, FieldDiff, FieldValue, RecordValue } from '../../host/contract';
-import { COLLECTION_SPECS, recordTitle } from '../records/fields';
+import type { Conflict, FieldDiff, FieldValue } from '../../host/contract';
+import { COLLECTION_SPECS } from '../records/fields';
 
 export interface LabelledDiff extends FieldDiff {
   label: string;
@@ -40,11 +40,7 @@ export function sideValue(
  * record id (the engine lists only what differs).
  */
 export function conflictTitle(conflict: Conflict): string {
-  const side = (pick: 'base' | 'local' | 'remote'): RecordValue =>
-    Object.fromEntries(conflict.fields.map((d) => [d.field, sideValue(d, pick)]));
-  const named = (value: RecordValue) => recordTitle(conflict.collection, value, '');
-  // A side that deleted the record has no values, so it names nothing.
-  return named(side('local')) || named(side('remote')) || named(side('base')) || conflict.id;
+  return conflict.title ?? conflict.id;
 }
 
 /** The conflict's key in routes and lists: collection and record id in one string. */
