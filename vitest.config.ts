@@ -1,23 +1,24 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import type { BrowserCommand } from 'vitest/node';
-// Type-only, so nothing of src/ is bundled into the config.
-import type { EngineTestCommands } from './src/engine/testing/command-contract';
+// Type-only, so nothing of the rig (nor the server behind it) is bundled into the config.
+import type { EngineTestCommands } from './test/rig/command-contract';
 
 /**
  * One vitest run, several projects:
  * - `node`: unit and integration tests in Node (server over real HTTP, PGlite and PostgreSQL,
- *   engine on fake-indexeddb) and the convention tests. Files: src/**\/*.test.ts,
- *   test/**\/*.test.ts
- * - `chromium`: the same engine test files (unit and integration) in real headless Chromium, on
- *   its real IndexedDB and WebCrypto, against the real server running in this Node process
- *   (started by the global setup; reached over HTTP and, for what a page cannot do, commands).
+ *   engine on fake-indexeddb). Files: src/**\/*.test.ts, test/**\/*.test.ts (the engine-plus-
+ *   server rig, the integration suites and the convention tests), bench/**\/*.test.ts
+ * - `chromium`: the engine's unit tests (src/engine) and the integration suites (test/integration)
+ *   again, in real headless Chromium, on its real IndexedDB and WebCrypto, against the real server
+ *   running in this Node process (started by the global setup; reached over HTTP and, for what a
+ *   page cannot do, commands).
  */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * The Chromium project's commands forward to handlers its global setup installs
- * (src/engine/testing/browser-commands.ts): importing the server here would make Vite bundle it
+ * (test/rig/browser-commands.ts): importing the server here would make Vite bundle it
  * into the config, while the global setup is loaded by vitest's module runner like test code.
  */
 const HANDLERS = Symbol.for('satchel.engine-test-command-handlers');
@@ -50,7 +51,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -58,13 +59,17 @@ export default defineConfig({
       {
         resolve: {
           // The one place the two projects differ: which side of the process boundary the
-          // server is on (see src/engine/testing/backend.ts).
-          alias: [{ find: /^(.*)\/testing\/backend$/, replacement: '$1/testing/backend.browser' }],
+          // server is on (see test/rig/backend.ts).
+          alias: [{ find: /^(.*)\/rig\/backend$/, replacement: '$1/rig/backend.browser' }],
         },
         test: {
           name: 'chromium',
-          include: ['src/engine/**/*.test.ts'],
-          globalSetup: ['src/engine/testing/browser-global-setup.ts'],
+          include: [
+            'src/engine/**/*.test.ts',
+            'test/rig/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+          ],
+          globalSetup: ['test/rig/browser-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           browser: {

@@ -9,9 +9,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { connect, newDevice, syncQuiet } from '../src/engine/testing/devices';
-import { startBackend } from '../src/engine/testing/node-backend';
-import { newPerson } from '../src/engine/testing/test-backend';
+import { newPerson, startBackend } from '../test/rig/backend';
+import { connect, newDevice, syncQuiet } from '../test/rig/devices';
 
 const { values: args } = parseArgs({
   options: { records: { type: 'string', default: '1000,5000' } },

@@ -5,8 +5,7 @@
  */
 import { openDB } from 'idb';
 import { createEngine, type Engine, systemClock, systemScheduler } from '../../src/engine';
-import type { KeysMeta } from '../../src/engine/db/schema';
-import { RecordCipher } from '../../src/engine/sync/cipher';
+import { createSeedCipher, type KeysMeta } from '../../src/engine/testing/seed';
 import type { ChangesResponse } from '../../src/protocol';
 
 interface Device {
@@ -104,11 +103,10 @@ const bench = {
      */
     shape: 'plain' | 'engine' = 'plain',
   ): Promise<{ ms: number; requests: number; records: number }> {
-    const cipher = await RecordCipher.create({
-      ...keys,
-      master: new Uint8Array(keys.master),
-      tokenRoot: new Uint8Array(keys.tokenRoot),
-    });
+    const cipher = await createSeedCipher(
+      { ...keys, master: new Uint8Array(keys.master), tokenRoot: new Uint8Array(keys.tokenRoot) },
+      'floor',
+    );
     const db = await openDB(`bench-floor-${crypto.randomUUID()}`, 1, {
       upgrade(database) {
         const store = database.createObjectStore('records', { keyPath: ['collection', 'id'] });
@@ -127,13 +125,7 @@ const bench = {
       if (!response.ok) throw new Error(`GET /v1/changes answered ${response.status}`);
       // Parsed, not validated: validation is part of what the engine does above the floor.
       const page = (await response.json()) as ChangesResponse;
-      const opened = await Promise.all(
-        page.changes.map(async (remote) => {
-          const collection = cipher.collectionOf(remote.collection);
-          if (!collection) throw new Error('unknown collection');
-          return cipher.open(remote, collection);
-        }),
-      );
+      const opened = await Promise.all(page.changes.map((remote) => cipher.open(remote)));
       const tx = db.transaction('records', 'readwrite');
       if (shape === 'plain') for (const record of opened) void tx.store.put(record);
       else

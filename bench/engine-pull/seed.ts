@@ -4,21 +4,18 @@
  * The account and its key come from a real engine signed in from Node (on fake-indexeddb): the
  * seeder only skips the engine's per-record bookkeeping, which is not what is measured.
  */
-import { formatHlc } from '../../src/engine/clock/hlc';
-import { readMeta } from '../../src/engine/db/meta';
-import { openEngineDatabase } from '../../src/engine/db/open';
-import type { KeysMeta, SessionMeta } from '../../src/engine/db/schema';
-import { randomId } from '../../src/engine/ids';
-import { RecordCipher, type SealedState } from '../../src/engine/sync/cipher';
+
 import {
-  type Credentials,
-  connect,
-  newDevice,
-  type TestDevice,
-} from '../../src/engine/testing/devices';
-import { newPerson } from '../../src/engine/testing/test-backend';
+  createSeedCipher,
+  type KeysMeta,
+  randomId,
+  readAccount,
+  type SessionMeta,
+} from '../../src/engine/testing/seed';
 import type { BatchOp, BatchResponse } from '../../src/protocol';
 import { approveDeviceCode } from '../../src/server/testing';
+import { type Credentials, connect, newDevice } from '../../test/rig/devices';
+import { newPerson } from '../../test/rig/test-backend';
 
 export interface SeededAccount {
   person: Credentials;
@@ -51,18 +48,6 @@ function profile(i: number, notes = filler(560, i)) {
   };
 }
 
-async function readSeederMeta(device: TestDevice) {
-  const db = await openEngineDatabase(device.factory, device.dbName);
-  try {
-    const keys = await readMeta(db, 'keys');
-    const session = await readMeta(db, 'session');
-    if (!keys || !session) throw new Error('the seeder has no keys or session');
-    return { keys, session };
-  } finally {
-    db.close();
-  }
-}
-
 export async function seedAccount(serverUrl: string, count: number): Promise<SeededAccount> {
   const person = newPerson();
   const seeder = await newDevice('seeder');
@@ -72,30 +57,13 @@ export async function seedAccount(serverUrl: string, count: number): Promise<See
   };
   const recoveryKey = await connect(seeder, backend, person);
   if (!recoveryKey) throw new Error('the seeder did not create the account key');
-  const { keys } = await readSeederMeta(seeder);
-  const cipher = await RecordCipher.create(keys);
-  const token = cipher.tokenOf('profiles');
-  let counter = 0;
-  const seal = async (id: string, data: ReturnType<typeof profile>, baseRev: number | null) => {
-    const hlc = formatHlc({ wall: Date.now(), counter: counter++ % 1_000_000, device: 'seeder' });
-    const state: SealedState = {
-      data,
-      hlc,
-      device: 'seeder',
-      clocks: Object.fromEntries(Object.keys(data).map((field) => [field, hlc])),
-    };
-    const op: BatchOp = {
-      collection: token,
-      id,
-      base_rev: baseRev,
-      deleted: false,
-      payload: await cipher.seal('profiles', id, state),
-      op_id: randomId(),
-    };
-    return op;
-  };
+  const account = () => readAccount(seeder.factory, seeder.dbName);
+  const { keys } = await account();
+  const cipher = await createSeedCipher(keys, 'seeder');
+  const seal = (id: string, data: ReturnType<typeof profile>, baseRev: number | null) =>
+    cipher.put('profiles', id, data, baseRev);
   const push = async (ops: BatchOp[]) => {
-    const { session } = await readSeederMeta(seeder);
+    const { session } = await account();
     const response = await fetch(`${serverUrl}/v1/batch`, {
       method: 'POST',
       headers: {
@@ -130,7 +98,7 @@ export async function seedAccount(serverUrl: string, count: number): Promise<See
     recoveryKey,
     keys,
     ids,
-    session: async () => (await readSeederMeta(seeder)).session,
+    session: async () => (await account()).session,
     change: async (id, rev) => {
       const index = ids.indexOf(id);
       await push([await seal(id, profile(index, filler(560, index + rev)), rev)]);

@@ -6,8 +6,8 @@
  */
 import type { Page } from '@playwright/test';
 import { deriveAccountKeys, openRecord } from '../../src/engine/crypto';
-import { readServerRecords } from '../../src/engine/testing/server-control';
 import type { TestServer } from '../../src/server/testing';
+import { readServerRecords } from '../../test/rig/server-control';
 import { revokeAndRotate, shownFingerprint, storedKeys } from './account-keys';
 import { connectExistingAccount, connectNewAccount, expectInSync } from './connect';
 import {

@@ -1,6 +1,6 @@
 /**
  * The real sync server for extension tests: started in the test process (PGlite in memory), as
- * src/engine/testing/node-backend.ts does, with a 1 s poll interval so sign-ins finish quickly.
+ * test/rig/node-backend.ts does, with a 1 s poll interval so sign-ins finish quickly.
  */
 import { type StartServerOptions, startServer, type TestServer } from '../../src/server/testing';
 

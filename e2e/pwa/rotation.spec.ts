@@ -3,8 +3,9 @@
  * connected too: the app picks the new key up by itself (no unlock screen, no secret typed), its
  * edits are sealed under the new key and reach the extension.
  */
-import { readServerRecords } from '../../src/engine/testing/server-control';
+
 import type { TestServer } from '../../src/server/testing';
+import { readServerRecords } from '../../test/rig/server-control';
 import { revokeAndRotate, shownFingerprint, storedKeys } from '../extension/account-keys';
 import {
   connectExistingAccount,

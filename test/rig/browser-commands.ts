@@ -3,7 +3,7 @@
  * (PGlite in memory) started and kept here, approvals through the real /activate forms (they
  * need cookies a page's fetch cannot send to another origin), and reads of the server's store.
  */
-import { approveDeviceCode, startServer, type TestServer } from '../../server/testing';
+import { approveDeviceCode, startServer, type TestServer } from '../../src/server/testing';
 import type { EngineTestCommands } from './command-contract';
 import { readServerRecords, replaceKeyDocument } from './server-control';
 import type { BackendOptions } from './test-backend';

@@ -9,23 +9,24 @@
  *
  * Runs: CONVERGENCE_RUNS (default 200 in Node, 40 in Chromium, where each step costs more; the
  * manual strategy runs half as many).
- * Long mode: CONVERGENCE_RUNS=5000 npx vitest run --project node src/engine/integration/convergence-property.test.ts
+ * Long mode: CONVERGENCE_RUNS=5000 npx vitest run --project node test/integration/convergence-property.test.ts
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMeta } from '../db/meta';
-import { openEngineDatabase } from '../db/open';
-import type { ConflictStrategy } from '../settings';
+import { readMeta } from '../../src/engine/db/meta';
+import { openEngineDatabase } from '../../src/engine/db/open';
+import type { ConflictStrategy } from '../../src/engine/settings';
+import { inRealBrowser } from '../../src/engine/testing/idb';
 import {
   type AcknowledgedWrite,
   deletedKey,
   valueKey,
   vanishedWrites,
-} from '../testing/acknowledged-writes';
-import { newPerson, startBackend, type TestBackend } from '../testing/backend';
-import { connect, newDevice, syncQuiet, type TestDevice } from '../testing/devices';
-import type { Fault } from '../testing/flaky-network';
-import { inRealBrowser } from '../testing/idb';
+} from '../rig/acknowledged-writes';
+import { newPerson } from '../rig/backend';
+import { connect, newDevice, syncQuiet, type TestDevice } from '../rig/devices';
+import type { Fault } from '../rig/flaky-network';
+import { useBackend } from '../rig/use-backend';
 
 const HOUR = 3_600_000;
 const RUNS = Number(
@@ -94,13 +95,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   },
 );
 
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.close();
-});
+const backend = useBackend();
 
 /** Across a property's runs: shows the manual strategy's conflicts really were exercised. */
 const tallies = { conflictsSettled: 0 };

@@ -3,7 +3,7 @@
  * reached the server, a response lost after the server committed, a server error, a delay, or a
  * request that never answers (an engine killed mid-flight).
  */
-import type { FetchLike } from '../deps';
+import type { FetchLike } from '../../src/engine';
 
 export type Fault =
   /** Never reaches the server. */

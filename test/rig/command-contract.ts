@@ -3,7 +3,7 @@
  * page cannot do itself. Implemented in browser-commands.ts, called from backend.browser.ts.
  * Arguments and results cross as JSON.
  */
-import type { RemoteRecord } from '../../protocol';
+import type { RemoteRecord } from '../../src/protocol';
 import type { Credentials } from './devices';
 import type { AccountRef, BackendOptions, ReplacementKeyDocument } from './test-backend';
 

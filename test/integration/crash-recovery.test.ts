@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPerson, startBackend, type TestBackend } from '../testing/backend';
-import {
-  connect,
-  newDevice,
-  stateOf,
-  syncQuiet,
-  type TestDevice,
-  waitFor,
-} from '../testing/devices';
-import { serverRecords } from '../testing/server-view';
+import { describe, expect, it } from 'vitest';
+import { newPerson } from '../rig/backend';
+import { connect, newDevice, stateOf, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
+import { serverRecords } from '../rig/server-view';
+import { useBackend } from '../rig/use-backend';
 
-let backend: TestBackend;
-beforeAll(async () => {
-  // Small pages, so a pull spans several pages and can be killed between them.
-  backend = await startBackend({ config: { maxChangesLimit: 5 } });
-});
-afterAll(async () => {
-  await backend?.close();
-});
+// Small pages, so a pull spans several pages and can be killed between them.
+const backend = useBackend({ config: { maxChangesLimit: 5 } });
 
 const profile = (name: string) => ({ name, provider: 'p', model: 'm' });
 

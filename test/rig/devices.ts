@@ -3,12 +3,16 @@
  * skewed) clock, signed in through the real device grant against a real server. Runs in Node and
  * in the browser: the server side comes in as a Backend.
  */
-import type { Clock } from '../deps';
-import { createEngine, type Engine, type EngineOptions } from '../engine';
-import type { EngineStatus } from '../status';
+import {
+  type Clock,
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  type EngineStatus,
+} from '../../src/engine';
+import { freshDbName, testIndexedDB } from '../../src/engine/testing/idb';
+import { ManualScheduler, settle } from '../../src/engine/testing/manual-scheduler';
 import { FlakyNetwork } from './flaky-network';
-import { freshDbName, testIndexedDB } from './idb';
-import { ManualScheduler, settle } from './manual-scheduler';
 
 export interface Credentials {
   username: string;

@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPerson, startBackend, type TestBackend } from '../testing/backend';
-import {
-  connect,
-  newDevice,
-  signIn,
-  syncQuiet,
-  type TestDevice,
-  waitFor,
-} from '../testing/devices';
+import { describe, expect, it } from 'vitest';
+import { newPerson } from '../rig/backend';
+import { connect, newDevice, signIn, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
+import { useBackend } from '../rig/use-backend';
 
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.close();
-});
+const backend = useBackend();
 
 const profile = (name: string, model = 'm') => ({ name, provider: 'p', model });
 

@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPerson, startBackend, type TestBackend } from '../testing/backend';
-import {
-  connect,
-  newDevice,
-  signIn,
-  syncQuiet,
-  type TestDevice,
-  waitFor,
-} from '../testing/devices';
-import { settle } from '../testing/manual-scheduler';
+import { describe, expect, it } from 'vitest';
+import { settle } from '../../src/engine/testing/manual-scheduler';
+import { newPerson } from '../rig/backend';
+import { connect, newDevice, signIn, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
+import { useBackend } from '../rig/use-backend';
 
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.close();
-});
+const backend = useBackend();
 
 const profile = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk-live-abc' };
 

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRecord } from '../crypto';
-import { deriveAccountKeys } from '../crypto/kdf';
-import { readMeta } from '../db/meta';
-import { openEngineDatabase } from '../db/open';
-import { newPerson, startBackend, type TestBackend } from '../testing/backend';
-import { connect, newDevice, syncQuiet, type TestDevice, waitFor } from '../testing/devices';
+import { describe, expect, it } from 'vitest';
+import { openRecord } from '../../src/engine/crypto';
+import { deriveAccountKeys } from '../../src/engine/crypto/kdf';
+import { readMeta } from '../../src/engine/db/meta';
+import { openEngineDatabase } from '../../src/engine/db/open';
+import { newPerson } from '../rig/backend';
+import { connect, newDevice, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
+import { useBackend } from '../rig/use-backend';
 
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.close();
-});
+const backend = useBackend();
 
 const profile = (name: string) => ({
   name,

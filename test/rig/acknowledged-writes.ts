@@ -7,7 +7,7 @@
  * Tests give each written value a unique content, so "present" is an exact comparison and a
  * value can never come back by coincidence.
  */
-import { compareHlc } from '../clock/hlc';
+import { compareHlc } from '../../src/engine/clock/hlc';
 
 export interface AcknowledgedWrite {
   device: string;

@@ -1,5 +1,5 @@
 /** What the server holds for a device's account, read straight from its store. */
-import type { RemoteRecord } from '../../protocol';
+import type { RemoteRecord } from '../../src/protocol';
 import type { TestDevice } from './devices';
 import type { TestBackend } from './test-backend';
 

@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPerson, startBackend, type TestBackend } from '../testing/backend';
-import { connect, newDevice, syncQuiet } from '../testing/devices';
+import { describe, expect, it } from 'vitest';
+import { newPerson } from '../rig/backend';
+import { connect, newDevice, syncQuiet } from '../rig/devices';
+import { useBackend } from '../rig/use-backend';
 
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.close();
-});
+const backend = useBackend();
 
 const profile = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk-live-abc' };
 

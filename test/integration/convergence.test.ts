@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CollectionName } from '../collections';
-import { newPerson, startBackend, type TestBackend } from '../testing/backend';
-import { connect, newDevice, syncQuiet, type TestDevice } from '../testing/devices';
+import { describe, expect, it } from 'vitest';
+import type { CollectionName } from '../../src/engine/collections';
+import { newPerson } from '../rig/backend';
+import { connect, newDevice, syncQuiet, type TestDevice } from '../rig/devices';
+import { useBackend } from '../rig/use-backend';
 
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.close();
-});
+const backend = useBackend();
 
 const HOUR = 3_600_000;
 

@@ -1,5 +1,5 @@
 /** The real sync server in this Node process (PGlite in memory) as a test backend. */
-import { approveDeviceCode, startServer, type TestServer } from '../../server/testing';
+import { approveDeviceCode, startServer, type TestServer } from '../../src/server/testing';
 import { readServerRecords, replaceKeyDocument } from './server-control';
 import type { BackendOptions, TestBackend } from './test-backend';
 

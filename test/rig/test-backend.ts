@@ -4,9 +4,10 @@
  * runs in the Node process and the page reaches it over HTTP and vitest commands
  * (backend.browser.ts). Test files import `startBackend` from './backend' and never know which.
  */
-import type { RemoteRecord } from '../../protocol';
-import type { Config } from '../../server/config';
-import { randomId } from '../ids';
+
+import { randomId } from '../../src/engine/ids';
+import type { RemoteRecord } from '../../src/protocol';
+import type { Config } from '../../src/server/config';
 import type { Backend, Credentials } from './devices';
 
 /** Only JSON-serialisable settings: in the browser they cross into Node through a command. */

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyDocument, generateMasterKey, generateRecoveryKey } from '../crypto';
-import { newPerson, startBackend, type TestBackend } from '../testing/backend';
+import { describe, expect, it } from 'vitest';
+import { createKeyDocument, generateMasterKey, generateRecoveryKey } from '../../src/engine/crypto';
+import { newPerson } from '../rig/backend';
 import {
   connect,
   newDevice,
@@ -9,15 +9,10 @@ import {
   syncQuiet,
   type TestDevice,
   waitFor,
-} from '../testing/devices';
+} from '../rig/devices';
+import { useBackend } from '../rig/use-backend';
 
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startBackend({ config: { tombstoneRetentionMs: 0 } });
-});
-afterAll(async () => {
-  await backend?.close();
-});
+const backend = useBackend({ config: { tombstoneRetentionMs: 0 } });
 
 const MINUTE = 60_000;
 const profile = (name: string) => ({ name, provider: 'p', model: 'm' });

@@ -3,8 +3,8 @@
  * store holds and replacing a key document. Shared by the Node backend and the vitest commands
  * the Chromium project calls.
  */
-import type { RemoteRecord } from '../../protocol';
-import type { TestServer } from '../../server/testing';
+import type { RemoteRecord } from '../../src/protocol';
+import type { TestServer } from '../../src/server/testing';
 import type { AccountRef, ReplacementKeyDocument } from './test-backend';
 
 export async function readServerRecords(
