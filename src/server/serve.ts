@@ -41,7 +41,7 @@ export class ListenError extends Error {
   }
 }
 
-export function nodePeerAddress(c: Context<AppEnv>): string | undefined {
+function nodePeerAddress(c: Context<AppEnv>): string | undefined {
   return getConnInfo(c).remote.address;
 }
 
