@@ -31,8 +31,6 @@ export const PROBLEM_STATUS = {
 
 export type ProblemCode = keyof typeof PROBLEM_STATUS;
 
-export const PROBLEM_CODES = Object.keys(PROBLEM_STATUS) as ProblemCode[];
-
 /** Base URI of the `type` member; `${PROBLEM_TYPE_BASE}${code}` documents each code. */
 export const PROBLEM_TYPE_BASE = 'https://satchel.dev/problems/';
 

@@ -141,4 +141,13 @@ describe('parseConfig', () => {
     }
     expect(text).toContain('default 127.0.0.1:8787');
   });
+
+  it('--help shows each real default: fed back as its flag, it gives the default config', () => {
+    const shown = [...helpText().matchAll(/--([a-z-]+) <value>.*\n\s+env \w+, default (.*)/g)];
+    expect(shown.length).toBeGreaterThan(20);
+    for (const [, flag, value] of shown) {
+      if (value?.startsWith('(')) continue;
+      expect(configOf([`--${flag}`, value ?? '']), flag).toEqual(DEFAULT_CONFIG);
+    }
+  });
 });

@@ -113,7 +113,7 @@ function problemAsOAuth(problem: HttpProblem): OAuthProblem {
   return { error: 'invalid_request', error_description: problem.detail, ...problem.toJSON() };
 }
 
-export function problemResponse(c: Context<AppEnv>, problem: HttpProblem): Response {
+function problemResponse(c: Context<AppEnv>, problem: HttpProblem): Response {
   const oauth = c.get('oauthEndpoint') === true;
   const body = oauth ? problemAsOAuth(problem) : problem.toJSON();
   const headers = new Headers(problem.headers);
@@ -126,7 +126,7 @@ export function problemResponse(c: Context<AppEnv>, problem: HttpProblem): Respo
   return new Response(JSON.stringify(body), { status: problem.status, headers });
 }
 
-export function oauthResponse(c: Context<AppEnv>, failure: OAuthFailure): Response {
+function oauthResponse(c: Context<AppEnv>, failure: OAuthFailure): Response {
   c.set('problemCode', failure.error);
   const headers = new Headers({
     'Content-Type': 'application/json',

@@ -3,13 +3,9 @@
  * serves HTTP, purges tombstones, and shuts down gracefully on SIGINT/SIGTERM.
  */
 import { existsSync } from 'node:fs';
-import { createApp } from './app';
 import { type Config, ConfigError, helpText, parseConfig } from './config';
-import { startHousekeeping } from './housekeeping';
 import { createLogger, describeError, hideUrlCredentials, type Logger } from './log';
-import { listen, nodePeerAddress } from './serve';
-import { openStore } from './store';
-import { webApp } from './web';
+import { bootServer } from './serve';
 
 /** How long in-flight requests get to finish after a shutdown signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -56,28 +52,9 @@ async function run(): Promise<void> {
   const { config } = parsed;
   const logger: Logger = createLogger(config.logLevel);
 
-  const store = await openStore(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
-  );
-  const web = webApp(config.webDir);
-  const app = createApp({ store, config, logger, peerAddress: nodePeerAddress, web });
-  let server: Awaited<ReturnType<typeof listen>>;
-  try {
-    server = await listen(app, config.listenHost, config.listenPort);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  const housekeeping = startHousekeeping({ store, config, logger, clock: Date.now });
-
-  logger.info('listening', {
-    url: server.url,
-    database: config.databaseUrl ? 'postgres' : 'pglite',
-    registration: config.registration,
-    web_app: web !== undefined,
-  });
+  const server = await bootServer(config, { logger });
   // For the person at the terminal; stdout stays pure JSON lines for log collectors.
-  process.stderr.write(`${banner(config, server.url, web !== undefined)}\n`);
+  process.stderr.write(`${banner(config, server.url, server.servesWebApp)}\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -87,10 +64,8 @@ async function run(): Promise<void> {
     }
     stopping = true;
     logger.info('shutting down', { signal });
-    housekeeping.stop();
     try {
       await server.close(SHUTDOWN_GRACE_MS);
-      await store.close();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {

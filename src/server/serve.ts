@@ -1,13 +1,21 @@
 /**
- * Runs the app on Node's HTTP server: listening, the peer address, and a shutdown that stops
- * accepting, lets in-flight requests finish, then cuts what is left.
+ * Runs the app on Node's HTTP server: `bootServer` is the one start sequence (open the store,
+ * build the app, listen, start housekeeping) that main.ts and the test harness both run, then
+ * a shutdown that stops accepting, lets in-flight requests finish, and cuts what is left.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
+import { createApp } from './app';
+import type { Config } from './config';
 import type { AppEnv } from './context';
+import { type Housekeeping, startHousekeeping } from './housekeeping';
+import type { Logger } from './log';
+import { type OpenStoreOptions, openStore } from './store';
+import type { Store } from './store/types';
+import { webApp } from './web';
 
 export interface RunningServer {
   /** http://host:port as bound (the real port when 0 was asked for). */
@@ -33,7 +41,7 @@ export class ListenError extends Error {
   }
 }
 
-export function nodePeerAddress(c: Context<AppEnv>): string | undefined {
+function nodePeerAddress(c: Context<AppEnv>): string | undefined {
   return getConnInfo(c).remote.address;
 }
 
@@ -72,4 +80,63 @@ export function listen(app: Hono<AppEnv>, host: string, port: number): Promise<R
       });
     });
   });
+}
+
+export interface BootDeps {
+  logger: Logger;
+  clock?: () => number;
+  /** Which database to open; by default the one the config names (DATABASE_URL or DATA_DIR). */
+  store?: OpenStoreOptions;
+  /** Serve the web app in config.webDir at / when it holds a build (default true). */
+  web?: boolean;
+  /** Run housekeeping on its timer (default true); tests run it by hand instead. */
+  housekeepingTimer?: boolean;
+}
+
+export interface BootedServer {
+  url: string;
+  store: Store;
+  housekeeping: Housekeeping;
+  servesWebApp: boolean;
+  /** Stops housekeeping, waits up to graceMs for in-flight requests, then closes the store. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function bootServer(config: Config, deps: BootDeps): Promise<BootedServer> {
+  const { logger } = deps;
+  const clock = deps.clock ?? Date.now;
+  const target: OpenStoreOptions =
+    deps.store ??
+    (config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  const store = await openStore(target);
+  const web = deps.web === false ? undefined : webApp(config.webDir);
+  const app = createApp({ store, config, clock, logger, peerAddress: nodePeerAddress, web });
+  let server: RunningServer;
+  try {
+    server = await listen(app, config.listenHost, config.listenPort);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const housekeeping = startHousekeeping(
+    { store, config, clock, logger },
+    { timer: deps.housekeepingTimer },
+  );
+  logger.info('listening', {
+    url: server.url,
+    database: target.databaseUrl !== undefined ? 'postgres' : 'pglite',
+    registration: config.registration,
+    web_app: web !== undefined,
+  });
+  return {
+    url: server.url,
+    store,
+    housekeeping,
+    servesWebApp: web !== undefined,
+    close: async (graceMs) => {
+      housekeeping.stop();
+      await server.close(graceMs);
+      await store.close();
+    },
+  };
 }

@@ -4,14 +4,10 @@
  */
 import type { DeviceAuthorizationResponse, TokenResponse } from '../protocol';
 import { DEVICE_CODE_GRANT } from '../protocol';
-import { createApp } from './app';
 import { type Config, DEFAULT_CONFIG } from './config';
-import { startHousekeeping } from './housekeeping';
 import { createLogger, type Logger } from './log';
-import { listen, nodePeerAddress } from './serve';
-import { openStore } from './store';
+import { bootServer } from './serve';
 import type { Store } from './store/types';
-import { webApp } from './web';
 
 export interface StartServerOptions {
   /** Overrides of the defaults (see below for what differs from production defaults). */
@@ -57,36 +53,27 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     databaseUrl: options.databaseUrl,
     ...options.config,
   };
-  const clock = options.clock ?? Date.now;
   const logger =
     options.logger ?? createLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`));
-  const store = await openStore(
-    options.databaseUrl !== undefined
-      ? { databaseUrl: options.databaseUrl }
-      : options.dataDir !== undefined
-        ? { dataDir: options.dataDir }
-        : {},
-  );
-  // The web app only when a test asks for one, so a local dist/pwa never changes other suites.
-  const web = options.config?.webDir !== undefined ? webApp(config.webDir) : undefined;
-  const app = createApp({ store, config, clock, logger, peerAddress: nodePeerAddress, web });
-  let server: Awaited<ReturnType<typeof listen>>;
-  try {
-    server = await listen(app, config.listenHost, config.listenPort);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  const housekeeping = startHousekeeping({ store, config, clock, logger }, { timer: false });
+  const server = await bootServer(config, {
+    logger,
+    clock: options.clock,
+    store:
+      options.databaseUrl !== undefined
+        ? { databaseUrl: options.databaseUrl }
+        : options.dataDir !== undefined
+          ? { dataDir: options.dataDir }
+          : {},
+    // The web app only when a test asks for one, so a local dist/pwa never changes other suites.
+    web: options.config?.webDir !== undefined,
+    housekeepingTimer: false,
+  });
   return {
     url: server.url,
-    store,
+    store: server.store,
     config,
-    purgeTombstones: housekeeping.purgeTombstones,
-    close: async () => {
-      await server.close(0);
-      await store.close();
-    },
+    purgeTombstones: server.housekeeping.purgeTombstones,
+    close: () => server.close(0),
   };
 }
 

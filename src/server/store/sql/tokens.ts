@@ -7,7 +7,7 @@ import type { AccessGrant, RefreshOutcome, TokenPair } from '../types';
  * got your answer" (a lost response must not sign a device out), provided the pair it was rotated
  * to has never been used. Any other replay is theft: the family is revoked.
  */
-export const REFRESH_RETRY_GRACE_MS = 5 * 60 * 1000;
+const REFRESH_RETRY_GRACE_MS = 5 * 60 * 1000;
 
 /*
  * Token families: every pair issued to a device at sign-in starts a family; each refresh rotates
