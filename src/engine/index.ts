@@ -40,7 +40,6 @@ export {
   KeyError,
   NetworkError,
   PairingError,
-  PROBLEM_TO_ENGINE,
   RecordError,
   ServerError,
   StateError,
@@ -60,4 +59,4 @@ export type { AccountInfo, EngineState, EngineStatus, ErrorInfo, StatusListener 
 export type { BulkDeleteAnswer, BulkDeleteDecision } from './sync/bulk-delete';
 export type { SyncReport } from './sync/controller';
 export type { FirstJoinChoice, FirstJoinDecision } from './sync/first-join';
-export type { Decision, RunTally } from './sync/run';
+export type { Decision } from './sync/run';

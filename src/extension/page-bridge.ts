@@ -86,7 +86,7 @@ export function createPageBridge(): Bridge {
 }
 
 /** Host permission pattern for a server URL: its origin, any path. */
-export function originPattern(server: string): string {
+function originPattern(server: string): string {
   const url = new URL(server);
   return `${url.protocol}//${url.hostname}/*`;
 }

@@ -5,7 +5,7 @@
  */
 export type SatchelKind = 'extension' | 'app';
 
-export function browserName(userAgent: string): string {
+function browserName(userAgent: string): string {
   if (userAgent.includes('Firefox/')) return 'Firefox';
   if (userAgent.includes('Edg/')) return 'Edge';
   if (userAgent.includes('Chrome/') || userAgent.includes('Chromium/')) return 'Chrome';
@@ -14,7 +14,7 @@ export function browserName(userAgent: string): string {
 }
 
 /** `platformOs`: the extension's runtime.getPlatformInfo().os, surer than the user agent. */
-export function systemName(userAgent: string, platformOs?: string): string {
+function systemName(userAgent: string, platformOs?: string): string {
   const named: Record<string, string> = {
     android: 'Android',
     cros: 'ChromeOS',

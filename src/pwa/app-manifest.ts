@@ -1,7 +1,7 @@
 import type { ManifestOptions } from 'vite-plugin-pwa';
 
 /** Satchel's brand blue, as in src/ui/theme.css and the extension's icons. */
-export const THEME_COLOR = '#2563eb';
+const THEME_COLOR = '#2563eb';
 
 /**
  * The web app manifest. Icons come from src/pwa/tools/render-icons.ts: "any" icons are the

@@ -22,7 +22,7 @@ import type { KeyOptions } from './account-key';
 /** Attempts at writing the recipient entry when other devices write the document meanwhile. */
 const REGISTER_ATTEMPTS = 3;
 
-export async function deviceKeyFor(db: EngineDatabase, accountId: string): Promise<DeviceKeyMeta> {
+async function deviceKeyFor(db: EngineDatabase, accountId: string): Promise<DeviceKeyMeta> {
   const stored = await readMeta(db, 'deviceKey');
   if (stored && stored.accountId === accountId) return stored;
   const pair = await generateDeviceKeyPair();

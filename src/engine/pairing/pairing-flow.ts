@@ -36,7 +36,7 @@ import type { ServerClock } from '../transport/server-clock';
 import { decodeBundle, encodeBundle } from './bundle';
 
 /** How often a side asks the server whether the other side moved. */
-export const PAIRING_POLL_MS = 1500;
+const PAIRING_POLL_MS = 1500;
 
 export interface PairingView {
   role: 'new' | 'existing';

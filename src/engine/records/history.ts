@@ -38,13 +38,3 @@ export async function readHistory(
   const rows = await db.getAllFromIndex('history', 'byRecord', [collection, id]);
   return rows.sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
 }
-
-export async function deleteHistory(
-  tx: WriteTx,
-  collection: CollectionName,
-  id: string,
-): Promise<void> {
-  const store = tx.objectStore('history');
-  for (const key of await store.index('byRecord').getAllKeys([collection, id]))
-    await store.delete(key);
-}

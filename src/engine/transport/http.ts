@@ -114,7 +114,7 @@ function statusCode(status: number): ServerErrorCode {
 }
 
 /** Maps a non-2xx answer to its engine error. */
-export function errorFromResponse(
+function errorFromResponse(
   status: number,
   headers: Headers,
   body: unknown,

@@ -26,7 +26,7 @@ function isObject(value: unknown): value is Data {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function parseBackup(json: string): Backup {
+function parseBackup(json: string): Backup {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
