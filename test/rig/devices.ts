@@ -9,6 +9,7 @@ import {
   type Engine,
   type EngineOptions,
   type EngineStatus,
+  type FetchLike,
 } from '../../src/engine';
 import { freshDbName, testIndexedDB } from '../../src/engine/testing/idb';
 import { ManualScheduler, settle } from '../../src/engine/testing/manual-scheduler';
@@ -46,12 +47,18 @@ export interface TestDevice {
 
 export async function newDevice(
   name: string,
-  options: { skewMs?: number; dbName?: string; engine?: Partial<EngineOptions> } = {},
+  options: {
+    skewMs?: number;
+    dbName?: string;
+    engine?: Partial<EngineOptions>;
+    /** What the device's network reaches instead of the real server (a HostileServer's fetch). */
+    through?: FetchLike;
+  } = {},
 ): Promise<TestDevice> {
   const factory = await testIndexedDB();
   const dbName = options.dbName ?? freshDbName(name);
   const scheduler = new ManualScheduler();
-  const net = new FlakyNetwork();
+  const net = new FlakyNetwork(20, options.through);
   const clock = new SkewedClock(options.skewMs ?? 0);
   const engine = createEngine({
     dbName,
