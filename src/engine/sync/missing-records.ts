@@ -29,7 +29,9 @@ export async function noteMissing(ctx: EngineContext, seen: Set<string>): Promis
   const tx = ctx.db.transaction(['records', 'outbox', 'meta'], 'readwrite');
   try {
     const pending = new Set(
-      (await tx.objectStore('outbox').getAllKeys()).map(([collection, id]) => keyOf(collection, id)),
+      (await tx.objectStore('outbox').getAllKeys()).map(([collection, id]) =>
+        keyOf(collection, id),
+      ),
     );
     const missing: MissingRecord[] = [];
     for (const row of await tx.objectStore('records').getAll()) {
