@@ -253,6 +253,10 @@ describe('a forced full resync never deletes silently', () => {
     await syncQuiet(a);
     expect(a.engine.getStatus().pendingEdits).toBe(0);
 
+    // (known limit, docs/SECURITY.md) b still holds the tombstone at a higher revision than the
+    // re-created record's 1, so it takes that for an older version and keeps the record deleted.
+    await syncQuiet(b);
+    expect(await names(b)).not.toContain('P4');
     // A device joining now finds it on the server again.
     const c = await newDevice('c');
     await connect(c, backend, person, recoveryKey);

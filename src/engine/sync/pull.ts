@@ -89,7 +89,7 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
   const meta = await readSyncMeta(ctx.db);
   const full = meta.fullResync || meta.cursor === null;
   const quarantineInUse = (await ctx.db.count('quarantine')) > 0;
-  const rewind = await prepareRetries(ctx);
+  const rewind = await prepareRetries(ctx, quarantineInUse);
   let since = full ? '0' : earlierCursor(meta.cursor as string, rewind);
   // A listing from zero over existing bases (after 410, or from a cursor still at zero, which
   // the server never refuses) tells which synced records the server no longer lists.

@@ -54,7 +54,12 @@ export function earlierCursor(cursor: string, other: string | null): string {
  * Marks the quarantined records due for a retry as retried (so a failure waits longer), releases
  * the edits held for them, and returns the cursor to read the feed from again (null: none).
  */
-export async function prepareRetries(ctx: EngineContext): Promise<string | null> {
+export async function prepareRetries(
+  ctx: EngineContext,
+  quarantineInUse: boolean,
+): Promise<string | null> {
+  // Nothing quarantined and nothing queued (so nothing held): the common run writes nothing.
+  if (!quarantineInUse && (await ctx.db.count('outbox')) === 0) return null;
   const now = ctx.clock.now();
   const tx = ctx.db.transaction(['quarantine', 'outbox', 'conflicts'], 'readwrite');
   try {
