@@ -125,7 +125,10 @@ export interface Commands {
   'sync.now': [undefined, undefined];
   'settings.update': [Partial<SyncSettings>, undefined];
   'decision.firstJoin': [{ choice: FirstJoinChoice }, undefined];
-  'decision.bulkDelete': [{ side: 'local' | 'remote'; answer: 'delete' | 'keep' }, undefined];
+  'decision.bulkDelete': [
+    { side: 'local' | 'remote' | 'missing'; answer: 'delete' | 'keep' },
+    undefined,
+  ];
   'records.list': [{ collection: CollectionName; query?: string }, RecordSummary[]];
   'records.save': [{ collection: CollectionName; id?: string; value: RecordValue }, { id: string }];
   'records.delete': [{ collection: CollectionName; id: string }, undefined];

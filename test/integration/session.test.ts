@@ -131,13 +131,29 @@ describe('signing out and being signed out', () => {
       await signIn(a, backend, person);
       a.net.log.length = 0;
       await a.engine.unlock({ recoveryKey });
+      // Absence is no deletion (issue 11): the record whose tombstone was purged is kept and the
+      // person is asked before anything is pushed; deleting it then gives the state of before.
       await waitFor(
         'the resync',
-        () => a.net.log.includes('POST /v1/batch') && stateOf(a) === 'idle',
+        () => a.engine.getStatus().decision !== null && stateOf(a) === 'idle',
       );
+      expect(a.engine.getStatus().decision).toEqual({
+        kind: 'bulkDelete',
+        side: 'missing',
+        deletions: 1,
+        total: 3,
+        byCollection: { profiles: 1 },
+      });
       const pulls = a.net.log.filter((line) => line === 'GET /v1/changes').length;
       expect(pulls).toBe(cursorMoved ? 2 : 1);
       if (cursorMoved) expect((await a.engine.activity())[0]?.pulled).toBe(1);
+      expect((await a.engine.list('profiles')).map((p) => p.data.name).sort()).toEqual([
+        'Created while out',
+        'Deleted elsewhere',
+        'Edited offline',
+      ]);
+      expect((await a.engine.answerBulkDelete('delete')).result).toBe('ok');
+      expect(a.net.log).toContain('POST /v1/batch');
       expect((await a.engine.list('profiles')).map((p) => p.data.name).sort()).toEqual([
         'Created while out',
         'Edited offline',

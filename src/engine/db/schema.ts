@@ -106,6 +106,16 @@ export interface QuarantineRow {
   collection: CollectionName | null;
   record: RemoteRecord;
   at: number;
+  /**
+   * The cursor the page that brought it was fetched from: a later sync reads the feed again from
+   * there (null: it came as the `current` of a conflicting push, which a new push brings again).
+   * Absent on rows written before retries existed.
+   */
+  since?: string | null;
+  /** Times it was asked for again and still would not open; spaces out the next retry. */
+  attempts?: number;
+  /** When the next sync may ask for it again. */
+  retryAt?: number;
 }
 
 export type SyncTrigger =
@@ -245,6 +255,18 @@ export interface SyncMeta {
   /** Next pull starts from zero and reconciles (after 410, or a collection switched back on). */
   fullResync: boolean;
   lastSyncAt: number | null;
+  /**
+   * Synced records a full resync did not list, kept untouched until the person says whether to
+   * upload them again or delete them (absence is no deletion). Absent before the first resync.
+   */
+  missing?: MissingRecord[];
+}
+
+/** A record the server no longer listed, at the revision this device held it. */
+export interface MissingRecord {
+  collection: CollectionName;
+  id: string;
+  rev: number;
 }
 
 export interface MetaMap {

@@ -7,7 +7,8 @@ import type { SyncMeta } from '../db/schema';
 import { RECORD_STORES } from '../db/tx';
 import { abortQuietly } from '../records/commit-local';
 import { type ApplyMode, type ApplyResult, applyRemote } from './apply-remote';
-import { type PageItem, quarantineRowOf } from './open-page';
+import type { PageItem } from './open-page';
+import { quarantineRowFor } from './quarantine-retry';
 import { updateSyncMeta } from './sync-meta';
 
 export interface PageTally {
@@ -30,6 +31,8 @@ export interface ApplyPageOptions {
   quarantineInUse: boolean;
   /** Keys `collection/id` seen, for the reconciliation after a full resync. */
   seen?: Set<string>;
+  /** The cursor the page was fetched from: a record quarantined from it is read again from there. */
+  since?: string;
 }
 
 function tallyResult(tally: PageTally, result: ApplyResult): void {
@@ -73,8 +76,10 @@ export async function applyPage(
       return;
     }
     if (item.kind === 'quarantine') {
-      const row = quarantineRowOf(item, ctx.clock.now());
-      await quarantine.put(row);
+      const previous = await quarantine.get([item.remote.collection, item.remote.id]);
+      await quarantine.put(
+        quarantineRowFor(item, ctx.clock.now(), options.since ?? null, previous),
+      );
       tally.quarantined += 1;
       return;
     }

@@ -1,7 +1,9 @@
 /**
  * Pull: fetch the change feed since the cursor page by page, decrypt, merge and apply each page
  * with its cursor in one transaction. `410 cursor_expired` restarts from zero (a full resync,
- * which keeps pending local edits and afterwards drops synced records the server no longer has).
+ * which keeps pending local edits and afterwards notes synced records the server no longer lists,
+ * for the person to decide about: absence is never a deletion). Quarantined records due for a
+ * retry make the pull start from where they came (`quarantine-retry.ts`).
  *
  * The bulk-delete guard: pages are applied as they arrive until one would delete live local
  * records; from there on pages are only buffered, and at the end the deletions are weighed
@@ -10,15 +12,19 @@
 import type { ChangesResponse } from '../../protocol';
 import type { CollectionName } from '../collections';
 import type { EngineContext } from '../context';
-import { RECORD_STORES } from '../db/tx';
 import { ServerError } from '../errors';
-import { randomId } from '../ids';
-import { abortQuietly } from '../records/commit-local';
 import { applyPage, emptyTally, type PageTally } from './apply-page';
 import type { ApplyMode } from './apply-remote';
-import { type BulkDeleteDecision, countByCollection, exceedsBulkDeleteGuard } from './bulk-delete';
+import {
+  type BulkDeleteDecision,
+  countByCollection,
+  exceedsBulkDeleteGuard,
+  liveCount,
+} from './bulk-delete';
 import type { SyncDeps } from './deps';
+import { noteMissing } from './missing-records';
 import { openPage, type PageItem } from './open-page';
+import { earlierCursor, prepareRetries } from './quarantine-retry';
 import { readSyncMeta, updateSyncMeta } from './sync-meta';
 
 export interface PullOptions {
@@ -37,20 +43,13 @@ type OpenedItem = PageItem & { kind: 'opened' };
 
 interface Page {
   items: PageItem[];
+  /** Where the page was fetched from, and where the feed goes on after it. */
+  since: string;
   cursor: string;
 }
 
 function enabledIn(ctx: EngineContext): (collection: CollectionName) => boolean {
   return (collection) => ctx.settings.collections[collection];
-}
-
-async function liveCount(ctx: EngineContext): Promise<number> {
-  const index = ctx.db.transaction('records').store.index('byCollectionLive');
-  let total = 0;
-  for (const [name, on] of Object.entries(ctx.settings.collections)) {
-    if (on) total += await index.count([name as CollectionName, 1]);
-  }
-  return total;
 }
 
 /** Items of the page that would delete a record live on this device. */
@@ -89,11 +88,12 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
   const result: PullResult = { ...emptyTally(), pulled: 0, paused: null };
   const meta = await readSyncMeta(ctx.db);
   const full = meta.fullResync || meta.cursor === null;
-  let since = full ? '0' : (meta.cursor as string);
-  // A listing from zero over existing bases (after 410, or from a cursor still at zero, which
-  // the server never refuses) must also drop synced records whose tombstones were purged.
-  const seen = meta.fullResync || meta.cursor === '0' ? new Set<string>() : undefined;
   const quarantineInUse = (await ctx.db.count('quarantine')) > 0;
+  const rewind = await prepareRetries(ctx, quarantineInUse);
+  let since = full ? '0' : earlierCursor(meta.cursor as string, rewind);
+  // A listing from zero over existing bases (after 410, or from a cursor still at zero, which
+  // the server never refuses) tells which synced records the server no longer lists.
+  const seen = meta.fullResync || meta.cursor === '0' ? new Set<string>() : undefined;
   const buffered: Page[] = [];
   const deletions = new Set<OpenedItem>();
   const modeOf = (item: PageItem & { kind: 'opened' }): ApplyMode =>
@@ -105,6 +105,7 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
       result,
       await applyPage(ctx, page.items, {
         meta: { cursor: page.cursor },
+        since: page.since,
         modeOf,
         quarantineInUse,
         seen,
@@ -141,7 +142,7 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
       next.catch(() => undefined);
     }
     result.pulled += items.length;
-    const page = { items, cursor: response.cursor };
+    const page = { items, since, cursor: response.cursor };
     const hits = options.keepLocal ? new Set<OpenedItem>() : await localDeletions(ctx, items);
     for (const hit of hits) deletions.add(hit);
     if (buffered.length > 0 || hits.size > 0) buffered.push(page);
@@ -169,66 +170,6 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
     for (const page of buffered) await apply(page);
   }
 
-  if (seen) {
-    const paused = await reconcile(ctx, seen, options);
-    if (paused) result.paused = paused;
-  }
+  if (seen) await noteMissing(ctx, seen);
   return result;
-}
-
-/**
- * After a full resync: a synced record the server no longer lists at all was deleted and its
- * tombstone purged. Without a pending edit it goes; with one it becomes a new record again.
- */
-async function reconcile(
-  ctx: EngineContext,
-  seen: Set<string>,
-  options: PullOptions,
-): Promise<BulkDeleteDecision | null> {
-  const rows = await ctx.db.getAll('records');
-  const gone = rows.filter(
-    (row) =>
-      row.base !== null &&
-      ctx.settings.collections[row.collection] &&
-      !seen.has(`${row.collection}/${row.id}`),
-  );
-  const lost = gone.filter((row) => row.data !== null);
-  const total = await liveCount(ctx);
-  if (!options.bulkDelete && exceedsBulkDeleteGuard(lost.length, total, ctx.settings)) {
-    return {
-      kind: 'bulkDelete',
-      side: 'local',
-      deletions: lost.length,
-      total,
-      byCollection: countByCollection(lost.map((row) => row.collection)),
-    };
-  }
-  const tx = ctx.db.transaction(RECORD_STORES, 'readwrite');
-  try {
-    for (const row of gone) {
-      const key: [CollectionName, string] = [row.collection, row.id];
-      const pending = await tx.objectStore('outbox').get(key);
-      const keep = pending || (options.bulkDelete === 'keep' && row.data !== null);
-      if (keep && row.data !== null) {
-        await tx.objectStore('records').put({ ...row, base: null });
-        await tx.objectStore('outbox').put({
-          collection: row.collection,
-          id: row.id,
-          opId: pending?.opId ?? randomId(),
-          queuedAt: pending?.queuedAt ?? ctx.clock.now(),
-          held: false,
-        });
-      } else {
-        await tx.objectStore('records').delete(key);
-        await tx.objectStore('outbox').delete(key);
-        await tx.objectStore('conflicts').delete(key);
-      }
-    }
-    await updateSyncMeta(tx, { fullResync: false });
-    await tx.done;
-  } catch (error) {
-    abortQuietly(tx);
-    throw error;
-  }
-  return null;
 }

@@ -15,7 +15,8 @@ import { applyRemote } from './apply-remote';
 import { type BulkDeleteDecision, countByCollection, exceedsBulkDeleteGuard } from './bulk-delete';
 import type { SealedState } from './cipher';
 import type { SyncDeps } from './deps';
-import { openRemote, type PageItem, quarantineRowOf } from './open-page';
+import { openRemote, type PageItem } from './open-page';
+import { quarantineRowFor } from './quarantine-retry';
 
 export interface PushOptions {
   /** The person answered the guard for this run. */
@@ -165,6 +166,11 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
       const row = await tx.objectStore('records').get(key);
       const pending = await tx.objectStore('outbox').get(key);
       if (!row) continue;
+      // The server answered for this record with something that opens (or took the write):
+      // whatever was quarantined for it is settled.
+      const quarantined: [string, string] = [op.collection, op.id];
+      if (result.status === 'ok' || currents.get(op.op_id)?.kind === 'opened')
+        await tx.objectStore('quarantine').delete(quarantined);
       if (result.status === 'ok') {
         settled.pushed += 1;
         await tx.objectStore('records').put({ ...row, base: { rev: result.rev, ...sent } });
@@ -191,7 +197,10 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
         continue;
       }
       if (current.kind === 'quarantine') {
-        await tx.objectStore('quarantine').put(quarantineRowOf(current, ctx.clock.now()));
+        const previous = await tx.objectStore('quarantine').get(quarantined);
+        await tx
+          .objectStore('quarantine')
+          .put(quarantineRowFor(current, ctx.clock.now(), null, previous));
         // Held until a version that opens arrives: pushing over an unreadable record loses it.
         if (pending) await tx.objectStore('outbox').put({ ...pending, held: true });
         settled.quarantined += 1;

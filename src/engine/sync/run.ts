@@ -12,6 +12,7 @@ import {
   type FirstJoinChoice,
   type FirstJoinDecision,
 } from './first-join';
+import { answerMissing, missingDecision } from './missing-records';
 import { pull } from './pull';
 import { push } from './push';
 import { readSyncMeta, updateSyncMeta } from './sync-meta';
@@ -70,6 +71,8 @@ export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<Ru
     }
   }
   const keepLocal = !meta.joined && choice === 'uploadLocal';
+  const missingAnswer = answers.bulkDelete?.side === 'missing' ? answers.bulkDelete.answer : null;
+  if (missingAnswer) await answerMissing(ctx, missingAnswer);
 
   const pulled = await pull(deps, {
     keepLocal,
@@ -81,6 +84,9 @@ export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<Ru
   tally.quarantined += pulled.quarantined;
   if (pulled.paused) return { kind: 'paused', decision: pulled.paused, tally };
   if (!meta.joined) await setMeta(ctx.db, { joined: true, joinChoice: null });
+  // Asked before anything is pushed, and again after a restart until answered.
+  const missing = await missingDecision(ctx);
+  if (missing) return { kind: 'paused', decision: missing, tally };
 
   const quiet =
     Object.keys(answers).length === 0 &&
@@ -90,10 +96,14 @@ export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<Ru
     meta.cursor !== '0' &&
     pulled.pulled === 0 &&
     (await ctx.db.count('outbox')) === 0;
-  const pushed = await push(
-    deps,
-    answers.bulkDelete?.side === 'remote' ? { bulkDelete: answers.bulkDelete.answer } : {},
-  );
+  // Deleting the missing records was the person's answer: the guard need not ask about it again.
+  const pushBulk =
+    answers.bulkDelete?.side === 'remote'
+      ? answers.bulkDelete.answer
+      : missingAnswer === 'delete'
+        ? 'delete'
+        : undefined;
+  const pushed = await push(deps, pushBulk ? { bulkDelete: pushBulk } : {});
   tally.pushed = pushed.pushed;
   tally.conflicts += pushed.conflicts;
   tally.quarantined += pushed.quarantined;
