@@ -8,7 +8,7 @@ import type { ScreenProps } from '../screen';
 function wording(side: 'local' | 'remote' | 'missing', deletions: number, total: number) {
   if (side === 'missing') {
     return {
-      title: `The server no longer has ${deletions} items`,
+      title: `The server no longer has ${deletions} ${deletions === 1 ? 'item' : 'items'}`,
       text: (
         <>
           The server no longer has <strong>{deletions}</strong> of the {total} items on this device.
