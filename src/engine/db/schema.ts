@@ -104,9 +104,18 @@ export interface QuarantineRow {
   code: RecordErrorCode;
   message: string;
   collection: CollectionName | null;
-  record: RemoteRecord;
+  record: QuarantinedVersion;
   at: number;
 }
+
+/**
+ * The quarantined version as it came, but for its payload: only its start is kept (enough to
+ * tell one forgery from another), so a server cannot make a device store megabytes it refused.
+ */
+export type QuarantinedVersion = Omit<RemoteRecord, 'payload'> & {
+  payloadExcerpt: string;
+  payloadLength: number;
+};
 
 export type SyncTrigger =
   | 'edit'
