@@ -48,7 +48,7 @@ export class Lifecycle {
   }
 
   async signedIn(pending: PendingSignInMeta, tokens: TokenResponse): Promise<void> {
-    const { ctx, api, clock, session, keys } = this.parts;
+    const { ctx, clock, session, keys } = this.parts;
     const established = sessionFromTokens(pending.serverUrl, tokens, clock.now());
     // Read before anything is stored, so limits out of bounds leave this device as it was.
     const limits = await this.serverLimits(established.serverUrl, tokens.access_token);
