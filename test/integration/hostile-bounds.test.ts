@@ -138,7 +138,7 @@ describe('answers are read up to a cap', () => {
     // The full page and the smaller one it falls back to: each stopped at its cap.
     expect(bodies.length).toBe(2);
     for (const pulled of bodies) expect(pulled()).toBeLessThan(9 * MB);
-    if (figures.source === 'node') expect(figures.heapGrowth).toBeLessThan(25 * MB);
+    if (figures.source !== 'none') expect(figures.heapGrowth).toBeLessThan(25 * MB);
     expect((await a.engine.get('profiles', mine.id))?.data.name).toBe('Mine');
     await syncsOnceHonest(liar, a, b);
   });
@@ -159,10 +159,9 @@ describe('answers are read up to a cap', () => {
       const { result, figures } = await measureMemory(() => a.engine.syncNow());
       report(`gzip bomb of ${(bomb.byteLength / 1024).toFixed(0)} KB`, figures, 200 * MB);
       expect(result.error?.code).toBe('response_too_large');
-      if (figures.source === 'node') {
-        expect(figures.heapGrowth).toBeLessThan(40 * MB);
-        expect(figures.rssGrowth).toBeLessThan(100 * MB);
-      }
+      // Chromium's page heap (performance.memory) counts array buffers too; RSS is Node's only.
+      if (figures.source !== 'none') expect(figures.heapGrowth).toBeLessThan(40 * MB);
+      if (figures.source === 'node') expect(figures.rssGrowth).toBeLessThan(100 * MB);
     } finally {
       served?.close();
     }

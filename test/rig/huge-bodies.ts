@@ -11,7 +11,10 @@ const CHUNK = 64 * 1024;
  * `bytes` of a JSON-looking body, made chunk by chunk as the reader pulls. Every chunk is a new
  * buffer, so a reader that kept them all would show in memory as it should.
  */
-export function lazyJsonBody(bytes: number): { body: ReadableStream<Uint8Array>; pulled(): number } {
+export function lazyJsonBody(bytes: number): {
+  body: ReadableStream<Uint8Array>;
+  pulled(): number;
+} {
   let sent = 0;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -44,13 +47,23 @@ export async function gzipBomb(inflated: number): Promise<Uint8Array> {
   return new Uint8Array(await new Response(compressed).arrayBuffer());
 }
 
-/** The bomb inflated as a browser's fetch does for `content-encoding: gzip`: lazily, on read. */
+/**
+ * The bomb inflated as a browser's fetch does for `content-encoding: gzip`: lazily, as read. Fed
+ * in 1 KB slices, as from the network: a DecompressionStream inflates each input chunk whole, so
+ * one large slice of a bomb would come out as one huge chunk before any reader could refuse it.
+ */
 export function inflating(gzip: Uint8Array): ReadableStream<Uint8Array> {
-  return new Blob([gzip as BlobPart])
-    .stream()
-    .pipeThrough(
-      new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
-    );
+  let at = 0;
+  const source = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= gzip.byteLength) return controller.close();
+      controller.enqueue(gzip.slice(at, at + 1024));
+      at += 1024;
+    },
+  });
+  return source.pipeThrough(
+    new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
+  );
 }
 
 interface NodeHttp {
@@ -82,9 +95,7 @@ function nodeModule<T>(id: string): T | null {
  * `content-encoding: gzip`, so the bomb goes through fetch's own decoding; null in a browser,
  * whose page cannot open a server.
  */
-export async function serveGzip(
-  gzip: Uint8Array,
-): Promise<{ url: string; close(): void } | null> {
+export async function serveGzip(gzip: Uint8Array): Promise<{ url: string; close(): void } | null> {
   const http = nodeModule<NodeHttp>('node:http');
   if (!http) return null;
   const server = http.createServer((_request, response) => {
@@ -148,7 +159,11 @@ export async function measureMemory<T>(
     peakRss = Math.max(peakRss, end.rss);
     return {
       result,
-      figures: { source: base.source, heapGrowth: peakHeap - base.heap, rssGrowth: peakRss - base.rss },
+      figures: {
+        source: base.source,
+        heapGrowth: peakHeap - base.heap,
+        rssGrowth: peakRss - base.rss,
+      },
     };
   } finally {
     clearInterval(timer);
