@@ -1,7 +1,8 @@
 /**
  * One HTTP exchange with the sync server through the injected fetch: timeouts through the
- * injected scheduler, every failure turned into a coded EngineError, and every success body
- * validated against its protocol schema (a malformed reply is `bad_response`, never a crash).
+ * injected scheduler, every failure turned into a coded EngineError, every body read up to a
+ * cap (`response_too_large` past it) and every success body validated against its protocol
+ * schema (a malformed reply is `bad_response`, never a crash).
  */
 import type * as v from 'valibot';
 import {
