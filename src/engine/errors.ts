@@ -47,7 +47,21 @@ export type KeyErrorCode =
   | 'key_document_conflict'
   | 'recovery_key_lost';
 
-export type NetworkErrorCode = 'network_unreachable' | 'timeout' | 'bad_response';
+export type NetworkErrorCode =
+  | 'network_unreachable'
+  | 'timeout'
+  | 'bad_response'
+  /** An answer larger than the protocol's limits allow: refused unread past the cap. */
+  | 'response_too_large'
+  /** `has_more` with a cursor that did not advance: the pull stops rather than loop. */
+  | 'cursor_stuck'
+  /** `/v1/info` limits outside sane floors and ceilings: refused at sign-in, nothing stored. */
+  | 'limits_invalid'
+  /** A token refresh answered for another account or device: refused, the session kept. */
+  | 'identity_changed';
+
+/** Codes that mean the server could not be reached, rather than that it answered wrongly. */
+const UNREACHABLE: ReadonlySet<NetworkErrorCode> = new Set(['network_unreachable', 'timeout']);
 
 export type ServerErrorCode =
   | 'request_rejected'
@@ -155,7 +169,12 @@ export class KeyError extends EngineError {
 export class NetworkError extends EngineError {
   override readonly name = 'NetworkError';
   constructor(code: NetworkErrorCode, message: string, cause?: unknown) {
-    super(code, message, { retriable: code !== 'bad_response', cause });
+    super(code, message, { retriable: UNREACHABLE.has(code), cause });
+  }
+
+  /** Unreachable (the device is offline, for all it knows) rather than answered wrongly. */
+  get unreachable(): boolean {
+    return UNREACHABLE.has(this.code as NetworkErrorCode);
   }
 }
 

@@ -7,6 +7,7 @@
  * callback, so it never imports the engine.
  */
 import type { Limits, TokenResponse } from '../protocol';
+import { checkLimits } from './auth/check-limits';
 import { type Session, sessionFromTokens } from './auth/session';
 import type { EngineContext, Logger } from './context';
 import { writeMeta } from './db/meta';
@@ -47,22 +48,43 @@ export class Lifecycle {
   }
 
   async signedIn(pending: PendingSignInMeta, tokens: TokenResponse): Promise<void> {
-    const { ctx, api, clock, log, session, keys } = this.parts;
+    const { ctx, clock, session, keys } = this.parts;
     const established = sessionFromTokens(pending.serverUrl, tokens, clock.now());
+    // Read before anything is stored, so limits out of bounds leave this device as it was.
+    const limits = await this.serverLimits(established.serverUrl, tokens.access_token);
     await bindToAccount(ctx, established.accountId);
     await session.establish(established);
     await keys.load(established.accountId);
     this.authError = null;
-    try {
-      this.limits = await api.info(established.serverUrl).then((info) => info.limits);
-      await writeMeta(ctx.db, 'limits', this.limits);
-    } catch (error) {
-      // The defaults of protocol v1 apply until the server's own limits can be read.
-      log({ level: 'warn', event: 'server_info_failed', code: asEngineError(error).code });
+    if (limits) {
+      this.limits = limits;
+      await writeMeta(ctx.db, 'limits', limits);
     }
     await this.parts.changed();
     if (keys.cipher) this.kickSync('startup', true);
     else await this.checkKeys();
+  }
+
+  /**
+   * The server's limits, or null when they cannot be read (the defaults of protocol v1 apply until
+   * they can). Limits out of bounds refuse the sign-in: the fresh session is revoked unstored.
+   */
+  private async serverLimits(serverUrl: string, accessToken: string): Promise<Limits | null> {
+    const { api, log } = this.parts;
+    let limits: Limits;
+    try {
+      limits = (await api.info(serverUrl)).limits;
+    } catch (error) {
+      log({ level: 'warn', event: 'server_info_failed', code: asEngineError(error).code });
+      return null;
+    }
+    try {
+      return checkLimits(limits);
+    } catch (error) {
+      log({ level: 'warn', event: 'server_limits_refused', code: asEngineError(error).code });
+      await api.revoke(serverUrl, accessToken).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_LIMITS, type Device } from '../protocol';
 import { listActivity } from './activity';
+import { saneLimits } from './auth/check-limits';
 import type { SignInInput } from './auth/device-grant';
 import type { Session } from './auth/session';
 import type { SignInFlow } from './auth/sign-in-flow';
@@ -105,7 +106,7 @@ export class SatchelEngine implements Engine {
     await writeMeta(db, 'device', device);
     const clock = (await readMeta(db, 'clock')) ?? formatHlc(zeroHlc(device.deviceId));
     const settings = { ...DEFAULT_SETTINGS, ...(await readMeta(db, 'settings')) };
-    const limits = (await readMeta(db, 'limits')) ?? { ...DEFAULT_LIMITS };
+    const limits = saneLimits(await readMeta(db, 'limits'), DEFAULT_LIMITS);
     this.ctx = {
       db,
       clock: this.clock,

@@ -49,6 +49,11 @@ export interface EngineStatus {
   counts: Record<CollectionName, number>;
   /** Local changes not yet acknowledged by the server. */
   pendingEdits: number;
+  /**
+   * Of those, edits the last sync could not send because, sealed, they are larger than the
+   * server accepts (`max_payload_bytes`): kept here until shortened.
+   */
+  tooLarge: number;
   /** Conflicts waiting for a person (manual strategy). */
   conflicts: number;
   /** Remote records that could not be opened or validated, set aside. */

@@ -47,8 +47,40 @@ export const RecordId = v.pipe(
   v.regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "_" and "-"'),
 );
 
+/**
+ * Bounds on what any message may hold, whatever a server's configuration: every string and array
+ * of the protocol has one, so neither side can be made to hold an unbounded value. A server's own
+ * limits (`/v1/info`) are tighter and checked on top (see docs/PROTOCOL.md, "Limits").
+ */
+export const PROTOCOL_BOUNDS = {
+  /** The largest `max_payload_bytes` a server can be configured to. */
+  payloadChars: 16 * 1024 * 1024,
+  /** The largest `max_changes_limit` a server can be configured to. */
+  changesPerPage: 100_000,
+  /** The largest `max_batch_ops` a server can be configured to. */
+  batchOps: 10_000,
+  devices: 10_000,
+  pairings: 1000,
+  /** Ids the server makes (UUIDs) and opaque tokens. */
+  idChars: 128,
+  tokenChars: 512,
+  urlChars: 2048,
+  textChars: 256,
+  keyDocumentChars: 64 * 1024,
+} as const;
+
+const Bounded = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const ServerId = Bounded(PROTOCOL_BOUNDS.idChars);
+const Token = Bounded(PROTOCOL_BOUNDS.tokenChars);
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
 /** Sealed record envelope, base64url. Its size limit is checked by the server against its config. */
-export const Payload = v.pipe(v.string(), v.minLength(1), v.regex(base64url, 'must be base64url'));
+export const Payload = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(PROTOCOL_BOUNDS.payloadChars),
+  v.regex(base64url, 'must be base64url'),
+);
 
 export const KeyFingerprint = v.pipe(
   v.string(),
@@ -72,24 +104,25 @@ export const OpId = v.pipe(
 
 const DeviceName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64));
 const DevicePlatform = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64));
-const IsoDate = v.pipe(v.string(), v.isoTimestamp());
+const IsoDate = v.pipe(v.string(), v.maxLength(64), v.isoTimestamp());
 
 // ---------------------------------------------------------------------------------------------
 // Service endpoints
 
 export const Health = v.strictObject({ status: v.literal('ok') });
 
+/** Sane floors and ceilings are the client's to judge (src/engine/auth/check-limits.ts). */
 export const Limits = v.strictObject({
-  max_payload_bytes: v.number(),
-  max_batch_ops: v.number(),
-  max_batch_bytes: v.number(),
-  max_body_bytes: v.number(),
-  max_changes_limit: v.number(),
+  max_payload_bytes: Count,
+  max_batch_ops: Count,
+  max_batch_bytes: Count,
+  max_body_bytes: Count,
+  max_changes_limit: Count,
 });
 
 export const Info = v.strictObject({
   protocol_version: v.literal(PROTOCOL_VERSION),
-  server_version: v.string(),
+  server_version: Bounded(PROTOCOL_BOUNDS.textChars),
   registration: v.picklist(['first-user', 'invite', 'open']),
   limits: Limits,
 });
@@ -102,7 +135,7 @@ export const DeviceAuthorizationRequest = v.strictObject({
   device_name: DeviceName,
   device_platform: DevicePlatform,
   /** Optional scope is accepted for OAuth compatibility and ignored: there is one scope. */
-  scope: v.optional(v.string()),
+  scope: v.optional(Bounded(PROTOCOL_BOUNDS.textChars)),
 });
 
 /**
@@ -111,12 +144,13 @@ export const DeviceAuthorizationRequest = v.strictObject({
  */
 const WebUrl = v.pipe(
   v.string(),
+  v.maxLength(PROTOCOL_BOUNDS.urlChars),
   v.url(),
   v.regex(/^https?:\/\//i, 'must be an http or https URL'),
 );
 
 export const DeviceAuthorizationResponse = v.strictObject({
-  device_code: v.string(),
+  device_code: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
   user_code: v.pipe(v.string(), v.regex(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/)),
   verification_uri: WebUrl,
   verification_uri_complete: WebUrl,
@@ -139,27 +173,29 @@ export const RefreshTokenRequest = v.strictObject({
 export const TokenRequest = v.variant('grant_type', [DeviceCodeTokenRequest, RefreshTokenRequest]);
 
 export const TokenResponse = v.strictObject({
-  access_token: v.string(),
+  access_token: Token,
   token_type: v.literal('Bearer'),
   expires_in: v.number(),
-  refresh_token: v.string(),
-  account_id: v.string(),
-  device_id: v.string(),
+  refresh_token: v.pipe(v.string(), v.maxLength(256)),
+  account_id: ServerId,
+  device_id: ServerId,
 });
 
 // ---------------------------------------------------------------------------------------------
 // Devices
 
 export const Device = v.strictObject({
-  id: v.string(),
-  name: v.string(),
-  platform: v.string(),
+  id: ServerId,
+  name: Bounded(64),
+  platform: Bounded(64),
   created_at: IsoDate,
   last_seen_at: v.nullable(IsoDate),
   current: v.boolean(),
 });
 
-export const DeviceList = v.strictObject({ devices: v.array(Device) });
+export const DeviceList = v.strictObject({
+  devices: v.pipe(v.array(Device), v.maxLength(PROTOCOL_BOUNDS.devices)),
+});
 
 export const DeviceRename = v.strictObject({ name: DeviceName });
 
@@ -168,14 +204,14 @@ export const DeviceRename = v.strictObject({ name: DeviceName });
 
 export const KeyDocumentWrite = v.strictObject({
   /** Client-encrypted JSON (wrapped master keys, salts, KDF parameters), base64url. */
-  key_document: v.pipe(v.string(), v.minLength(1), v.maxLength(64 * 1024)),
+  key_document: v.pipe(v.string(), v.minLength(1), v.maxLength(PROTOCOL_BOUNDS.keyDocumentChars)),
   key_fingerprint: KeyFingerprint,
   /** Bounded to what the server stores (a 32-bit integer). */
   epoch: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2_147_483_647)),
 });
 
 export const KeyDocument = v.strictObject({
-  key_document: v.string(),
+  key_document: Bounded(PROTOCOL_BOUNDS.keyDocumentChars),
   key_fingerprint: KeyFingerprint,
   epoch: v.number(),
   rev: Revision,
@@ -199,7 +235,7 @@ export const RemoteRecord = v.strictObject({
 });
 
 export const ChangesResponse = v.strictObject({
-  changes: v.array(RemoteRecord),
+  changes: v.pipe(v.array(RemoteRecord), v.maxLength(PROTOCOL_BOUNDS.changesPerPage)),
   cursor: Cursor,
   has_more: v.boolean(),
   /**
@@ -222,7 +258,7 @@ export const BatchOp = v.strictObject({
 export const BatchRequest = v.strictObject({
   /** Fingerprint of the key the payloads were sealed under; must match the key document's. */
   key_fingerprint: KeyFingerprint,
-  ops: v.pipe(v.array(BatchOp), v.minLength(1)),
+  ops: v.pipe(v.array(BatchOp), v.minLength(1), v.maxLength(PROTOCOL_BOUNDS.batchOps)),
 });
 
 export const BatchOk = v.strictObject({
@@ -241,7 +277,9 @@ export const BatchConflict = v.strictObject({
 
 export const BatchResult = v.variant('status', [BatchOk, BatchConflict]);
 
-export const BatchResponse = v.strictObject({ results: v.array(BatchResult) });
+export const BatchResponse = v.strictObject({
+  results: v.pipe(v.array(BatchResult), v.maxLength(PROTOCOL_BOUNDS.batchOps)),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Pairing: the server relays opaque values between a new device (the requester) and an existing
@@ -298,27 +336,29 @@ export const PairingApprove = v.strictObject({
 
 /** A device taking part in a pairing, as the account's devices see it. */
 export const PairingDevice = v.strictObject({
-  device_id: v.string(),
-  name: v.string(),
-  platform: v.string(),
+  device_id: ServerId,
+  name: Bounded(64),
+  platform: Bounded(64),
 });
 
 export const Pairing = v.strictObject({
-  id: v.string(),
+  id: ServerId,
   state: v.picklist(PAIRING_STATES),
   curve: v.picklist(PAIRING_CURVES),
-  commitment: v.string(),
+  commitment: Bounded(PROTOCOL_BOUNDS.textChars),
   requester: PairingDevice,
   approver: v.nullable(PairingDevice),
   offer: v.nullable(PairingOffer),
   reveal: v.nullable(PairingReveal),
   /** The sealed bundle: shown only to the requester, only while `approved`. */
-  bundle: v.nullable(v.string()),
+  bundle: v.nullable(Bounded(PAIRING_BUNDLE_MAX_CHARS)),
   created_at: IsoDate,
   expires_at: IsoDate,
 });
 
-export const PairingList = v.strictObject({ pairings: v.array(Pairing) });
+export const PairingList = v.strictObject({
+  pairings: v.pipe(v.array(Pairing), v.maxLength(PROTOCOL_BOUNDS.pairings)),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Types, inferred so that a wrong field is a compile error on both sides

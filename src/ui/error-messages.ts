@@ -25,6 +25,12 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   timeout: `The sync server took too long to answer. ${RETRYING}`,
   bad_response:
     'Something answered at that address, but not like a Satchel sync server. Check the server address.',
+  response_too_large: `The sync server sent an answer far larger than Satchel allows, so it was not read. Nothing changed on this device. ${RETRYING}`,
+  cursor_stuck: `The sync server kept sending the same page of changes, so Satchel stopped asking. Nothing was lost. ${RETRYING}`,
+  limits_invalid:
+    'That server advertises limits no Satchel server would use (such as pages of no records), so this device did not connect to it. Check the server address or contact your server admin.',
+  identity_changed:
+    'The sync server answered for a different account or device, so Satchel refused the answer and kept your session and data. If it persists, contact your server admin.',
   server_not_found: 'No Satchel sync server was found at that address. Check the server address.',
   offline:
     'You are offline. Your edits are kept on this device and will sync when you are back online.',

@@ -99,6 +99,9 @@ export class FlakyNetwork {
       );
     }
     const response = await this.base(input, init);
+    // Untouched when no fault applies: the device reads the body as it streams, as it would from
+    // the network (reading it here first would hide how much of a huge body the device reads).
+    if (fault === null) return response;
     const body = await response.text();
     if (fault === 'responseLost') throw new TypeError('Failed to fetch (response lost)');
     if (fault === 'delay') await new Promise((resolve) => setTimeout(resolve, this.delayMs));

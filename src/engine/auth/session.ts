@@ -1,14 +1,15 @@
 /**
  * The signed-in session: access token use and transparent refresh (single flight, rotated
  * refresh token persisted before it is used). A refresh the server refuses means the device was
- * revoked: the session is dropped, local data stays.
+ * revoked: the session is dropped, local data stays. A refresh answered for another account or
+ * device is refused: the session is pinned to the identity it signed in with.
  */
 import type { TokenResponse } from '../../protocol';
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { SessionMeta } from '../db/schema';
 import type { Clock } from '../deps';
-import { AuthError, StateError } from '../errors';
+import { AuthError, NetworkError, StateError } from '../errors';
 import type { ServerApi } from '../transport/api';
 import { OAuthProblem } from '../transport/http';
 
@@ -99,6 +100,15 @@ export class Session {
         );
       }
       throw error;
+    }
+    if (tokens.account_id !== stale.accountId || tokens.device_id !== stale.deviceId) {
+      // Whatever the server means by it, this device's data and key belong to the account it
+      // signed in to: nothing is stored, and the refresh token held stays the one to present
+      // again (the server re-issues for it once, for a few minutes, as for a lost answer).
+      throw new NetworkError(
+        'identity_changed',
+        'The server answered a token refresh for another account or device; the answer was refused',
+      );
     }
     const next = sessionFromTokens(stale.serverUrl, tokens, this.clock.now());
     await this.establish(next);

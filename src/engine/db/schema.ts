@@ -104,7 +104,7 @@ export interface QuarantineRow {
   code: RecordErrorCode;
   message: string;
   collection: CollectionName | null;
-  record: RemoteRecord;
+  record: QuarantinedVersion;
   at: number;
   /**
    * The cursor the page that brought it was fetched from: a later sync reads the feed again from
@@ -117,6 +117,15 @@ export interface QuarantineRow {
   /** When the next sync may ask for it again. */
   retryAt?: number;
 }
+
+/**
+ * The quarantined version as it came, but for its payload: only its start is kept (enough to
+ * tell one forgery from another), so a server cannot make a device store megabytes it refused.
+ */
+export type QuarantinedVersion = Omit<RemoteRecord, 'payload'> & {
+  payloadExcerpt: string;
+  payloadLength: number;
+};
 
 export type SyncTrigger =
   | 'edit'

@@ -64,6 +64,8 @@ export class SyncController {
   offlineSince: number | null = null;
   lastError: ErrorInfo | null = null;
   decision: Decision | null = null;
+  /** Edits the last completed run could not send: sealed, larger than the server accepts. */
+  tooLarge = 0;
   private failures = 0;
   private retryScheduled = false;
   private chain: Promise<unknown> = Promise.resolve();
@@ -166,6 +168,7 @@ export class SyncController {
       this.offlineSince = null;
       this.lastError = null;
       this.decision = outcome.kind === 'paused' ? outcome.decision : null;
+      if (outcome.kind === 'done') this.tooLarge = outcome.tally.tooLarge;
       quiet = outcome.kind === 'done' && outcome.quiet;
       report = {
         result: outcome.kind === 'paused' ? 'paused' : 'ok',
@@ -205,7 +208,7 @@ export class SyncController {
     ) {
       await this.deps.keyLost(error);
     }
-    if (error instanceof NetworkError && error.code !== 'bad_response') {
+    if (error instanceof NetworkError && error.unreachable) {
       this.offlineSince ??= info.at;
     } else if (!(error instanceof AuthError && error.code === 'device_revoked')) {
       this.offlineSince = null;

@@ -11,6 +11,7 @@ import { jsonEqual } from '../merge/equal';
 import { abortQuietly } from '../records/commit-local';
 import { appendHistory } from '../records/history';
 import type { SyncDeps } from './deps';
+import { fetchChanges } from './fetch-changes';
 import { openPage } from './open-page';
 import { updateSyncMeta } from './sync-meta';
 
@@ -43,9 +44,7 @@ async function accountLive(deps: SyncDeps): Promise<Map<string, Fields>> {
   const live = new Map<string, Fields>();
   let since = '0';
   for (;;) {
-    const page = await deps.session.withAccess((server, token) =>
-      deps.api.changes(server, token, since, deps.limits.max_changes_limit),
-    );
+    const page = await fetchChanges(deps, since);
     for (const item of await openPage(
       deps.cipher,
       page.changes,

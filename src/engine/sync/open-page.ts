@@ -1,7 +1,7 @@
 /** Decrypts a page of remote records (in parallel, outside any IndexedDB transaction). */
 import type { RemoteRecord } from '../../protocol';
 import type { CollectionName } from '../collections';
-import type { QuarantineRow } from '../db/schema';
+import type { QuarantinedVersion, QuarantineRow } from '../db/schema';
 import { RecordError } from '../errors';
 import type { OpenedRecord, RecordCipher } from './cipher';
 
@@ -52,7 +52,19 @@ export function quarantineRowOf(
     code: item.error.code as QuarantineRow['code'],
     message: item.error.message,
     collection: item.collection,
-    record: item.remote,
+    record: excerptOf(item.remote),
     at,
+  };
+}
+
+/** Characters of a quarantined payload kept: a fingerprint of it, never the whole. */
+export const QUARANTINE_EXCERPT_CHARS = 128;
+
+function excerptOf(remote: RemoteRecord): QuarantinedVersion {
+  const { payload, ...rest } = remote;
+  return {
+    ...rest,
+    payloadExcerpt: payload.slice(0, QUARANTINE_EXCERPT_CHARS),
+    payloadLength: payload.length,
   };
 }

@@ -22,6 +22,7 @@ import {
   liveCount,
 } from './bulk-delete';
 import type { SyncDeps } from './deps';
+import { fetchChanges } from './fetch-changes';
 import { noteMissing } from './missing-records';
 import { openPage, type PageItem } from './open-page';
 import { earlierCursor, prepareRetries } from './quarantine-retry';
@@ -67,14 +68,6 @@ async function localDeletions(ctx: EngineContext, items: PageItem[]): Promise<Se
   return hits;
 }
 
-async function fetchPage(deps: SyncDeps, since: string): Promise<ChangesResponse> {
-  const page = await deps.session.withAccess((server, token) =>
-    deps.api.changes(server, token, since, deps.limits.max_changes_limit),
-  );
-  if (page.pending_pairings !== undefined) deps.pairingsNoticed(page.pending_pairings);
-  return page;
-}
-
 function add(into: PageTally, from: PageTally): void {
   into.applied += from.applied;
   into.conflicts += from.conflicts;
@@ -117,7 +110,7 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
   // opened while this one is applied, so the network, WebCrypto and IndexedDB's commit overlap.
   // Only ever one request in flight; if this page fails, the next one is simply never read.
   const fetchAndOpen = async (cursor: string) => {
-    const response = await fetchPage(deps, cursor);
+    const response = await fetchChanges(deps, cursor);
     return { response, items: await openPage(deps.cipher, response.changes, enabled) };
   };
   let next = fetchAndOpen(since);

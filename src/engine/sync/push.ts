@@ -265,7 +265,7 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
         ops: batch.map((item) => item.op),
       };
       const response = await deps.session.withAccess((server, token) =>
-        deps.api.batch(server, token, request),
+        deps.api.batch(server, token, request, deps.limits),
       );
       const settled = await settle(deps, batch, response.results);
       result.pushed += settled.pushed;

@@ -11,6 +11,7 @@ import {
   Info,
   KeyDocument,
   type KeyDocumentWrite,
+  type Limits,
   Pairing,
   type PairingCreate,
   PairingList,
@@ -20,6 +21,7 @@ import {
 } from '../../protocol';
 import { ServerError } from '../errors';
 import type { HttpTransport } from './http';
+import { batchCap, pageCap } from './response-caps';
 
 export class ServerApi {
   constructor(private readonly http: HttpTransport) {}
@@ -153,20 +155,27 @@ export class ServerApi {
     });
   }
 
-  async changes(server: string, accessToken: string, since: string, limit: number) {
+  async changes(server: string, accessToken: string, since: string, limit: number, limits: Limits) {
     const path = `/v1/changes?since=${encodeURIComponent(since)}&limit=${limit}`;
     return (
-      await this.http.send(server, { method: 'GET', path, accessToken, schema: ChangesResponse })
+      await this.http.send(server, {
+        method: 'GET',
+        path,
+        accessToken,
+        schema: ChangesResponse,
+        maxBytes: pageCap(limits, limit),
+      })
     ).value;
   }
 
-  async batch(server: string, accessToken: string, request: BatchRequest) {
+  async batch(server: string, accessToken: string, request: BatchRequest, limits: Limits) {
     const reply = await this.http.send(server, {
       method: 'POST',
       path: '/v1/batch',
       accessToken,
       json: request,
       schema: BatchResponse,
+      maxBytes: batchCap(limits, request.ops.length),
     });
     return reply.value;
   }

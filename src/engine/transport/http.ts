@@ -1,7 +1,8 @@
 /**
  * One HTTP exchange with the sync server through the injected fetch: timeouts through the
- * injected scheduler, every failure turned into a coded EngineError, and every success body
- * validated against its protocol schema (a malformed reply is `bad_response`, never a crash).
+ * injected scheduler, every failure turned into a coded EngineError, every body read up to a
+ * cap (`response_too_large` past it) and every success body validated against its protocol
+ * schema (a malformed reply is `bad_response`, never a crash).
  */
 import type * as v from 'valibot';
 import {
@@ -23,6 +24,8 @@ import {
   ServerError,
   type ServerErrorCode,
 } from '../errors';
+import { readBounded } from './read-body';
+import { DEFAULT_RESPONSE_CAP } from './response-caps';
 import type { ServerClock } from './server-clock';
 
 export interface RequestSpec<S extends v.GenericSchema | null> {
@@ -34,6 +37,8 @@ export interface RequestSpec<S extends v.GenericSchema | null> {
   accessToken?: string;
   /** Schema of the success body; null when none is expected. */
   schema: S;
+  /** Most bytes of the answer read (decoded); more is `response_too_large`. */
+  maxBytes?: number;
 }
 
 export interface HttpReply<T> {
@@ -157,8 +162,8 @@ function errorFromResponse(
   );
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
+async function readJson(response: Response, cap: number, what: string): Promise<unknown> {
+  const text = await readBounded(response, cap, what);
   if (text.length === 0) return null;
   try {
     return JSON.parse(text);
@@ -205,8 +210,13 @@ export class HttpTransport {
         signal: controller.signal,
       });
       this.serverClock?.observe(response.headers.get('date'), sentAt, this.now());
-      body = await readJson(response);
+      // A problem answer is small whatever the endpoint; a success is bounded by what it carries.
+      const cap = response.ok
+        ? (spec.maxBytes ?? DEFAULT_RESPONSE_CAP)
+        : Math.min(spec.maxBytes ?? DEFAULT_RESPONSE_CAP, DEFAULT_RESPONSE_CAP);
+      body = await readJson(response, cap, `${spec.method} ${pathOnly(spec.path)}`);
     } catch (error) {
+      if (error instanceof EngineError) throw error;
       if (timedOut)
         throw new NetworkError(
           'timeout',

@@ -9,6 +9,7 @@ import type { ScreenProps } from '../screen';
 import { StatusPill } from '../status-pill';
 import { CollectionToggles } from './collection-toggles';
 import { LocalCounts } from './local-counts';
+import { TooLargeNotice } from './too-large-notice';
 
 /** Connected and unlocked: how sync is doing, what is waiting, and the everyday controls. */
 export function Overview({ status, navigate }: ScreenProps) {
@@ -77,6 +78,7 @@ export function Overview({ status, navigate }: ScreenProps) {
           </button>
         </div>
       )}
+      <TooLargeNotice count={status.tooLarge} />
       <LocalCounts status={status} />
       <ErrorAlert error={action.error} />
       <div class="row">
