@@ -55,9 +55,7 @@ export class HostileServer {
   readonly told: number[] = [];
   private rules: Rule[] = [];
 
-  constructor(
-    private readonly base: FetchLike = (input, init) => globalThis.fetch(input, init),
-  ) {}
+  constructor(private readonly base: FetchLike = (input, init) => globalThis.fetch(input, init)) {}
 
   /**
    * Rewrites the server's answers to requests matching `METHOD /path` (e.g. /^GET \/v1\/changes/)
@@ -133,7 +131,10 @@ function toResponse(reply: ForgedReply, honestHeaders: Headers | undefined): Res
     else if (reply.json !== undefined) {
       body = JSON.stringify(reply.json);
       if (!headers.has('content-type') || !/json/.test(headers.get('content-type') ?? '')) {
-        headers.set('content-type', status >= 400 ? 'application/problem+json' : 'application/json');
+        headers.set(
+          'content-type',
+          status >= 400 ? 'application/problem+json' : 'application/json',
+        );
       }
     }
   }
