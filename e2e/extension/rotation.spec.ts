@@ -169,6 +169,7 @@ test('a revoked profile is cut off and cannot read what is written after the rot
           id: latest.id,
           epoch: latest.key_epoch,
           deleted: latest.deleted,
+          rev: latest.rev,
         },
         latest.payload,
       ),

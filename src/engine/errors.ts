@@ -76,7 +76,9 @@ export type ServerErrorCode =
   | 'server_unavailable'
   | 'unexpected_status'
   | 'pairing_expired'
-  | 'pairing_state';
+  | 'pairing_state'
+  /** A batch `ok` that cannot be true (its revision does not follow the op's base). */
+  | 'ack_invalid';
 
 /** A pairing (a new device given the key by an existing one) that cannot go on. */
 export type PairingErrorCode =
@@ -92,7 +94,9 @@ export type RecordErrorCode =
   | 'record_wrong_key'
   | 'record_envelope_invalid'
   | 'record_unsupported_version'
-  | 'record_invalid_data';
+  | 'record_invalid_data'
+  /** Authentic, but served as a revision it was not written as: a rollback or resurrection. */
+  | 'record_replayed';
 
 /** Local storage failed (quota, browser wiped the database) or the engine has a bug. */
 export type InternalErrorCode = 'storage_failed' | 'internal_error';
@@ -208,6 +212,7 @@ export class RecordError extends EngineError {
 }
 
 const RETRIABLE_SERVER_CODES = new Set<ServerErrorCode>([
+  'ack_invalid',
   'rate_limited',
   'server_error',
   'server_unavailable',

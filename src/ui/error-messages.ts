@@ -88,6 +88,7 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   server_unavailable: `The sync server is temporarily unavailable. ${RETRYING}`,
   server_error: `The sync server had a problem. ${RETRYING}`,
   unexpected_status: `The sync server answered unexpectedly. ${RETRYING}`,
+  ack_invalid: `The sync server confirmed an edit in a way that cannot be true. Your edit is kept and will be sent again. ${RETRYING}`,
   request_rejected: 'The sync server rejected a request from this device. Please report this.',
   cursor_invalid:
     'This device’s sync position was not accepted; Satchel will resync from the start.',
@@ -116,6 +117,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   record_unsupported_version:
     'A record was written by a newer Satchel. Update Satchel to read it; it was set aside meanwhile.',
   record_invalid_data: 'A record from the server holds invalid data. It was set aside.',
+  record_replayed:
+    'The server sent an old version of a record as if it were new. It was refused; your data is unchanged.',
   // Local and host
   storage_failed:
     'Satchel could not write to this browser’s storage (it may be full). Free some space and try again.',

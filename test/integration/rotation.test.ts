@@ -86,6 +86,7 @@ describe('key rotation after revoking a device', () => {
           id: latest.id,
           epoch: latest.key_epoch,
           deleted: latest.deleted,
+          rev: latest.rev,
         },
         latest.payload,
       ),

@@ -8,6 +8,7 @@ import {
   type AccountKeys,
   collectionToken,
   deriveAccountKeys,
+  ENVELOPE_VERSION,
   generateMasterKey,
   openRecord,
   type RecordAad,
@@ -15,7 +16,7 @@ import {
 } from './index';
 
 const ACCOUNT = 'acct-7f3a';
-const HEADER = { version: 0, epoch: [1, 5], keyId: [5, 13], iv: [13, 25] } as const;
+const HEADER = { version: 0, epoch: [1, 5], keyId: [5, 13], rev: [13, 21], iv: [21, 33] } as const;
 const TAG_BYTES = 16;
 
 let master: Uint8Array;
@@ -30,6 +31,7 @@ function aadFor(overrides: Partial<RecordAad> = {}): RecordAad {
     id: 'rec-1',
     epoch: 1,
     deleted: false,
+    rev: 1,
     ...overrides,
   };
 }
@@ -92,12 +94,13 @@ describe('sealRecord / openRecord round trip', () => {
     expect(envelopes.size).toBe(count);
   });
 
-  it('writes the documented header: version 1, the epoch, then the key id', async () => {
+  it('writes the documented header: version 2, the epoch, the key id, then the revision', async () => {
     const keys9 = await deriveAccountKeys(master, ACCOUNT, 0x01020304);
     const bytes = fromBase64url(
-      await sealRecord(keys9, aadFor({ epoch: 0x01020304 }), 1),
+      await sealRecord(keys9, aadFor({ epoch: 0x01020304, rev: 0x05_0607_0809 }), 1),
     ) as Uint8Array;
-    expect(bytes[0]).toBe(1);
+    expect(bytes[0]).toBe(2);
+    expect([...bytes.subarray(HEADER.rev[0], HEADER.rev[1])]).toEqual([0, 0, 0, 5, 6, 7, 8, 9]);
     expect([...bytes.subarray(HEADER.epoch[0], HEADER.epoch[1])]).toEqual([1, 2, 3, 4]);
     const fingerprintBytes = fromBase64url(keys9.fingerprint) as Uint8Array;
     expect([...bytes.subarray(HEADER.keyId[0], HEADER.keyId[1])]).toEqual([
@@ -130,8 +133,8 @@ describe('openRecord refuses altered envelopes', () => {
           return bytes;
         });
         let expected: CryptoErrorCode = 'tampered';
-        if (index === HEADER.version)
-          expected = flip === 0x01 ? 'envelope_invalid' : 'unsupported_version';
+        // Version 2 with either bit flipped is 3 or 130: both newer than this app.
+        if (index === HEADER.version) expected = 'unsupported_version';
         const error = await expectCode(
           () => openRecord(keys, aadFor(), altered),
           expected as never,
@@ -166,7 +169,7 @@ describe('openRecord refuses altered envelopes', () => {
   it('refuses well-formed base64url that is not an envelope', async () => {
     const random = toBase64url(crypto.getRandomValues(new Uint8Array(80)));
     const randomWithVersion = mutate(random, (b) => {
-      b[0] = 1;
+      b[0] = ENVELOPE_VERSION.Current;
       return b;
     });
     await expectCode(() => openRecord(keys, aadFor(), randomWithVersion), 'tampered');
@@ -176,12 +179,67 @@ describe('openRecord refuses altered envelopes', () => {
 
   it('reports a newer format version as unsupported_version', async () => {
     const envelope = await sealRecord(keys, aadFor(), {});
-    const v2 = mutate(envelope, (b) => {
-      b[0] = 2;
+    const v3 = mutate(envelope, (b) => {
+      b[0] = ENVELOPE_VERSION.Current + 1;
       return b;
     });
-    const error = await expectCode(() => openRecord(keys, aadFor(), v2), 'unsupported_version');
-    expect(error.message).toContain('2');
+    const error = await expectCode(() => openRecord(keys, aadFor(), v3), 'unsupported_version');
+    expect(error.message).toContain(String(ENVELOPE_VERSION.Current + 1));
+  });
+
+  it('no longer reads version 1, which never shipped', async () => {
+    const envelope = await sealRecord(keys, aadFor(), {});
+    const v1 = mutate(envelope, (b) => {
+      b[0] = 1;
+      return b;
+    });
+    const error = await expectCode(() => openRecord(keys, aadFor(), v1), 'envelope_invalid');
+    expect(error.message).toContain('version 1');
+  });
+});
+
+describe('the sealed revision', () => {
+  it('opens only as the revision it was sealed for; another label is stale_revision', async () => {
+    const envelope = await sealRecord(keys, aadFor({ rev: 3 }), { apiKey: 'sk-old' });
+    expect(await openRecord(keys, aadFor({ rev: 3 }), envelope)).toEqual({ apiKey: 'sk-old' });
+    for (const served of [1, 2, 4, 9, 2 ** 40, Number.MAX_SAFE_INTEGER]) {
+      const error = await expectCode(
+        () => openRecord(keys, aadFor({ rev: served }), envelope),
+        'stale_revision',
+      );
+      expect(error.message).toContain('revision 3');
+      expect(error.message).not.toContain('sk-old');
+    }
+  });
+
+  it('fails authentication when the revision in the header is rewritten', async () => {
+    const envelope = await sealRecord(keys, aadFor({ rev: 3 }), { name: 'Work' });
+    for (const rev of [4, 9, 2 ** 40]) {
+      const relabelled = mutate(envelope, (b) => {
+        const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+        view.setUint32(HEADER.rev[0], Math.floor(rev / 2 ** 32));
+        view.setUint32(HEADER.rev[0] + 4, rev % 2 ** 32);
+        return b;
+      });
+      await expectCode(() => openRecord(keys, aadFor({ rev }), relabelled), 'tampered');
+      await expectCode(() => openRecord(keys, aadFor({ rev: 3 }), relabelled), 'tampered');
+    }
+  });
+
+  it('keeps a large revision exact (above 2^32)', async () => {
+    const rev = 2 ** 40 + 7;
+    const envelope = await sealRecord(keys, aadFor({ rev }), { n: 1 });
+    expect(await openRecord(keys, aadFor({ rev }), envelope)).toEqual({ n: 1 });
+    await expectCode(() => openRecord(keys, aadFor({ rev: 7 }), envelope), 'stale_revision');
+  });
+
+  it('refuses to seal or open with a revision no write can have', async () => {
+    for (const rev of [0, -1, 1.5, Number.NaN, 2 ** 53, undefined]) {
+      await expectCode(
+        () => sealRecord(keys, aadFor({ rev: rev as number }), {}),
+        'invalid_argument',
+      );
+    }
   });
 });
 

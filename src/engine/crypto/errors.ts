@@ -8,6 +8,8 @@ export type CryptoErrorCode =
   | 'tampered'
   /** Sealed under a key these AccountKeys do not hold (other epoch, account or master). */
   | 'wrong_key'
+  /** Authentic, but sealed for another revision than the one it is served as (a replay). */
+  | 'stale_revision'
   /** Not a structurally valid envelope (bad base64url, too short, unknown layout). */
   | 'envelope_invalid'
   /** Written by a newer format version than this code understands. */

@@ -4,6 +4,7 @@
  * a page of changes, the outbox updates and the cursor advance are one atomic step.
  */
 
+import { compareHlc } from '../clock/hlc';
 import type { EngineContext } from '../context';
 import type { ConflictRow, OutboxRow, RecordRow, SyncedState } from '../db/schema';
 import type { WriteTx } from '../db/tx';
@@ -168,6 +169,31 @@ export interface KnownAbsent {
   conflict: boolean;
 }
 
+/**
+ * Why the base this device holds cannot be taken as what the server has, given `remote`; null
+ * when nothing is amiss. The base came from an `ok` (which a server can forge) or from the feed.
+ * - `ack_missing`: the server serves another version under the base's own revision, so the
+ *   write it acknowledged at that revision is not there (the ack was forged, or the feed lies).
+ * - `clock_behind`: with nothing pending, a newer version whose clock runs behind the base's.
+ *   Every writer has seen the version it replaces (a rotation reseals with the same clock), so
+ *   either the base was a forged ack or the version is not a successor of it.
+ * Either way the remote version is not adopted as is: it is merged against the local value with
+ * no common ancestor, and whatever this device holds that the server lacks is sent again.
+ */
+function doubtfulBase(
+  base: SyncedState,
+  remote: OpenedRecord,
+  pending: boolean,
+): 'ack_missing' | 'clock_behind' | null {
+  if (base.rev === remote.rev) {
+    const same = base.hlc === remote.hlc && base.device === remote.device;
+    return same ? null : 'ack_missing';
+  }
+  if (base.rev > remote.rev) return null;
+  if (!pending && compareHlc(remote.hlc, base.hlc) < 0) return 'clock_behind';
+  return null;
+}
+
 /** Applies one opened remote record version inside `tx`; returns what it did. */
 export async function applyRemote(
   ctx: EngineContext,
@@ -182,8 +208,11 @@ export async function applyRemote(
     absent.pending ? undefined : tx.objectStore('outbox').get(key),
     absent.conflict ? undefined : tx.objectStore('conflicts').get(key),
   ]);
+  const doubtful = row?.base ? doubtfulBase(row.base, remote, pending !== undefined) : null;
   // Already known: our own acknowledged write echoed back, or an older version.
-  if (row?.base && row.base.rev >= remote.rev) return 'skipped';
+  if (row?.base && row.base.rev >= remote.rev && !doubtful) return 'skipped';
+  if (doubtful)
+    ctx.log({ level: 'warn', event: 'base_doubtful', reason: doubtful, rev: remote.rev });
   ctx.hlc.observe(remote.hlc);
   const writer = new RecordWriter(ctx, tx, remote, row, {
     pending: pending !== undefined,
@@ -197,25 +226,25 @@ export async function applyRemote(
       return 'applied';
     }
     await tx.objectStore('conflicts').delete(key);
-    const stamps = row
-      ? { hlc: row.hlc, device: row.device, clocks: row.clocks }
-      : { hlc: ctx.hlc.tick(), device: ctx.deviceId, clocks: {} };
-    await writer.keepPending(
-      local,
-      local === null ? { ...stamps, hlc: ctx.hlc.tick(), device: ctx.deviceId } : stamps,
-      false,
-    );
+    // A fresh clock: this is a new write over the remote version, and devices holding that
+    // version refuse anything stamped earlier than it.
+    const stamps = {
+      hlc: ctx.hlc.tick(),
+      device: ctx.deviceId,
+      clocks: row?.clocks ?? {},
+    };
+    await writer.keepPending(local, stamps, false);
     return 'kept';
   }
 
-  if (!row || !pending) {
+  if (!row || (!pending && !doubtful)) {
     await writer.adoptRemote();
     return 'applied';
   }
 
   // Our own write that we never saw acknowledged (response lost): the local value descends from
   // it, so it simply becomes the base.
-  if (remote.device === ctx.deviceId && !conflict) {
+  if (remote.device === ctx.deviceId && !conflict && !doubtful) {
     if (jsonEqual(row.data, remote.data)) {
       await writer.adoptRemote();
       return 'applied';
@@ -223,13 +252,15 @@ export async function applyRemote(
     await writer.keepPending(
       row.data,
       { hlc: row.hlc, device: row.device, clocks: row.clocks },
-      pending.held,
+      pending?.held ?? false,
     );
     return 'rebased';
   }
 
   // A conflict already waiting for a person is re-examined against its original base.
-  const base = conflict ? conflict.base : (row.base?.data ?? null);
+  // A base that may never have been on the server is no common ancestor: with none, every field
+  // the two sides disagree on is weighed (by its clock, or by the person) and nothing is lost.
+  const base = conflict ? conflict.base : doubtful ? null : (row.base?.data ?? null);
   const outcome = threeWayMerge(base, versionOf(row), versionOf(remote));
   if (outcome.kind === 'clean') {
     await tx.objectStore('conflicts').delete(key);

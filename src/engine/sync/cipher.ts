@@ -37,6 +37,7 @@ const CRYPTO_TO_RECORD: Partial<Record<CryptoError['code'], RecordErrorCode>> = 
   wrong_key: 'record_wrong_key',
   envelope_invalid: 'record_envelope_invalid',
   unsupported_version: 'record_unsupported_version',
+  stale_revision: 'record_replayed',
 };
 
 export class RecordCipher {
@@ -88,7 +89,13 @@ export class RecordCipher {
     return this.collections.get(token) ?? null;
   }
 
-  async seal(collection: CollectionName, id: string, state: SealedState): Promise<string> {
+  /** `rev`: the revision the write will get if the server takes it (`base_rev + 1`, or 1). */
+  async seal(
+    collection: CollectionName,
+    id: string,
+    state: SealedState,
+    rev: number,
+  ): Promise<string> {
     const plaintext: RecordPlaintext = {
       v: 1,
       data: state.data,
@@ -104,6 +111,7 @@ export class RecordCipher {
         id,
         epoch: this.keys.epoch,
         deleted: state.data === null,
+        rev,
       },
       plaintext,
     );
@@ -123,6 +131,12 @@ export class RecordCipher {
         `Record ${remote.id} was sealed under another account key`,
       );
     }
+    if (!Number.isSafeInteger(remote.rev)) {
+      throw new RecordError(
+        'record_replayed',
+        `Record ${remote.id} is served as revision ${remote.rev}, which no write can have`,
+      );
+    }
     let opened: unknown;
     try {
       opened = await openRecord(
@@ -133,6 +147,7 @@ export class RecordCipher {
           id: remote.id,
           epoch: remote.key_epoch,
           deleted: remote.deleted,
+          rev: remote.rev,
         },
         remote.payload,
       );

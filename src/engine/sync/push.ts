@@ -9,6 +9,7 @@ import type { BatchOp, BatchResult, RemoteRecord } from '../../protocol';
 import type { CollectionName } from '../collections';
 import type { OutboxRow, RecordRow } from '../db/schema';
 import { RECORD_STORES } from '../db/tx';
+import { ServerError } from '../errors';
 import { randomId } from '../ids';
 import { abortQuietly } from '../records/commit-local';
 import { applyRemote } from './apply-remote';
@@ -101,11 +102,14 @@ async function prepare(deps: SyncDeps, entry: OutboxRow, row: RecordRow): Promis
     device: row.device,
     clocks: row.clocks,
   };
-  const payload = await deps.cipher.seal(entry.collection, entry.id, sent);
+  const baseRev = row.base?.rev ?? null;
+  // Under compare-and-set the write can only become the next revision: sealing it in is what lets
+  // every reader refuse this version when it is later replayed under another one.
+  const payload = await deps.cipher.seal(entry.collection, entry.id, sent, (baseRev ?? 0) + 1);
   const op: BatchOp = {
     collection: deps.cipher.tokenOf(entry.collection),
     id: entry.id,
-    base_rev: row.base?.rev ?? null,
+    base_rev: baseRev,
     deleted: row.data === null,
     payload,
     op_id: entry.opId,
@@ -140,6 +144,8 @@ interface Settled {
   conflicts: number;
   quarantined: number;
   requeued: number;
+  /** `ok` answers whose revision does not follow the op's base: not believed. */
+  refusedAcks: number;
 }
 
 async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[]): Promise<Settled> {
@@ -156,7 +162,13 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
       );
     }
   }
-  const settled: Settled = { pushed: 0, conflicts: 0, quarantined: 0, requeued: 0 };
+  const settled: Settled = {
+    pushed: 0,
+    conflicts: 0,
+    quarantined: 0,
+    requeued: 0,
+    refusedAcks: 0,
+  };
   const tx = ctx.db.transaction([...RECORD_STORES, 'quarantine'], 'readwrite');
   try {
     for (const { entry, op, sent } of batch) {
@@ -172,6 +184,13 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
       if (result.status === 'ok' || currents.get(op.op_id)?.kind === 'opened')
         await tx.objectStore('quarantine').delete(quarantined);
       if (result.status === 'ok') {
+        // Compare-and-set gives exactly the next revision: any other is a lie, and believing it
+        // would make the device skip real versions up to it. The op stays queued as it was, so an
+        // honest server answers its op id again with the truth.
+        if (result.rev !== (op.base_rev ?? 0) + 1) {
+          settled.refusedAcks += 1;
+          continue;
+        }
         settled.pushed += 1;
         await tx.objectStore('records').put({ ...row, base: { rev: result.rev, ...sent } });
         // An edit made while the op was in flight renewed the op id: that edit stays queued.
@@ -188,9 +207,26 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
       }
       if (current.kind === 'opened') {
         const applied = await applyRemote(ctx, tx, current.record);
+        await tx.objectStore('quarantine').delete([current.remote.collection, current.remote.id]);
         if (applied === 'conflict') settled.conflicts += 1;
         else settled.requeued += 1;
-        if (applied === 'skipped' && pending?.opId === op.op_id) {
+        const { record } = current;
+        if (applied === 'skipped' && row.base && record.rev < row.base.rev) {
+          // The server's record is older than the base we hold: the write it once acknowledged
+          // at that base is not there. Send the local value again over what it does have;
+          // compare-and-set keeps this safe if it is the rollback that is the lie.
+          const { rev, data, hlc, device, clocks } = record;
+          await tx.objectStore('records').put({ ...row, base: { rev, data, hlc, device, clocks } });
+          await tx.objectStore('outbox').put({
+            collection: entry.collection,
+            id: entry.id,
+            queuedAt: pending?.queuedAt ?? ctx.clock.now(),
+            held: false,
+            ...(pending?.sent ? { sent: true } : {}),
+            opId: randomId(),
+          });
+          ctx.log({ level: 'warn', event: 'base_doubtful', reason: 'ack_missing', rev });
+        } else if (applied === 'skipped' && pending?.opId === op.op_id) {
           // The server's version is one we already hold as base: send again over it.
           await tx.objectStore('outbox').put({ ...pending, opId: randomId() });
         }
@@ -268,6 +304,14 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
         deps.api.batch(server, token, request, deps.limits),
       );
       const settled = await settle(deps, batch, response.results);
+      if (settled.refusedAcks > 0) {
+        throw new ServerError(
+          'ack_invalid',
+          `The server confirmed ${settled.refusedAcks} edit(s) with a revision that does not follow their base; they stay pending`,
+          200,
+          null,
+        );
+      }
       result.pushed += settled.pushed;
       result.conflicts += settled.conflicts;
       result.quarantined += settled.quarantined;

@@ -61,7 +61,12 @@ export async function createSeedCipher(keys: KeysMeta, device: string): Promise<
         id,
         base_rev: baseRev,
         deleted: false,
-        payload: await cipher.seal(collection, id, { data, hlc, device, clocks }),
+        payload: await cipher.seal(
+          collection,
+          id,
+          { data, hlc, device, clocks },
+          (baseRev ?? 0) + 1,
+        ),
         op_id: randomId(),
       };
     },
