@@ -7,6 +7,7 @@
  * type-only imports: no engine code reaches the page bundles, and the UI cannot drift from what
  * the engine sends.
  */
+
 import type {
   AccountInfo,
   ConflictView,
@@ -23,6 +24,7 @@ import type {
   Resolution,
   RotationProgress,
 } from '../engine';
+import { checkServerUrl } from '../protocol/server-url';
 
 export type CollectionName = EngineCollectionName;
 /** The engine's collection list as a page-side value (host/contract.test.ts holds it equal). */
@@ -217,4 +219,15 @@ export interface HostAbilities {
   openOptions?(section?: string): void;
   /** Brings the sign-in page to the front again, e.g. after the person closed it. */
   openUrl(url: string): void;
+}
+
+/**
+ * A server address as the person typed it, checked by the one rule the engine also enforces
+ * (https unless local), as a BridgeError the pages can show: before asking for host permission
+ * in a page, before storing it in the worker.
+ */
+export function parseServerUrl(input: string): string {
+  const checked = checkServerUrl(input);
+  if (!checked.ok) throw new BridgeError({ code: checked.code, message: checked.message });
+  return checked.url;
 }

@@ -104,6 +104,24 @@ async function syncsOnceHonest(s: Scene, id = s.id): Promise<void> {
   await s.b.engine.close();
 }
 
+/** The next batch is answered ok at exactly the revision each op expects, and never stored. */
+function forgeOneOk(liar: HostileServer): void {
+  liar.forge(
+    /^POST \/v1\/batch/,
+    (request) => ({
+      json: {
+        results: opsOf(request.body).map((op) => ({
+          op_id: op.op_id,
+          status: 'ok',
+          rev: (op.base_rev ?? 0) + 1,
+          seq: 999,
+        })),
+      },
+    }),
+    1,
+  );
+}
+
 describe('a replayed or relabelled record version is refused', () => {
   it('refuses an old version served with a higher revision (rollback)', async () => {
     const s = await scene();
@@ -255,20 +273,7 @@ describe('an ack is believed only when it is consistent', () => {
   it('re-sends an edit whose ok was forged once another device’s edit shows it missing', async () => {
     const s = await scene();
     await s.a.engine.update('profiles', s.id, { apiKey: 'sk-laptop' });
-    s.liar.forge(
-      /^POST \/v1\/batch/,
-      (request) => ({
-        json: {
-          results: opsOf(request.body).map((op) => ({
-            op_id: op.op_id,
-            status: 'ok',
-            rev: (op.base_rev ?? 0) + 1,
-            seq: 999,
-          })),
-        },
-      }),
-      1,
-    );
+    forgeOneOk(s.liar);
     await syncQuiet(s.a);
     expect((await onServer(s.a, s.id)).rev).toBe(2); // never stored
     s.liar.honest();
@@ -288,20 +293,7 @@ describe('an ack is believed only when it is consistent', () => {
   it('re-sends an edit whose ok was forged when its next edit meets an older server record', async () => {
     const s = await scene();
     await s.a.engine.update('profiles', s.id, { apiKey: 'sk-laptop' });
-    s.liar.forge(
-      /^POST \/v1\/batch/,
-      (request) => ({
-        json: {
-          results: opsOf(request.body).map((op) => ({
-            op_id: op.op_id,
-            status: 'ok',
-            rev: (op.base_rev ?? 0) + 1,
-            seq: 999,
-          })),
-        },
-      }),
-      1,
-    );
+    forgeOneOk(s.liar);
     await syncQuiet(s.a);
     s.liar.honest();
     await s.a.engine.update('profiles', s.id, { name: 'Laptop name' });

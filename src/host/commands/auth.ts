@@ -1,5 +1,5 @@
 /** Connecting this device to a server (the device-grant sign-in) and disconnecting it. */
-import { checkedServerUrl } from './server-url';
+import { parseServerUrl } from '../contract';
 import type { CommandContext, HandlerTable } from './table';
 
 export function authCommands({
@@ -9,7 +9,7 @@ export function authCommands({
 }: CommandContext): HandlerTable<'auth.connect' | 'auth.cancel' | 'auth.disconnect'> {
   return {
     async 'auth.connect'({ server: requested }) {
-      const url = checkedServerUrl(requested);
+      const url = parseServerUrl(requested);
       await server.choose(url);
       const device = await deps.describeDevice();
       const state = await engine.signIn({ serverUrl: url, ...device });

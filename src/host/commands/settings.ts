@@ -1,6 +1,5 @@
 /** This device's sync settings, the server chosen while signed out, and dismissing an error. */
-import { BridgeError } from '../contract';
-import { checkedServerUrl } from './server-url';
+import { BridgeError, parseServerUrl } from '../contract';
 import type { CommandContext, HandlerTable } from './table';
 
 export function settingsCommands({
@@ -19,7 +18,7 @@ export function settingsCommands({
             message: 'Disconnect before changing the server',
           });
         }
-        await server.choose(checkedServerUrl(requested));
+        await server.choose(parseServerUrl(requested));
       }
       if (Object.keys(rest).length > 0) await engine.updateSettings(rest);
       publish();

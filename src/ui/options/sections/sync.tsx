@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
-import { BridgeError } from '../../../host/contract';
+import { BridgeError, parseServerUrl } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { Switch } from '../../components/switch';
 import { CollectionToggles } from '../../popup/screens/collection-toggles';
-import { parseServerUrl } from '../../server-url';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
 

@@ -1,7 +1,6 @@
 import { useState } from 'preact/hooks';
-import { BridgeError } from '../../../host/contract';
+import { BridgeError, parseServerUrl } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
-import { parseServerUrl } from '../../server-url';
 import { useAction, useBridge } from '../../use-bridge';
 import type { ScreenProps } from '../screen';
 import { LocalCounts } from './local-counts';

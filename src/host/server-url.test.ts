@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerUrl } from './server-url';
+import { parseServerUrl } from './contract';
 
 const codeOf = (input: string) => {
   try {
