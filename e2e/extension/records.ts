@@ -40,4 +40,11 @@ export async function editProfile(
   await openProfile(options, name);
   await fillProfile(options, fields);
   await options.getByRole('button', { name: 'Save', exact: true }).click();
+  // The click only sends the edit: until the list shows it, the worker may not have queued it
+  // yet, and a status read now would still be the one from before the edit.
+  if (fields.name !== undefined) {
+    await expect(
+      options.getByRole('list', { name: 'Profiles' }).getByRole('button', { name: fields.name }),
+    ).toBeVisible();
+  }
 }
