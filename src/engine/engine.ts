@@ -100,7 +100,14 @@ export interface Engine {
   signOut(): Promise<void>;
   /** First device of an account: creates the key; the recovery key is returned once, never stored. */
   createAccountKey(options?: { passphrase?: string }): Promise<{ recoveryKey: string }>;
-  unlock(secret: { recoveryKey: string } | { passphrase: string }): Promise<void>;
+  /**
+   * Refuses (`key_rollback`) a document older than, or not continuing, the last one this device
+   * verified, unless `reset`: the person chose to start over from what the server holds now.
+   */
+  unlock(
+    secret: { recoveryKey: string } | { passphrase: string },
+    options?: { reset?: boolean },
+  ): Promise<void>;
   /** New recovery key and/or passphrase (null removes it); returns the new recovery key once. */
   changeKeySecrets(change: {
     newRecoveryKey?: boolean;

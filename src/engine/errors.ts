@@ -45,7 +45,14 @@ export type KeyErrorCode =
   | 'key_changed'
   | 'key_missing'
   | 'key_document_conflict'
-  | 'recovery_key_lost';
+  | 'recovery_key_lost'
+  /**
+   * The server said the key changed (a 409, a record of a later epoch, a new document) but
+   * showed nothing that verifies against this device's pins: the key is kept, the run retried.
+   */
+  | 'key_unverified'
+  /** An unlock into a document older than, or not continuing, one this device verified. */
+  | 'key_rollback';
 
 export type NetworkErrorCode =
   | 'network_unreachable'
@@ -96,7 +103,9 @@ export type RecordErrorCode =
   | 'record_unsupported_version'
   | 'record_invalid_data'
   /** Authentic, but served as a revision it was not written as: a rollback or resurrection. */
-  | 'record_replayed';
+  | 'record_replayed'
+  /** Labelled with a later key epoch than any document this device verified: held until one is. */
+  | 'record_unknown_epoch';
 
 /** Local storage failed (quota, browser wiped the database) or the engine has a bug. */
 export type InternalErrorCode = 'storage_failed' | 'internal_error';
@@ -166,7 +175,8 @@ export class AuthError extends EngineError {
 export class KeyError extends EngineError {
   override readonly name = 'KeyError';
   constructor(code: KeyErrorCode, message: string, cause?: unknown) {
-    super(code, message, { cause });
+    // An unverified key change is the server's to fix: retry with backoff, the key kept.
+    super(code, message, { cause, retriable: code === 'key_unverified' });
   }
 }
 

@@ -175,22 +175,29 @@ export class Lifecycle {
     );
   }
 
-  /** Another device rotated the key; true when it was sealed to this device and is ours now. */
-  async keyPickedUp(): Promise<boolean> {
+  /**
+   * The server signalled a key change: weigh its document (KeyManager.pickUp). Throws, keeping
+   * the key, when the document does not verify or goes backwards.
+   */
+  async keyPickedUp(): Promise<'unchanged' | 'picked_up' | 'left_out'> {
+    let verdict: 'unchanged' | 'picked_up' | 'left_out';
     try {
-      if (!(await this.parts.keys.pickUp())) return false;
+      verdict = await this.parts.keys.pickUp();
     } catch (error) {
       const failure = asEngineError(error);
       this.parts.log({ level: 'warn', event: 'key_pick_up_failed', code: failure.code });
-      if (failure.code === 'key_document_invalid') throw failure;
-      return false;
+      throw failure;
     }
-    this.parts.log({ level: 'info', event: 'key_rotation_picked_up' });
-    await this.retryQuarantined();
-    return true;
+    if (verdict === 'picked_up') {
+      this.parts.log({ level: 'info', event: 'key_rotation_picked_up' });
+      await this.retryQuarantined();
+    }
+    return verdict;
   }
 
+  /** An authentic document left this device out: only then is the key dropped. */
   async keyLost(error: KeyError): Promise<void> {
+    this.parts.log({ level: 'warn', event: 'key_dropped_left_out', code: error.code });
     await this.parts.keys.drop('key_changed');
     this.setAuthError(error);
     await this.checkKeys();

@@ -319,12 +319,16 @@ export class SatchelEngine implements Engine {
     return { recoveryKey };
   }
 
-  async unlock(secret: { recoveryKey: string } | { passphrase: string }): Promise<void> {
+  /** `reset`: accept the server's document even if older than the pinned one (start over). */
+  async unlock(
+    secret: { recoveryKey: string } | { passphrase: string },
+    options: { reset?: boolean } = {},
+  ): Promise<void> {
     await this.live();
     if (!this.session.current) throw new StateError('not_signed_in', 'Sign in before unlocking');
-    if (this.keys.cipher)
+    if (this.keys.cipher && !options.reset)
       throw new StateError('key_not_needed', 'This device already holds the account key');
-    await this.keys.unlock(secret);
+    await this.keys.unlock(secret, options);
     if (this.pairing.view?.role === 'new') await this.pairing.forget();
     await this.lifecycle.retryQuarantined();
     this.lifecycle.authError = null;

@@ -53,6 +53,9 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   key_missing: 'This account has no encryption key yet. Set it up from this device to continue.',
   key_document_invalid:
     'The account’s key information on the server is damaged. Nothing was changed here; contact your server admin.',
+  key_unverified: `The server says this account’s key changed, but sent nothing this device can verify (a damaged or forged key document, or a refusal without one). This device kept its key and data. If you did rotate the key on another device, check it there; otherwise contact your server admin. ${RETRYING}`,
+  key_rollback:
+    'The server offered an older account key than this device has already seen, or one that does not follow from it, so it was refused. Nothing changed here. If you deliberately reset the account key, reset this device too; otherwise contact your server admin.',
   key_document_conflict:
     'Another device set up the account key at the same moment. Unlock with its recovery key instead.',
   invalid_recovery_key:
@@ -110,6 +113,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   no_decision_pending: 'That question was already answered.',
   record_tampered:
     'A record from the server failed its integrity check. It was set aside; your other data is fine.',
+  record_unknown_epoch:
+    'This item is sealed under a newer account key than this device has verified, so it is held aside until the server shows that key’s document. It is retried by itself.',
   record_wrong_key:
     'A record from the server is encrypted with a different key. It was set aside; your other data is fine.',
   record_envelope_invalid:

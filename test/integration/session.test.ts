@@ -184,11 +184,13 @@ describe('keys', () => {
     await close(a, b);
   });
 
-  it('when another device replaced the account key, asks to unlock again and keeps pending edits', async () => {
+  it('when the account key is replaced by a document that does not verify, keeps the key and pending edits; an explicit reset takes it', async () => {
     const { a, b, recoveryKey } = await pair();
     const account = a.engine.getStatus().account;
     if (!account) throw new Error('not signed in');
-    // Another client rotates the key document (new master, epoch 2).
+    // Another client replaces the key document from scratch (new master and K_auth, epoch 2):
+    // nothing in it verifies against what this device pinned, so it is indistinguishable from a
+    // forgery by the server (issue 12 item 3). Before issue 12 the device dropped its key here.
     const newRecovery = generateRecoveryKey();
     const { document, fingerprint } = await createKeyDocument({
       master: generateMasterKey(),
@@ -196,20 +198,25 @@ describe('keys', () => {
       epoch: 2,
       recoveryKey: newRecovery,
     });
+    const before = a.engine.getStatus().account?.fingerprint;
     await backend.replaceKeyDocument(account.accountId, { document, fingerprint, epoch: 2 });
 
     await a.engine.create('profiles', profile('Pending under the old key'));
     const report = await a.engine.syncNow();
-    expect(report.error?.code).toBe('key_changed');
-    expect(a.engine.getStatus().state).toMatchObject({
-      kind: 'needsKey',
-      mode: 'unlock',
-      reason: 'key_changed',
-    });
+    expect(report.error?.code).toBe('key_unverified');
+    expect(a.engine.getStatus().state.kind).not.toBe('needsKey');
+    expect(a.engine.getStatus().account?.fingerprint).toBe(before);
     expect(a.engine.getStatus().pendingEdits).toBe(1);
-    await expect(a.engine.unlock({ recoveryKey })).rejects.toMatchObject({ code: 'wrong_secret' });
-    await a.engine.unlock({ recoveryKey: newRecovery });
+    // Unlocking needs the person's explicit reset, and the secret of the new document.
+    await expect(a.engine.unlock({ recoveryKey: newRecovery })).rejects.toMatchObject({
+      code: 'key_not_needed',
+    });
+    await expect(a.engine.unlock({ recoveryKey }, { reset: true })).rejects.toMatchObject({
+      code: 'wrong_secret',
+    });
+    await a.engine.unlock({ recoveryKey: newRecovery }, { reset: true });
     expect(a.engine.getStatus().account?.fingerprint).toBe(fingerprint);
+    expect(a.engine.getStatus().pendingEdits).toBe(1);
     await close(a, b);
   });
 });

@@ -39,6 +39,7 @@ export {
   type UnlockedKeyDocument,
   unlockKeyDocument,
 } from './key-document';
+export { type VerifiedKeyDocument, verifyKeyDocument } from './key-document/verify';
 export {
   checkReveal,
   type ExistingDevicePairingSecret,

@@ -204,6 +204,20 @@ export interface KeysMeta {
 }
 
 /**
+ * The high-water mark of the key documents this device verified: kept apart from `keys`, so it
+ * survives a drop (revocation, sign-out) and a re-unlock cannot go back to an older epoch or to
+ * a document that does not continue this one. `rev` is the server's revision of that document,
+ * kept as a hint only: the server assigns it and the mac does not cover it.
+ */
+export interface KeyPinsMeta {
+  accountId: string;
+  epoch: number;
+  fingerprint: string;
+  authKey: Uint8Array;
+  rev: number | null;
+}
+
+/**
  * This device's own ECDH key pair: a rotation seals the new master key to it, so the device
  * picks the new epoch up without anyone typing a secret. `registered` is the server device id
  * whose recipient entry the key document holds (null until written).
@@ -285,6 +299,7 @@ export interface MetaMap {
   session: SessionMeta;
   pendingSignIn: PendingSignInMeta;
   keys: KeysMeta;
+  keyPins: KeyPinsMeta;
   deviceKey: DeviceKeyMeta;
   rotation: RotationMeta;
   pairing: PairingMeta;

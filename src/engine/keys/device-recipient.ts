@@ -11,6 +11,7 @@ import {
   CryptoError,
   generateDeviceKeyPair,
   openKeyDocumentAsDevice,
+  verifyKeyDocument,
 } from '../crypto';
 import { readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
@@ -87,14 +88,23 @@ export async function registerDeviceRecipient(
   return true;
 }
 
+/** What the served document proves: a key to take, or that this device was left out. */
+export type RecipientVerdict =
+  | { kind: 'opened'; keys: KeysMeta }
+  /** `verified`: the authentic later document that left this device out, when there was one. */
+  | { kind: 'left_out'; verified: { epoch: number; fingerprint: string } | null };
+
+function unverified(message: string, cause?: unknown): KeyError {
+  return new KeyError('key_unverified', message, cause);
+}
+
 /**
- * Opens a key document of a later epoch with this device's own key pair. Null when this device
- * cannot vouch for it: no entry for this device (left out of the rotation, never registered), a
- * MAC that fails under the pinned authentication key, or a document that does not carry this
- * device's key forward. The person then unlocks with the recovery key or passphrase, whose wrap
- * authenticates the document (a forged one does not unlock). An older epoch than ours is a
- * rollback: refused outright, since unlocking it would put the device back on a key a revoked
- * device may hold.
+ * Opens a key document of a later epoch with this device's own key pair. Only an authentic
+ * document (its mac verifies under the pinned K_auth) of a later epoch that has no entry for
+ * this device is `left_out`: the one case where the caller may drop the key. A document that
+ * does not verify (altered, forged, another account's), one whose entry does not open, or one
+ * that does not carry this device's key forward is `key_unverified`: the device keeps its key
+ * and asks again later. An older epoch than ours is a rollback, refused outright.
  */
 export async function openAsRecipient(
   db: EngineDatabase,
@@ -102,16 +112,43 @@ export async function openAsRecipient(
   keys: KeysMeta,
   serverDeviceId: string,
   options: KeyOptions,
-): Promise<KeysMeta | null> {
+): Promise<RecipientVerdict> {
   if (document.epoch < keys.epoch) {
     throw new KeyError(
       'key_document_invalid',
       'The server offered an older account key than this device holds',
     );
   }
-  const deviceKey = await readMeta(db, 'deviceKey');
   // Without the pinned authentication key a forged document could not be told apart.
-  if (!deviceKey || deviceKey.accountId !== keys.accountId || !keys.authKey) return null;
+  if (!keys.authKey) return { kind: 'left_out', verified: null };
+  let verified: Awaited<ReturnType<typeof verifyKeyDocument>>;
+  try {
+    verified = await verifyKeyDocument(
+      document.key_document,
+      keys.accountId,
+      keys.authKey,
+      options,
+    );
+  } catch (error) {
+    if (!(error instanceof CryptoError)) throw error;
+    throw unverified(
+      'The server sent a key document that does not verify with the key this device pinned',
+      error,
+    );
+  }
+  if (verified.epoch < keys.epoch) {
+    throw new KeyError(
+      'key_document_invalid',
+      'The server offered an older account key than this device holds',
+    );
+  }
+  if (verified.epoch === keys.epoch || verified.fingerprint !== document.key_fingerprint) {
+    throw unverified('The server labels the key document with a key it does not hold');
+  }
+  const deviceKey = await readMeta(db, 'deviceKey');
+  const leftOut = { kind: 'left_out', verified } as const;
+  if (!verified.devices.includes(serverDeviceId)) return leftOut;
+  if (!deviceKey || deviceKey.accountId !== keys.accountId) return leftOut;
   let opened: Awaited<ReturnType<typeof openKeyDocumentAsDevice>>;
   try {
     opened = await openKeyDocumentAsDevice(
@@ -125,27 +162,27 @@ export async function openAsRecipient(
       options,
     );
   } catch (error) {
-    if (error instanceof CryptoError) return null;
-    throw error;
+    if (!(error instanceof CryptoError)) throw error;
+    throw unverified("The key document's entry for this device does not open", error);
   }
-  const continues =
-    opened.fingerprint === keys.fingerprint ||
-    opened.previous.some((earlier) => earlier.fingerprint === keys.fingerprint);
-  if (
-    opened.fingerprint !== document.key_fingerprint ||
-    opened.epoch !== document.epoch ||
-    !continues
-  ) {
+  const continues = opened.previous.some((earlier) => earlier.fingerprint === keys.fingerprint);
+  if (opened.fingerprint !== document.key_fingerprint || opened.epoch !== document.epoch) {
+    throw unverified('The key document does not match the key the server labels it with');
+  }
+  if (!continues) {
     // A document that does not carry this device's current key forward would strand records.
-    return null;
+    throw unverified("The new key document does not carry this device's key forward");
   }
   return {
-    accountId: keys.accountId,
-    master: opened.master,
-    tokenRoot: opened.tokenRoot,
-    epoch: opened.epoch,
-    fingerprint: opened.fingerprint,
-    previous: opened.previous,
-    authKey: keys.authKey,
+    kind: 'opened',
+    keys: {
+      accountId: keys.accountId,
+      master: opened.master,
+      tokenRoot: opened.tokenRoot,
+      epoch: opened.epoch,
+      fingerprint: opened.fingerprint,
+      previous: opened.previous,
+      authKey: keys.authKey,
+    },
   };
 }

@@ -20,6 +20,7 @@ import { RecordCipher } from '../sync/cipher';
 import type { ServerApi } from '../transport/api';
 import { type KeyOptions, newAccountKey, unlockAccountKey } from './account-key';
 import { openAsRecipient, registerDeviceRecipient } from './device-recipient';
+import { checkAgainstPins, raisePins, readPins } from './key-pins';
 
 export type KeyMode = 'create' | 'unlock' | null;
 
@@ -82,19 +83,28 @@ export class KeyManager {
       }
       throw error;
     }
-    await this.store(created.keys);
+    await this.store(created.keys, this.document?.rev ?? null);
     return created.recoveryKey;
   }
 
-  async unlock(secret: KeySecret): Promise<void> {
+  /**
+   * Unlocks with the recovery key or passphrase. The document must be the key this device last
+   * verified or a later one carrying it forward (`key_rollback` otherwise), unless `reset`: the
+   * person chose to start over from whatever the server holds now.
+   */
+  async unlock(secret: KeySecret, options: { reset?: boolean } = {}): Promise<void> {
     const accountId = this.accountId();
-    if (!this.document || this.mode !== 'unlock') await this.check();
-    if (!this.document)
+    // Read afresh: a document kept from an earlier check may be stale or one just refused.
+    await this.check();
+    const document = this.document as KeyDocument | null;
+    if (!document)
       throw new StateError(
         'key_not_needed',
         'The account has no key yet: create it on this device',
       );
-    await this.store(await unlockAccountKey(this.document, accountId, secret, this.options));
+    const keys = await unlockAccountKey(document, accountId, secret, this.options);
+    if (!options.reset) await checkAgainstPins(await readPins(this.db, accountId), keys);
+    await this.store(keys, document.rev, options.reset);
   }
 
   /** Replaces the recovery key and/or sets, changes or removes the passphrase. */
@@ -176,26 +186,41 @@ export class KeyManager {
         error,
       );
     }
-    await this.store(keys);
+    await this.store(keys, current.rev);
   }
 
   /**
-   * Another device rotated the key: open the new epoch with this device's own key pair.
-   * False when this device was left out (revoked, or never registered): it needs a secret.
+   * The server says the key changed: check its document against what this device holds.
+   * `unchanged`: the document is still ours (the signal was not backed by it); `picked_up`:
+   * another device rotated and sealed the new epoch to this one; `left_out`: an authentic later
+   * document without this device (the only verdict that lets the caller drop the key). Anything
+   * else throws `key_unverified` (or `key_document_invalid` for an older epoch) and keeps the key.
    */
-  async pickUp(): Promise<boolean> {
+  async pickUp(): Promise<'unchanged' | 'picked_up' | 'left_out'> {
     const keys = await readMeta(this.db, 'keys');
     const session = this.session.current;
-    if (!keys || !session) return false;
+    if (!keys || !session) return 'left_out';
     const current = await this.session.withAccess((server, token) =>
       this.api.getKeys(server, token),
     );
-    if (!current) return false;
-    if (current.key_fingerprint === keys.fingerprint) return true;
-    const next = await openAsRecipient(this.db, current, keys, session.deviceId, this.options);
-    if (!next) return false;
-    await this.store(next);
-    return true;
+    if (!current) {
+      throw new KeyError(
+        'key_unverified',
+        'The server says the account has no key document, yet this device holds its key',
+      );
+    }
+    if (current.key_fingerprint === keys.fingerprint && current.epoch === keys.epoch) {
+      return 'unchanged';
+    }
+    const verdict = await openAsRecipient(this.db, current, keys, session.deviceId, this.options);
+    if (verdict.kind === 'left_out') {
+      // The authentic later document is the newest this device has verified: a re-unlock must
+      // not go below it, even though this device never held its master.
+      if (verdict.verified) await raisePins(this.db, { ...keys, ...verdict.verified }, current.rev);
+      return 'left_out';
+    }
+    await this.store(verdict.keys, current.rev);
+    return 'picked_up';
   }
 
   /** Adds this device's public key to the document so a future rotation includes it. */
@@ -210,13 +235,15 @@ export class KeyManager {
     await this.store(keys);
   }
 
-  private async store(keys: KeysMeta): Promise<void> {
+  private async store(keys: KeysMeta, rev: number | null = null, reset = false): Promise<void> {
     const cipher = await RecordCipher.create(keys);
     await writeMeta(this.db, 'keys', keys);
+    await raisePins(this.db, keys, rev, reset);
     this.cipher = cipher;
     this.mode = null;
   }
 
+  /** Forgets the key; the pins (key-pins.ts) stay, so a re-unlock cannot go backwards. */
   async drop(reason: 'new_device' | 'key_changed'): Promise<void> {
     this.cipher = null;
     this.document = null;

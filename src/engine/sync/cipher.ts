@@ -15,7 +15,7 @@ import {
   sealRecord,
 } from '../crypto';
 import type { KeysMeta } from '../db/schema';
-import { EngineError, KeyError, RecordError, type RecordErrorCode } from '../errors';
+import { EngineError, RecordError, type RecordErrorCode } from '../errors';
 import { RecordPlaintext } from './plaintext';
 
 /** A record's state as sealed: data (null: deleted) and its stamps. */
@@ -41,6 +41,9 @@ const CRYPTO_TO_RECORD: Partial<Record<CryptoError['code'], RecordErrorCode>> = 
 };
 
 export class RecordCipher {
+  /** A record of a later, unknown epoch was set aside since the last takeUnknownEpoch(). */
+  private unknownEpoch = false;
+
   private constructor(
     readonly keys: AccountKeys,
     private readonly tokens: Map<CollectionName, string>,
@@ -76,6 +79,13 @@ export class RecordCipher {
 
   get epoch(): number {
     return this.keys.epoch;
+  }
+
+  /** Whether records of a later epoch were set aside since the last call (and clears it). */
+  takeUnknownEpoch(): boolean {
+    const seen = this.unknownEpoch;
+    this.unknownEpoch = false;
+    return seen;
   }
 
   tokenOf(collection: CollectionName): string {
@@ -121,10 +131,15 @@ export class RecordCipher {
   async open(remote: RemoteRecord, collection: CollectionName): Promise<OpenedRecord> {
     const keys = this.ring.get(remote.key_fingerprint);
     if (!keys) {
-      // A later epoch than ours: another device rotated the key. Stop and pick it up rather
-      // than setting the record aside.
+      // A later epoch than ours: another device may have rotated the key, or the server lies.
+      // The label alone proves nothing, so the record is set aside and the run goes on; the
+      // controller then asks for the key document, and only one that verifies opens it.
       if (remote.key_epoch > this.keys.epoch) {
-        throw new KeyError('key_changed', 'The account key was rotated on another device');
+        this.unknownEpoch = true;
+        throw new RecordError(
+          'record_unknown_epoch',
+          `Record ${remote.id} is sealed under key epoch ${remote.key_epoch}, which this device has not verified`,
+        );
       }
       throw new RecordError(
         'record_wrong_key',

@@ -37,14 +37,16 @@ export interface SyncControllerDeps {
    * last sync moved, so the counts are not re-read (counting scales with the records held).
    */
   changed(what?: 'all' | 'state'): Promise<void>;
-  /** The server says the account key changed or vanished. */
+  /** An authentic key document left this device out: drop the key (the pins stay). */
   keyLost(error: KeyError): Promise<void>;
   /**
-   * Another device rotated the key: pick it up if it was sealed to this device (true), so the
-   * run can start over at once instead of failing. Throws when the server's document is refused
-   * (an older epoch, or one that does not carry this device's key forward).
+   * The server signalled a key change: weigh its document. `picked_up`: another device rotated
+   * and sealed the new epoch to this one, so the run starts over at once; `unchanged`: the
+   * document is still this device's key, so the signal was not backed by it; `left_out`: an
+   * authentic later document without this device. Throws when the document is refused (does
+   * not verify, goes backwards, does not carry this device's key forward).
    */
-  keyPickedUp(): Promise<boolean>;
+  keyPickedUp(): Promise<'unchanged' | 'picked_up' | 'left_out'>;
   /** A pull saw how many pairing requests from other devices wait. */
   pairingsNoticed(count: number): void;
 }
@@ -148,6 +150,7 @@ export class SyncController {
     void this.deps.changed('state');
     let report: SyncReport;
     let quiet = false;
+    let weighed = false;
     try {
       const outcome = await runSync(
         {
@@ -164,6 +167,20 @@ export class SyncController {
         },
         answers,
       );
+      if (cipher.takeUnknownEpoch()) {
+        // Records labelled with a later epoch were set aside: see whether the key document
+        // backs them (another device rotated) before calling the run a success.
+        const verdict = await this.weigh(
+          new KeyError('key_changed', 'The feed holds records of a later key epoch'),
+          rekeyed,
+        );
+        if (verdict === 'rerun') {
+          this.running = null;
+          return this.execute(trigger, answers, true);
+        }
+        weighed = true;
+        throw verdict;
+      }
       this.failures = 0;
       this.offlineSince = null;
       this.lastError = null;
@@ -178,16 +195,15 @@ export class SyncController {
       };
     } catch (thrown) {
       let error = asEngineError(thrown);
-      if (!rekeyed && error instanceof KeyError && error.code === 'key_changed') {
-        try {
-          if (await this.deps.keyPickedUp()) {
-            this.running = null;
-            return this.execute(trigger, answers, true);
-          }
-        } catch (refused) {
-          // The server's new document is not one this device can trust: keep the key we hold.
-          error = asEngineError(refused);
+      const keyChange =
+        error instanceof KeyError && (error.code === 'key_changed' || error.code === 'key_missing');
+      if (keyChange && !weighed) {
+        const verdict = await this.weigh(error as KeyError, rekeyed);
+        if (verdict === 'rerun') {
+          this.running = null;
+          return this.execute(trigger, answers, true);
         }
+        error = verdict;
       }
       report = await this.failed(error);
     } finally {
@@ -198,16 +214,35 @@ export class SyncController {
     return report;
   }
 
+  /**
+   * A key change the server signalled (a 409, records of a later epoch) is only believed as far
+   * as its key document proves it: the key is dropped only when an authentic later document
+   * leaves this device out. Otherwise the device keeps its key and reports `key_unverified`.
+   */
+  private async weigh(error: KeyError, rekeyed: boolean): Promise<EngineError | 'rerun'> {
+    let verdict: 'unchanged' | 'picked_up' | 'left_out';
+    try {
+      verdict = await this.deps.keyPickedUp();
+    } catch (refused) {
+      return asEngineError(refused);
+    }
+    if (verdict === 'picked_up' && !rekeyed) return 'rerun';
+    if (verdict === 'left_out') {
+      await this.deps.keyLost(error);
+      return error;
+    }
+    this.deps.ctx.log({ level: 'warn', event: 'key_change_unverified', code: error.code });
+    return new KeyError(
+      'key_unverified',
+      `The server signalled a key change (${error.code}), but its key document is still the key this device holds`,
+      error,
+    );
+  }
+
   private async failed(error: EngineError): Promise<SyncReport> {
     const { ctx } = this.deps;
     const info: ErrorInfo = { code: error.code, message: error.message, at: ctx.clock.now() };
     ctx.log({ level: 'warn', event: 'sync_failed', code: error.code });
-    if (
-      error instanceof KeyError &&
-      (error.code === 'key_changed' || error.code === 'key_missing')
-    ) {
-      await this.deps.keyLost(error);
-    }
     if (error instanceof NetworkError && error.unreachable) {
       this.offlineSince ??= info.at;
     } else if (!(error instanceof AuthError && error.code === 'device_revoked')) {

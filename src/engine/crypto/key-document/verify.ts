@@ -1,0 +1,33 @@
+/**
+ * What a device may conclude from a key document it cannot open: whether it is authentic (its
+ * mac verifies under the K_auth the device pinned) and, only then, which epoch it is and which
+ * devices it carries. A server cannot produce an authentic document, so "authentic, later, and
+ * without my entry" is evidence a device was left out; a forged, altered or foreign one is not.
+ */
+import { CryptoError } from '../errors';
+import { deviceIdsOf } from './build-open';
+import { decodeKeyDocument, PBKDF2_MIN_ITERATIONS } from './format';
+import { verifyKeyDocumentMac } from './mac';
+
+export interface VerifiedKeyDocument {
+  epoch: number;
+  fingerprint: string;
+  /** Server device ids that hold a recipient entry. */
+  devices: string[];
+}
+
+/** Throws `key_document_invalid` unless the document's mac verifies under `authKey`. */
+export async function verifyKeyDocument(
+  document: string,
+  accountId: string,
+  authKey: Uint8Array,
+  options: { unsafeTestIterations?: number } = {},
+): Promise<VerifiedKeyDocument> {
+  if (!(authKey instanceof Uint8Array) || authKey.length !== 32) {
+    throw new CryptoError('invalid_argument', 'authKey must be the 32-byte K_auth');
+  }
+  const floor = Math.min(PBKDF2_MIN_ITERATIONS, options.unsafeTestIterations ?? Infinity);
+  const doc = decodeKeyDocument(document, floor);
+  await verifyKeyDocumentMac(authKey, accountId, doc);
+  return { epoch: doc.epoch, fingerprint: doc.fingerprint, devices: deviceIdsOf(doc) };
+}
