@@ -41,6 +41,7 @@ export {
 } from './key-document';
 export {
   checkReveal,
+  codesMatch,
   confirmPairing,
   type ExistingDevicePairingSecret,
   type NewDevicePairingSecret,

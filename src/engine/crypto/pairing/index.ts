@@ -177,10 +177,14 @@ function normalizeCode(code: string): string {
   return code.replace(/\s/g, '');
 }
 
-/** Constant-time: the code is the only secret a person carries between the screens. */
+/** Constant-time (spaces ignored): whether a typed code is the one this device computed. */
+export function codesMatch(expected: string, typed: string): boolean {
+  return bytesEqual(utf8(normalizeCode(expected)), utf8(normalizeCode(typed)));
+}
+
 function assertCode(expected: string, confirmedCode: unknown): void {
   if (typeof confirmedCode !== 'string') fail('invalid_argument', 'confirmedCode must be a string');
-  if (!bytesEqual(utf8(normalizeCode(expected)), utf8(normalizeCode(confirmedCode)))) {
+  if (!codesMatch(expected, confirmedCode)) {
     throw new CryptoError('pairing_code_mismatch', 'the confirmed code is not this pairing’s code');
   }
 }
