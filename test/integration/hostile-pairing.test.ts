@@ -37,10 +37,16 @@ const backend = useBackend();
 const profile = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk-live-abc' };
 const GET_PAIRING = /^GET \/v1\/pairings\/[^/?]+$/;
 
+/**
+ * Lets the devices' polls run until `done` holds. Each round leaves real time for requests in
+ * flight: in Chromium they take longer than a macrotask, and virtual time racing ahead only
+ * piles up other timers (syncs, refreshes) in front of the pairing's.
+ */
 async function pump(devices: TestDevice[], what: string, done: () => boolean): Promise<void> {
   await waitFor(what, async () => {
     for (const device of devices) await device.scheduler.advance(1500);
     await settle();
+    await new Promise((resolve) => setTimeout(resolve, 25));
     return done();
   });
 }
