@@ -10,13 +10,17 @@ const profile = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk
 
 /** Lets both devices' pairing polls run until `done` holds. */
 async function pump(devices: TestDevice[], what: string, done: () => boolean): Promise<void> {
-  await waitFor(what, async () => {
-    for (const device of devices) await device.scheduler.advance(1500);
-    await settle();
-    // Real time for requests in flight (slower in Chromium), so virtual time does not race ahead.
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    return done();
-  });
+  await waitFor(
+    what,
+    async () => {
+      for (const device of devices) await device.scheduler.advance(1500);
+      await settle();
+      // Real time for requests in flight (slower in Chromium), so virtual time does not race ahead.
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      return done();
+    },
+    30_000,
+  );
 }
 
 /** Until the new device shows its code and the existing one asks for it. */
