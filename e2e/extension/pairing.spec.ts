@@ -1,7 +1,7 @@
 /**
  * A new browser profile joins an account without typing the recovery key: it asks, the profile
- * already in use shows the request (badge and popup), both show the same code, and approving
- * sends the key. A denial reaches the new profile as a clear message and changes nothing.
+ * already in use shows the request (badge and popup), the person types the code the new profile
+ * shows on the one in use and confirms on the new one, and only then is the key sent. A denial reaches the new profile as a clear message and changes nothing.
  */
 import type { Page } from '@playwright/test';
 import type { TestServer } from '../../src/server/testing';
@@ -40,7 +40,7 @@ async function noticeRequest(profile: Profile, popup: Page): Promise<void> {
   await expect.poll(async () => badgeText(await profile.serviceWorker())).toBe('+1');
 }
 
-test('a new profile is approved from an existing one: same code on both, no recovery key typed', async ({
+test('a new profile is approved from an existing one: code typed on one, confirmed on the other, no recovery key typed', async ({
   profile: laptop,
 }) => {
   test.setTimeout(150_000);
@@ -66,18 +66,35 @@ test('a new profile is approved from an existing one: same code on both, no reco
     await screenshot(laptopPopup, 'pairing-request');
     await request.getByRole('button', { name: /^Review / }).click();
 
-    const laptopCode = laptopPopup.getByTestId('pairing-code');
-    await expect(laptopCode).toHaveText(/^\d{3} \d{3}$/, { timeout: 20_000 });
+    // The person reads the code on the new profile...
     await phonePopup.bringToFront();
     const phoneCode = phonePopup.getByTestId('pairing-code');
     await expect(phoneCode).toHaveText(/^\d{3} \d{3}$/, { timeout: 20_000 });
-    const code = (await laptopCode.textContent())?.trim();
-    expect((await phoneCode.textContent())?.trim()).toBe(code);
+    const code = (await phoneCode.textContent())?.trim() as string;
     await screenshot(phonePopup, 'pairing-new-device-code');
+    // ...types it on the one in use, which never shows its own code (so it cannot be copied)...
     await laptopPopup.bringToFront();
-    await screenshot(laptopPopup, 'pairing-compare-code');
+    const typed = laptopPopup.getByRole('textbox', { name: /^Code shown on / });
+    await expect(typed).toBeVisible({ timeout: 20_000 });
+    await expect(typed).toHaveAttribute('inputmode', 'numeric');
+    await expect(typed).toHaveAttribute('autocomplete', 'off');
+    await expect(laptopPopup.getByTestId('pairing-code')).toHaveCount(0);
+    // A wrong code is refused, announced, and sends nothing.
+    await typed.fill(code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)));
     await laptopPopup.getByTestId('pairing-approve').click();
-
+    await expect(laptopPopup.getByRole('alert')).toContainText(/not the code the new device shows/);
+    await expect(typed).toHaveAttribute('aria-invalid', 'true');
+    await typed.fill(code);
+    await screenshot(laptopPopup, 'pairing-type-code');
+    await laptopPopup.getByTestId('pairing-approve').click();
+    // The code matched the laptop's own: it waits for the person to confirm on the phone.
+    await expect(laptopPopup.getByText(/Code correct\. Now confirm on/)).toBeVisible({
+      timeout: 20_000,
+    });
+    await screenshot(laptopPopup, 'pairing-code-accepted');
+    // ...and confirms on the new profile, which proves it to the laptop before the key is sent.
+    await phonePopup.bringToFront();
+    await phonePopup.getByTestId('pairing-confirm').click();
     await phonePopup.bringToFront();
     await expect(phonePopup.getByTestId('count-profiles')).toHaveText('1', { timeout: 30_000 });
     await expectInSync(phonePopup);

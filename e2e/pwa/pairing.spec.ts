@@ -1,7 +1,8 @@
 /**
  * The installed app is the new device: it signs in to an account an extension profile already
  * uses and asks to be approved instead of typing the recovery key. The extension shows the
- * request, both show the same code, approving hands over the key, and the app shows the records.
+ * request, the person types the app's code in the extension and confirms in the app, the key is
+ * handed over, and the app shows the records.
  * A request the app cancels disappears from the extension on its next sync.
  */
 import type { Page } from '@playwright/test';
@@ -89,7 +90,7 @@ async function syncUntilRequest(popup: Page, app: Page, shown: boolean): Promise
   });
 }
 
-test('the app joins by approval from an extension profile: same code on both, no recovery key', async ({
+test('the app joins by approval from an extension profile: code typed in the extension, confirmed in the app, no recovery key', async ({
   app,
 }) => {
   test.setTimeout(180_000);
@@ -112,18 +113,28 @@ test('the app joins by approval from an extension profile: same code on both, no
     await extensionScreenshot(popup, 'pwa-pairing-request-in-extension');
     await request.getByRole('button', { name: `Review ${APP_DEVICE}` }).click();
 
-    const extensionCode = popup.getByTestId('pairing-code');
-    await expect(extensionCode).toHaveText(/^\d{3} \d{3}$/, { timeout: 30_000 });
+    // The person reads the code in the app...
     await page.bringToFront();
     const appCode = page.getByTestId('pairing-code');
     await expect(appCode).toHaveText(/^\d{3} \d{3}$/, { timeout: 30_000 });
-    const code = (await extensionCode.textContent())?.trim();
-    expect((await appCode.textContent())?.trim()).toBe(code);
+    const code = (await appCode.textContent())?.trim() as string;
     await screenshot(page, 'pwa-pairing-code');
+    // ...types it in the extension, which never shows its own...
     await popup.bringToFront();
-    await extensionScreenshot(popup, 'pwa-pairing-compare-code-in-extension');
+    const typed = popup.getByRole('textbox', { name: `Code shown on ${APP_DEVICE}` });
+    await expect(typed).toBeVisible({ timeout: 30_000 });
+    await expect(typed).toHaveAttribute('inputmode', 'numeric');
+    await expect(popup.getByTestId('pairing-code')).toHaveCount(0);
+    await typed.fill(code);
+    await extensionScreenshot(popup, 'pwa-pairing-type-code-in-extension');
     await popup.getByTestId('pairing-approve').click();
-
+    await expect(popup.getByText(/Code correct\. Now confirm on/)).toBeVisible({
+      timeout: 30_000,
+    });
+    // ...and confirms in the app, which proves it to the extension before the key is sent.
+    await page.bringToFront();
+    await screenshot(page, 'pwa-pairing-confirm');
+    await page.getByTestId('pairing-confirm').click();
     await page.bringToFront();
     await expect(page.getByTestId('count-profiles')).toHaveText('1', { timeout: 40_000 });
     await expectInSync(page);

@@ -124,10 +124,15 @@ export interface Engine {
   requestPairing(): Promise<PairingView>;
   /** Existing device: requests from new devices waiting for approval. */
   listPairingRequests(): Promise<PairingRequestView[]>;
-  /** Existing device: answers a request; the code shows on both screens once both keys are in. */
+  /** Existing device: answers a request; the new device shows a code once both keys are in. */
   acceptPairing(id: string): Promise<PairingView>;
-  /** Existing device: the person saw `code` on both screens; sends the key. */
+  /**
+   * Existing device: the code the person typed from the new device's screen. A wrong one is
+   * refused (the third ends the pairing); the key is sent once the new device confirmed too.
+   */
   approvePairing(code: string): Promise<void>;
+  /** New device: the person typed the code shown here on the other device and confirms it. */
+  confirmPairing(): Promise<void>;
   /** Either device: refuses or cancels (this device's pairing, or another device's request). */
   denyPairing(id?: string): Promise<void>;
 

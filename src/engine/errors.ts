@@ -92,6 +92,8 @@ export type PairingErrorCode =
   | 'pairing_denied'
   | 'pairing_expired'
   | 'pairing_code_mismatch'
+  /** E: the person typed a wrong code too many times; the pairing was ended. */
+  | 'pairing_code_attempts'
   | 'pairing_failed'
   | 'unsupported_curve';
 

@@ -378,8 +378,13 @@ export class SatchelEngine implements Engine {
   async approvePairing(code: string): Promise<void> {
     await this.requireSyncable();
     if (typeof code !== 'string')
-      throw new InputError('invalid_resolution', 'Confirm the code the two screens show');
+      throw new InputError('invalid_resolution', 'Type the code the new device shows');
     await this.pairing.approve(code);
+  }
+
+  async confirmPairing(): Promise<void> {
+    await this.live();
+    await this.pairing.confirm();
   }
 
   async denyPairing(id?: string): Promise<void> {

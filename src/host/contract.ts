@@ -120,8 +120,10 @@ export interface Commands {
   'pairing.list': [undefined, PairingRequestInfo[]];
   /** Existing device: answers one request; its code shows in `status.pairing` once both agree. */
   'pairing.accept': [{ id: string }, undefined];
-  /** Existing device: the person saw the same code on both screens. */
+  /** Existing device: the code the person typed from the new device's screen. */
   'pairing.approve': [{ code: string }, undefined];
+  /** New device: the person typed its code on the other device and confirms here. */
+  'pairing.confirm': [undefined, undefined];
   /** Without an id: cancels this device's own pairing; with one: denies that device's request. */
   'pairing.deny': [{ id?: string }, undefined];
   'sync.now': [undefined, undefined];

@@ -329,6 +329,14 @@ export const PairingReveal = v.strictObject({
   confirmation: PairingValue(16, 128),
 });
 
+/**
+ * POST /v1/pairings/:id/confirm (the requester, once its person confirmed the code), and the
+ * `confirmation` member of a Pairing: N's MAC over the transcript, which E checks before it seals.
+ */
+export const PairingConfirm = v.strictObject({
+  confirmation: PairingValue(16, 128),
+});
+
 /** POST /v1/pairings/:id/approve (the approver). */
 export const PairingApprove = v.strictObject({
   bundle: PairingValue(1, PAIRING_BUNDLE_MAX_CHARS),
@@ -350,6 +358,8 @@ export const Pairing = v.strictObject({
   approver: v.nullable(PairingDevice),
   offer: v.nullable(PairingOffer),
   reveal: v.nullable(PairingReveal),
+  /** N's proof that its person confirmed the code; absent from servers before it existed. */
+  confirmation: v.optional(v.nullable(PairingValue(16, 128))),
   /** The sealed bundle: shown only to the requester, only while `approved`. */
   bundle: v.nullable(Bounded(PAIRING_BUNDLE_MAX_CHARS)),
   created_at: IsoDate,
@@ -385,6 +395,7 @@ export type PairingCreate = v.InferOutput<typeof PairingCreate>;
 export type PairingOffer = v.InferOutput<typeof PairingOffer>;
 export type PairingReveal = v.InferOutput<typeof PairingReveal>;
 export type PairingApprove = v.InferOutput<typeof PairingApprove>;
+export type PairingConfirm = v.InferOutput<typeof PairingConfirm>;
 export type PairingDevice = v.InferOutput<typeof PairingDevice>;
 export type Pairing = v.InferOutput<typeof Pairing>;
 export type PairingList = v.InferOutput<typeof PairingList>;

@@ -71,7 +71,9 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   pairing_expired:
     'The request expired before it was approved. Start again, and approve it on the other device within a few minutes.',
   pairing_code_mismatch:
-    'The codes did not match, so the key was not handed over. Start again; if it happens again, someone may be interfering, so use your recovery key instead.',
+    'That is not the code the new device shows, so the key was not handed over. Check the six digits on the new device and type them again; if they never match, someone may be interfering, so use your recovery key instead.',
+  pairing_code_attempts:
+    'Three wrong codes were typed, so the pairing was ended and the key was not handed over. Start again on the new device; if the codes never match, someone may be interfering, so use your recovery key instead.',
   pairing_failed:
     'The key could not be handed over safely (the answer was damaged or already used), so nothing was accepted. Start again.',
   unsupported_curve:

@@ -10,11 +10,36 @@ const profile = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk
 
 /** Lets both devices' pairing polls run until `done` holds. */
 async function pump(devices: TestDevice[], what: string, done: () => boolean): Promise<void> {
-  await waitFor(what, async () => {
-    for (const device of devices) await device.scheduler.advance(1500);
-    await settle();
-    return done();
-  });
+  await waitFor(
+    what,
+    async () => {
+      for (const device of devices) await device.scheduler.advance(1500);
+      await settle();
+      // Real time for requests in flight (slower in Chromium), so virtual time does not race ahead.
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      return done();
+    },
+    30_000,
+  );
+}
+
+/** Until the new device shows its code and the existing one asks for it. */
+async function codeShown(phone: TestDevice, laptop: TestDevice): Promise<string> {
+  await pump([phone, laptop], 'the new device to show a code and the other to ask for it', () =>
+    Boolean(
+      phone.engine.getStatus().pairing?.code &&
+        laptop.engine.getStatus().pairing?.stage === 'confirm',
+    ),
+  );
+  // The existing device never shows its own code: the person has to read the new one's.
+  expect(laptop.engine.getStatus().pairing?.code).toBeNull();
+  return phone.engine.getStatus().pairing?.code as string;
+}
+
+/** N's person confirms on N; N sends its proof on its next poll. */
+async function confirmOn(phone: TestDevice): Promise<void> {
+  await phone.engine.confirmPairing();
+  expect(phone.engine.getStatus().pairing?.stage).toBe('confirmed');
 }
 
 async function twoDevices() {
@@ -41,15 +66,18 @@ describe('pairing: a new device gets the key from an existing one', () => {
     expect(request).toMatchObject({ deviceName: 'phone', platform: 'test' });
 
     await laptop.engine.acceptPairing(request?.id as string);
-    await pump([phone, laptop], 'both screens to show a code', () =>
-      Boolean(laptop.engine.getStatus().pairing?.code && phone.engine.getStatus().pairing?.code),
-    );
-    const shownOnLaptop = laptop.engine.getStatus().pairing?.code as string;
-    expect(shownOnLaptop).toMatch(/^\d{3} \d{3}$/);
-    expect(phone.engine.getStatus().pairing?.code).toBe(shownOnLaptop);
+    const shownOnPhone = await codeShown(phone, laptop);
+    expect(shownOnPhone).toMatch(/^\d{3} \d{3}$/);
     expect(laptop.engine.getStatus().pairing?.peer).toEqual({ name: 'phone', platform: 'test' });
 
-    await laptop.engine.approvePairing(shownOnLaptop);
+    // The person types the phone's code on the laptop (the laptop checks it against its own),
+    // then confirms on the phone; the laptop seals only after the phone proved that.
+    await laptop.engine.approvePairing(shownOnPhone);
+    expect(laptop.engine.getStatus().pairing?.stage).toBe('confirmed');
+    await confirmOn(phone);
+    await pump([phone, laptop], 'the laptop to send the key', () =>
+      Boolean(laptop.engine.getStatus().pairing === null),
+    );
     expect(laptop.engine.getStatus().pairing).toBeNull();
     await pump(
       [phone],
@@ -83,10 +111,15 @@ describe('pairing: a new device gets the key from an existing one', () => {
 
     const phoneRequest = requests.find((r) => r.deviceName === 'phone');
     await laptop.engine.acceptPairing(phoneRequest?.id as string);
-    await pump([phone, laptop], 'both screens to show a code', () =>
-      Boolean(laptop.engine.getStatus().pairing?.code && phone.engine.getStatus().pairing?.code),
+    const code = await codeShown(phone, laptop);
+    await confirmOn(phone);
+    await laptop.engine.approvePairing(code);
+    // No poll may be left in flight when the engines close: both pairings run to their end.
+    await pump(
+      [phone, laptop],
+      'the key to change hands',
+      () => laptop.engine.getStatus().pairing === null && phone.engine.getStatus().pairing === null,
     );
-    await laptop.engine.approvePairing(laptop.engine.getStatus().pairing?.code as string);
     await waitFor('the tablet to be counted again', async () => {
       await settle();
       return laptop.engine.getStatus().pairingRequests === 1;
@@ -114,13 +147,10 @@ describe('pairing: a new device gets the key from an existing one', () => {
 
     const offered = await laptop.engine.acceptPairing(request?.id as string);
     expect(offered.expiresAt - laptop.clock.now()).toBeGreaterThan(4 * 60_000);
-    await pump([phone, laptop], 'both screens to show a code', () =>
-      Boolean(laptop.engine.getStatus().pairing?.code && phone.engine.getStatus().pairing?.code),
-    );
-    expect(phone.engine.getStatus().pairing?.code).toBe(laptop.engine.getStatus().pairing?.code);
-    await laptop.engine.approvePairing(laptop.engine.getStatus().pairing?.code as string);
+    await laptop.engine.approvePairing(await codeShown(phone, laptop));
+    await confirmOn(phone);
     await pump(
-      [phone],
+      [phone, laptop],
       'the phone to hold the key',
       () => phone.engine.getStatus().pairing === null,
     );
@@ -137,14 +167,21 @@ describe('pairing: a new device gets the key from an existing one', () => {
     await phone.engine.requestPairing();
     const [request] = await laptop.engine.listPairingRequests();
     await laptop.engine.acceptPairing(request?.id as string);
-    await pump([phone, laptop], 'the codes', () =>
-      Boolean(laptop.engine.getStatus().pairing?.code),
-    );
-    const code = laptop.engine.getStatus().pairing?.code as string;
+    const code = await codeShown(phone, laptop);
     const wrong = code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
     await expect(laptop.engine.approvePairing(wrong)).rejects.toMatchObject({
       code: 'pairing_code_mismatch',
     });
+    // A typo is forgiven twice; the third wrong code ends the pairing.
+    expect(laptop.engine.getStatus().pairing).toMatchObject({ stage: 'confirm', triesLeft: 2 });
+    await expect(laptop.engine.approvePairing(wrong)).rejects.toMatchObject({
+      code: 'pairing_code_mismatch',
+    });
+    await expect(laptop.engine.approvePairing(wrong)).rejects.toMatchObject({
+      code: 'pairing_code_attempts',
+    });
+    expect(laptop.engine.getStatus().pairing).toBeNull();
+    expect(laptop.engine.getStatus().lastError?.code).toBe('pairing_code_attempts');
     await pump(
       [phone],
       'the phone to hear of the refusal',
@@ -194,19 +231,23 @@ describe('pairing: a new device gets the key from an existing one', () => {
     await laptop.engine.acceptPairing(request?.id as string);
     const phone2 = await phone.restart();
     const laptop2 = await laptop.restart();
-    await pump([phone2, laptop2], 'codes after the restart', () =>
-      Boolean(laptop2.engine.getStatus().pairing?.code && phone2.engine.getStatus().pairing?.code),
-    );
-    await laptop2.engine.approvePairing(laptop2.engine.getStatus().pairing?.code as string);
+    const code = await codeShown(phone2, laptop2);
+    await laptop2.engine.approvePairing(code);
+    await confirmOn(phone2);
+    // Both confirmations were kept: they survive a second restart of both workers.
+    const phone3 = await phone2.restart();
+    const laptop3 = await laptop2.restart();
+    expect(phone3.engine.getStatus().pairing?.stage).toBe('confirmed');
+    expect(laptop3.engine.getStatus().pairing?.stage).toBe('confirmed');
     await pump(
-      [phone2],
+      [phone3, laptop3],
       'the key after the restart',
-      () => phone2.engine.getStatus().account?.fingerprint != null,
+      () => phone3.engine.getStatus().account?.fingerprint != null,
     );
-    expect(phone2.engine.getStatus().account?.fingerprint).toBe(
-      laptop2.engine.getStatus().account?.fingerprint,
+    expect(phone3.engine.getStatus().account?.fingerprint).toBe(
+      laptop3.engine.getStatus().account?.fingerprint,
     );
-    await laptop2.engine.close();
-    await phone2.engine.close();
+    await laptop3.engine.close();
+    await phone3.engine.close();
   });
 });

@@ -42,6 +42,8 @@ export {
 export { type VerifiedKeyDocument, verifyKeyDocument } from './key-document/verify';
 export {
   checkReveal,
+  codesMatch,
+  confirmPairing,
   type ExistingDevicePairingSecret,
   type NewDevicePairingSecret,
   offerPairing,

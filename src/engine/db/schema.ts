@@ -257,6 +257,8 @@ export type PairingMeta =
       expiresAt: number;
       /** The short code, once the new device revealed its key; null before. */
       code: string | null;
+      /** The person confirmed `code` here; no bundle is opened before (survives a restart). */
+      confirmed?: boolean;
     }
   | {
       role: 'existing';
@@ -264,7 +266,12 @@ export type PairingMeta =
       accountId: string;
       secret: ExistingDevicePairingSecret;
       expiresAt: number;
+      /** This device's own code, never shown: the person must type the one the new device shows. */
       code: string | null;
+      /** The person typed the new device's code and it matched `code`. */
+      entered?: boolean;
+      /** Wrong codes typed so far; at MAX_WRONG_CODES the pairing ends. */
+      wrongCodes?: number;
     };
 
 export interface SyncMeta {

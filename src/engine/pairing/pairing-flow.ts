@@ -1,7 +1,9 @@
 /**
- * Pairing, both sides: a new device (signed in, without the key) asks; an existing device
- * offers, both show a short code, the person compares and approves on the existing device,
- * which then sends every key epoch sealed for the new device. The server only relays.
+ * Pairing, both sides: a new device N (signed in, without the key) asks; an existing device E
+ * offers. N shows a short code; the person types it on E (which checks it against its own and
+ * never shows it) and confirms on N, which proves that confirmation to E with a MAC. Only then
+ * does E send every key epoch sealed for N, and N opens nothing its person did not confirm. The
+ * server only relays.
  * Each side's step is persisted and polled through the injected scheduler, so a worker stopped
  * mid-pairing resumes where it was. Crypto: crypto/pairing/; wire: docs/PROTOCOL.md.
  */
@@ -9,13 +11,9 @@ import type { Pairing } from '../../protocol';
 import type { Session } from '../auth/session';
 import type { Logger } from '../context';
 import {
-  CryptoError,
-  checkReveal,
+  codesMatch,
   offerPairing,
-  openPairingBundle,
   type PairingContext,
-  revealPairing,
-  sealPairingBundle,
   startPairing,
   supportsX25519,
 } from '../crypto';
@@ -33,30 +31,20 @@ import {
 } from '../errors';
 import type { ServerApi } from '../transport/api';
 import type { ServerClock } from '../transport/server-clock';
-import { decodeBundle, encodeBundle } from './bundle';
+import {
+  cryptoFailure,
+  MAX_WRONG_CODES,
+  tooManyWrongCodes,
+  unconfirmedBundle,
+  wrongCode,
+} from './pairing-failure';
+import { codeFor, confirmationFor, openFor, revealFor, sealFor } from './pairing-steps';
+import { contextOf, type PairingRequestView, type PairingView, viewOf } from './pairing-view';
+
+export type { PairingRequestView, PairingView } from './pairing-view';
 
 /** How often a side asks the server whether the other side moved. */
 const PAIRING_POLL_MS = 1500;
-
-export interface PairingView {
-  role: 'new' | 'existing';
-  id: string;
-  /** waiting: for the other device; confirm: compare `code` on both screens. */
-  stage: 'waiting' | 'confirm';
-  code: string | null;
-  /** The other device, once known. */
-  peer: { name: string; platform: string } | null;
-  expiresAt: number;
-}
-
-/** A request from a new device that this device could approve. */
-export interface PairingRequestView {
-  id: string;
-  deviceName: string;
-  platform: string;
-  createdAt: number;
-  expiresAt: number;
-}
 
 export interface PairingFlowDeps {
   db: EngineDatabase;
@@ -74,30 +62,6 @@ export interface PairingFlowDeps {
   failed(error: EngineError): void;
 }
 
-function cryptoFailure(error: unknown): never {
-  if (error instanceof CryptoError) {
-    if (error.code === 'pairing_expired')
-      throw new PairingError('pairing_expired', 'The pairing request expired: start again');
-    if (error.code === 'pairing_code_mismatch')
-      throw new PairingError(
-        'pairing_code_mismatch',
-        'The codes do not match: the pairing was refused',
-      );
-    if (error.code === 'unsupported_curve')
-      throw new PairingError(
-        'unsupported_curve',
-        'This browser cannot do the key exchange the new device asked for',
-        error,
-      );
-    throw new PairingError(
-      'pairing_failed',
-      'The pairing could not be verified (keys were altered or replayed): it was refused',
-      error,
-    );
-  }
-  throw error;
-}
-
 export class PairingFlow {
   private meta: PairingMeta | null = null;
   private peer: PairingView['peer'] = null;
@@ -109,16 +73,9 @@ export class PairingFlow {
   constructor(private readonly deps: PairingFlowDeps) {}
 
   get view(): PairingView | null {
-    const meta = this.meta;
-    if (!meta) return null;
-    return {
-      role: meta.role,
-      id: meta.id,
-      stage: meta.code ? 'confirm' : 'waiting',
-      code: meta.code,
-      peer: this.peer,
-      expiresAt: this.deps.clock.toDevice(meta.expiresAt),
-    };
+    return this.meta
+      ? viewOf(this.meta, this.peer, this.deps.clock.toDevice(this.meta.expiresAt))
+      : null;
   }
 
   async resume(): Promise<void> {
@@ -224,13 +181,31 @@ export class PairingFlow {
     return this.view as PairingView;
   }
 
-  /** Existing device: the person saw `code` on both screens; seal the keys for the new one. */
+  /**
+   * Existing device: the person typed the code the new device shows. A wrong one is refused (and
+   * the last allowed one ends the pairing); a right one seals the keys as soon as the new device
+   * proved its person confirmed too, here or on a later poll.
+   */
   async approve(code: string): Promise<void> {
     const meta = this.meta;
     if (meta?.role !== 'existing' || !meta.code)
       throw new StateError('no_pairing', 'No pairing is waiting for approval');
-    const keys = await this.deps.keys();
-    if (!keys) throw new StateError('locked', 'Unlock the account key on this device first');
+    if (!(await this.deps.keys()))
+      throw new StateError('locked', 'Unlock the account key on this device first');
+    if (!meta.entered) {
+      if (!codesMatch(meta.code, code)) {
+        const wrong = (meta.wrongCodes ?? 0) + 1;
+        if (wrong >= MAX_WRONG_CODES) {
+          const error = tooManyWrongCodes();
+          await this.refuse(meta);
+          await this.fail(error);
+          throw error;
+        }
+        await this.keep({ ...meta, wrongCodes: wrong });
+        throw wrongCode(this.peer?.name ?? 'the new device', MAX_WRONG_CODES - wrong);
+      }
+      await this.keep({ ...meta, entered: true });
+    }
     const pairing = await this.withAccess((server, token) =>
       this.deps.api.pairing(server, token, meta.id),
     );
@@ -238,24 +213,38 @@ export class PairingFlow {
       await this.settle(pairing);
       throw new StateError('no_pairing', 'The new device is no longer waiting for approval');
     }
-    let bundle: string;
+    if (!pairing.confirmation) return; // The poll seals once the new device confirms.
     try {
-      bundle = await sealPairingBundle(
-        meta.secret,
-        this.context(pairing),
-        pairing.commitment,
-        {
-          publicKey: pairing.reveal.public_key,
-          nonce: pairing.reveal.nonce,
-          confirmation: pairing.reveal.confirmation,
-        },
-        code,
-        encodeBundle(keys),
-      );
+      await this.seal(this.meta as typeof meta, pairing);
     } catch (error) {
-      await this.refuse(meta);
-      cryptoFailure(error);
+      const failure = asEngineError(error);
+      if (failure instanceof PairingError) {
+        await this.refuse(meta);
+        await this.fail(failure);
+      }
+      throw failure;
     }
+  }
+
+  /** New device: the person typed the code shown here on the other device, and confirms it. */
+  async confirm(): Promise<void> {
+    const meta = this.meta;
+    if (meta?.role !== 'new' || !meta.code)
+      throw new StateError('no_pairing', 'No code is waiting to be confirmed');
+    if (meta.confirmed) return;
+    // Kept before anything is sent: the next poll sends the proof, again after a restart.
+    await this.keep({ ...meta, confirmed: true });
+    this.schedule(0);
+  }
+
+  /** E, once the typed code matched and the new device's confirmation is in: seal and send. */
+  private async seal(
+    meta: Extract<PairingMeta, { role: 'existing' }>,
+    pairing: Pairing,
+  ): Promise<void> {
+    const keys = await this.deps.keys();
+    if (!keys) throw new StateError('locked', 'Unlock the account key on this device first');
+    const bundle = await sealFor(meta, this.context(pairing), pairing, keys);
     await this.withAccess((server, token) =>
       this.deps.api.pairingStep(server, token, meta.id, { kind: 'approve', body: { bundle } }),
     );
@@ -349,14 +338,7 @@ export class PairingFlow {
   }
 
   private context(pairing: Pairing): PairingContext {
-    return {
-      accountId: this.meta?.accountId ?? '',
-      pairingId: pairing.id,
-      newDeviceId: pairing.requester.device_id,
-      existingDeviceId: pairing.approver?.device_id ?? '',
-      expiresAt: Date.parse(pairing.expires_at),
-      now: this.deps.clock.now(),
-    };
+    return contextOf(this.meta?.accountId ?? '', pairing, this.deps.clock.now());
   }
 
   private async poll(): Promise<void> {
@@ -441,29 +423,32 @@ export class PairingFlow {
     const offer = { publicKey: pairing.offer.public_key, nonce: pairing.offer.nonce };
     const context = this.context(pairing);
     if (pairing.state === 'offered' || !meta.code) {
-      const { reveal, code } = await revealPairing(meta.secret, context, offer).catch(
-        cryptoFailure,
-      );
+      const { body, code } = await revealFor(meta, context, offer);
       if (pairing.state === 'offered') {
         await this.withAccess((server, token) =>
-          this.deps.api.pairingStep(server, token, meta.id, {
-            kind: 'reveal',
-            body: {
-              public_key: reveal.publicKey,
-              nonce: reveal.nonce,
-              confirmation: reveal.confirmation,
-            },
-          }),
+          this.deps.api.pairingStep(server, token, meta.id, { kind: 'reveal', body }),
         );
       }
       await this.keep({ ...meta, code });
       return false;
     }
+    if (!meta.confirmed) {
+      if (pairing.state === 'approved' || pairing.bundle) throw unconfirmedBundle();
+      return false;
+    }
+    if (pairing.state === 'revealed') {
+      if (pairing.confirmation) return false;
+      const confirmation = await confirmationFor(meta, context, offer);
+      await this.withAccess((server, token) =>
+        this.deps.api.pairingStep(server, token, meta.id, {
+          kind: 'confirm',
+          body: { confirmation },
+        }),
+      );
+      return false;
+    }
     if (pairing.state !== 'approved' || !pairing.bundle) return false;
-    const opened = await openPairingBundle(meta.secret, context, offer, pairing.bundle).catch(
-      cryptoFailure,
-    );
-    await this.deps.adopt(decodeBundle(opened, meta.accountId));
+    await this.deps.adopt(await openFor(meta, context, offer, pairing.bundle));
     await this.withAccess((server, token) =>
       this.deps.api.pairingStep(server, token, meta.id, { kind: 'complete' }),
     ).catch((error) =>
@@ -488,13 +473,13 @@ export class PairingFlow {
       await this.end();
       return true;
     }
-    if (pairing.state !== 'revealed' || !pairing.reveal || meta.code) return false;
-    const { code } = await checkReveal(meta.secret, this.context(pairing), pairing.commitment, {
-      publicKey: pairing.reveal.public_key,
-      nonce: pairing.reveal.nonce,
-      confirmation: pairing.reveal.confirmation,
-    }).catch(cryptoFailure);
-    await this.keep({ ...meta, code });
+    if (pairing.state !== 'revealed' || !pairing.reveal) return false;
+    if (meta.code) {
+      if (!meta.entered || !pairing.confirmation) return false;
+      await this.seal(meta, pairing);
+      return true;
+    }
+    await this.keep({ ...meta, code: await codeFor(meta, this.context(pairing), pairing) });
     return false;
   }
 }

@@ -216,7 +216,7 @@ export class ServerApi {
     ).value;
   }
 
-  /** One step of a pairing: offer, reveal, approve, complete or deny. */
+  /** One step of a pairing: offer, reveal, confirm, approve, complete or deny. */
   async pairingStep(
     server: string,
     accessToken: string,
@@ -224,6 +224,7 @@ export class ServerApi {
     step:
       | { kind: 'offer'; body: PairingOffer }
       | { kind: 'reveal'; body: PairingReveal }
+      | { kind: 'confirm'; body: { confirmation: string } }
       | { kind: 'approve'; body: { bundle: string } }
       | { kind: 'complete' }
       | { kind: 'deny' },

@@ -1,10 +1,15 @@
-/** A new device given the account key by one already in use, with matching codes on both. */
+/** A new device given the account key by one already in use: code typed on one, confirmed on both. */
 import type { CommandContext, HandlerTable } from './table';
 
 export function pairingCommands({
   engine,
 }: CommandContext): HandlerTable<
-  'pairing.request' | 'pairing.list' | 'pairing.accept' | 'pairing.approve' | 'pairing.deny'
+  | 'pairing.request'
+  | 'pairing.list'
+  | 'pairing.accept'
+  | 'pairing.approve'
+  | 'pairing.confirm'
+  | 'pairing.deny'
 > {
   return {
     async 'pairing.request'() {
@@ -18,6 +23,10 @@ export function pairingCommands({
     },
     async 'pairing.approve'({ code }) {
       await engine.approvePairing(code);
+      return undefined;
+    },
+    async 'pairing.confirm'() {
+      await engine.confirmPairing();
       return undefined;
     },
     async 'pairing.deny'(input) {

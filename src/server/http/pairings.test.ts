@@ -16,6 +16,7 @@ const COMMITMENT = 'C'.repeat(43);
 const OFFER = { public_key: 'E'.repeat(87), nonce: 'e'.repeat(43) };
 const REVEAL = { public_key: 'N'.repeat(87), nonce: 'n'.repeat(43), confirmation: 'm'.repeat(43) };
 const BUNDLE = 'c2VhbGVkLWJ1bmRsZQ';
+const CONFIRM = { confirmation: 'k'.repeat(43) };
 
 let offsetMs = 0;
 
@@ -43,6 +44,8 @@ function api(server: TestServer) {
       post(t, `/v1/pairings/${id}/offer`, json),
     reveal: (t: TokenResponse, id: string, json: unknown = REVEAL) =>
       post(t, `/v1/pairings/${id}/reveal`, json),
+    confirm: (t: TokenResponse, id: string, json: unknown = CONFIRM) =>
+      post(t, `/v1/pairings/${id}/confirm`, json),
     approve: (t: TokenResponse, id: string, json: unknown = { bundle: BUNDLE }) =>
       post(t, `/v1/pairings/${id}/approve`, json),
     complete: (t: TokenResponse, id: string) => post(t, `/v1/pairings/${id}/complete`, {}),
@@ -113,6 +116,22 @@ describe('pairing between two devices of one account', () => {
   });
   afterAll(() => server.close());
 
+  it('relays the new device’s confirmation: by the requester only, once, while revealed', async () => {
+    const id = (await p.create(n)).body.id;
+    expectProblem(await p.confirm(n, id), 409, 'pairing_state');
+    expect((await p.offer(e, id)).status).toBe(200);
+    expect((await p.reveal(n, id)).status).toBe(200);
+    expectProblem(await p.confirm(e, id), 409, 'pairing_state', /requesting device/);
+    expectProblem(await p.confirm(n, id, { confirmation: '!' }), 400, 'invalid_request');
+    const confirmed = await p.confirm(n, id);
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.body).toMatchObject({ state: 'revealed', confirmation: CONFIRM.confirmation });
+    expect(validate(Pairing, confirmed.body).ok).toBe(true);
+    expectProblem(await p.confirm(n, id, { confirmation: 'j'.repeat(43) }), 409, 'pairing_state');
+    expect((await p.get(e, id)).body.confirmation).toBe(CONFIRM.confirmation);
+    expect((await p.approve(e, id)).status).toBe(200);
+  });
+
   it('runs the whole relay: create, offer, reveal, approve, fetch the bundle, complete', async () => {
     const created = await p.create(n);
     expect(created.status, created.text).toBe(201);
@@ -129,6 +148,7 @@ describe('pairing between two devices of one account', () => {
       approver: null,
       offer: null,
       reveal: null,
+      confirmation: null,
       bundle: null,
       created_at: expect.any(String),
       expires_at: expect.any(String),

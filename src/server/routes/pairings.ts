@@ -4,13 +4,15 @@
  * can hand over a sealed key bundle. The server never sees key material: every value is base64url
  * the clients computed. Steps are single use and in order:
  *
- *   requester: create → (approver: offer) → requester: reveal → (approver: approve) →
+ *   requester: create → (approver: offer) → requester: reveal → requester: confirm (once its
+ *   person confirmed the code; the state stays revealed) → (approver: approve) →
  *   requester: complete; any device of the account may deny while the pairing is open.
  */
 import type { Context, Hono } from 'hono';
 import {
   type Pairing,
   PairingApprove,
+  PairingConfirm,
   PairingCreate,
   type PairingList,
   PairingOffer,
@@ -54,6 +56,7 @@ function toPairing(row: PairingRow, deviceId: string, now: number): Pairing {
           confirmation: row.reveal.confirmation,
         }
       : null,
+    confirmation: row.confirmation,
     // The sealed bundle is for the requester alone, and only until it completes.
     bundle: state === 'approved' && row.requester.deviceId === deviceId ? row.bundle : null,
     created_at: new Date(row.createdAt).toISOString(),
@@ -78,6 +81,7 @@ const NEXT: Record<Exclude<StoredPairingState, 'completed' | 'denied'>, string> 
 const STEP: Record<PairingStep['kind'], { from: StoredPairingState | 'open'; who: string }> = {
   offer: { from: 'pending', who: 'a device of the account other than the requesting one' },
   reveal: { from: 'offered', who: 'the requesting device' },
+  confirm: { from: 'revealed', who: 'the requesting device' },
   approve: { from: 'revealed', who: 'the device that offered' },
   complete: { from: 'approved', who: 'the requesting device' },
   deny: { from: 'open', who: 'any device of the account' },
@@ -90,6 +94,9 @@ function refusal(row: PairingRow, step: PairingStep['kind']): string {
   }
   const state = row.state as keyof typeof NEXT;
   const expected = STEP[step];
+  if (step === 'confirm' && row.confirmation !== null && state === 'revealed') {
+    return 'The requesting device already confirmed this pairing; a confirmation is single use.';
+  }
   if (expected.from !== state && expected.from !== 'open') {
     return `This pairing is ${state}, so it cannot ${step} now: next, ${NEXT[state]}.`;
   }
@@ -188,6 +195,10 @@ export function registerPairings(app: Hono<AppEnv>, deps: Deps, auth: Authentica
       nonce: body.nonce,
       confirmation: body.confirmation,
     };
+  });
+  step('confirm', async (c) => {
+    const body = await readJson(c, PairingConfirm);
+    return { kind: 'confirm', confirmation: body.confirmation };
   });
   step('approve', async (c) => {
     const body = await readJson(c, PairingApprove);

@@ -170,4 +170,9 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX pairings_expiry ON pairings (expires_at)',
     ],
   },
+  {
+    version: 4,
+    name: 'pairings.confirmation: the new device proves its person confirmed the code',
+    statements: ['ALTER TABLE pairings ADD COLUMN confirmation text'],
+  },
 ];

@@ -155,6 +155,8 @@ export interface PairingRow {
   approver: PairingParticipant | null;
   offer: { publicKey: string; nonce: string } | null;
   reveal: { publicKey: string; nonce: string; confirmation: string } | null;
+  /** The requester's MAC once its person confirmed the code; opaque to the server. */
+  confirmation: string | null;
   /** Null once completed, denied or (after housekeeping) expired. */
   bundle: string | null;
   createdAt: number;
@@ -168,6 +170,8 @@ export type PairingStep =
   | { kind: 'offer'; publicKey: string; nonce: string }
   /** The requester; offered → revealed. */
   | { kind: 'reveal'; publicKey: string; nonce: string; confirmation: string }
+  /** The requester, once, while revealed: its person confirmed the code (state unchanged). */
+  | { kind: 'confirm'; confirmation: string }
   /** The approver; revealed → approved. */
   | { kind: 'approve'; bundle: string }
   /** The requester; approved → completed, erasing the bundle. */

@@ -3,53 +3,40 @@ import type { PairingInfo, PairingRequestInfo, Status } from '../../host/contrac
 import { ErrorAlert } from '../components/error-alert';
 import { timeAgo } from '../format';
 import { useAction, useBridge } from '../use-bridge';
-import { PairingCode } from './pairing-code';
 import { pairingFailure } from './pairing-failure';
 import { TimeLeft } from './time-left';
+import { TypeCodeForm } from './type-code-form';
 
 const GIVES_KEY = 'Approving gives that device the key to all your synced settings.';
 
-/** After Review: the code both screens show, compared by the person before the key leaves. */
+/** After Review: the code from the new device's screen, then its person's confirmation. */
 function Reviewing({ pairing, name }: { pairing: PairingInfo; name: string }) {
   const bridge = useBridge();
   const action = useAction();
   const deny = () => void action.run(() => bridge.call('pairing.deny', { id: pairing.id }));
-  if (pairing.stage === 'waiting' || !pairing.code) {
+  if (pairing.stage === 'confirm') {
     return (
-      <div class="card stack">
-        <p class="row" role="status">
-          <span class="spinner" aria-hidden="true" /> Waiting for {name}…
-        </p>
-        <TimeLeft expiresAt={pairing.expiresAt} />
-        <ErrorAlert error={action.error} />
-        <button type="button" data-testid="pairing-deny" disabled={action.busy} onClick={deny}>
-          Deny
-        </button>
-      </div>
+      <TypeCodeForm
+        pairing={pairing}
+        name={name}
+        givesKey={GIVES_KEY.replace('that device', name)}
+        onDeny={deny}
+      />
     );
   }
-  const code = pairing.code;
   return (
     <div class="card stack">
-      <h2 id="pairing-compare">Does {name} show the same code?</h2>
-      <PairingCode code={code} />
-      <p class="small">{GIVES_KEY.replace('that device', name)}</p>
+      <p class="row" role="status">
+        <span class="spinner" aria-hidden="true" />{' '}
+        {pairing.stage === 'confirmed'
+          ? `Code correct. Now confirm on ${name}; the key is sent once it does.`
+          : `Waiting for ${name}…`}
+      </p>
       <TimeLeft expiresAt={pairing.expiresAt} />
       <ErrorAlert error={action.error} />
-      <div class="row">
-        <button
-          type="button"
-          class="primary"
-          data-testid="pairing-approve"
-          disabled={action.busy}
-          onClick={() => void action.run(() => bridge.call('pairing.approve', { code }))}
-        >
-          Codes match — approve
-        </button>
-        <button type="button" data-testid="pairing-deny" disabled={action.busy} onClick={deny}>
-          They differ — deny
-        </button>
-      </div>
+      <button type="button" data-testid="pairing-deny" disabled={action.busy} onClick={deny}>
+        Deny
+      </button>
     </div>
   );
 }
@@ -115,7 +102,7 @@ function RequestRow({
 
 /**
  * An existing device's side of pairing, the same in the popup and on the Devices page: the new
- * devices asking for the key, then the code to compare for the one under review. Embedded in a
+ * devices asking for the key, then the code to type from the one under review. Embedded in a
  * page it renders nothing while no device is asking; `standalone` (a screen of its own) says so.
  */
 export function JoinRequests({ status, standalone }: { status: Status; standalone?: boolean }) {
@@ -165,7 +152,7 @@ export function JoinRequests({ status, standalone }: { status: Status; standalon
         <div class="card stack">
           <h2 id="join-requests-title">Devices asking to join</h2>
           <p class="small muted">
-            Review one to compare a code on both screens. {GIVES_KEY} Deny any you do not recognise.
+            Review one, then type the code it shows. {GIVES_KEY} Deny any you do not recognise.
           </p>
           <ul class="list">
             {requests.map((r) => (

@@ -6,6 +6,7 @@ const FAILURES = new Set([
   'pairing_expired',
   'pairing_failed',
   'pairing_code_mismatch',
+  'pairing_code_attempts',
   'unsupported_curve',
 ]);
 

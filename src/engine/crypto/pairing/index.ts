@@ -20,6 +20,7 @@ import {
   confirmationInput,
   confirmationOf,
   newSecretFields,
+  personConfirmationInput,
   sharedSecret,
   transcriptOf,
 } from './key-schedule';
@@ -176,9 +177,43 @@ function normalizeCode(code: string): string {
   return code.replace(/\s/g, '');
 }
 
+/** Constant-time (spaces ignored): whether a typed code is the one this device computed. */
+export function codesMatch(expected: string, typed: string): boolean {
+  return bytesEqual(utf8(normalizeCode(expected)), utf8(normalizeCode(typed)));
+}
+
+function assertCode(expected: string, confirmedCode: unknown): void {
+  if (typeof confirmedCode !== 'string') fail('invalid_argument', 'confirmedCode must be a string');
+  if (!codesMatch(expected, confirmedCode)) {
+    throw new CryptoError('pairing_code_mismatch', 'the confirmed code is not this pairing’s code');
+  }
+}
+
 /**
- * Step 5 (E), once the person confirmed that both screens show the same code. `confirmedCode`
- * is what they confirmed (spaces ignored). Returns the sealed bundle, base64url.
+ * Step 4b (N), once its person confirmed the code on N: N's proof of that confirmation, for E
+ * to check before it seals (as both "yes" presses in Bluetooth numeric comparison). Refuses a
+ * code that is not this pairing's.
+ */
+export async function confirmPairing(
+  nSecret: NewDevicePairingSecret,
+  context: PairingContext,
+  offer: PairingOffer,
+  confirmedCode: string,
+): Promise<string> {
+  const { transcript, base } = await newDeviceSession(nSecret, context, offer);
+  assertCode(await codeOf(base, transcript), confirmedCode);
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    await confirmationOf(base, transcript),
+    personConfirmationInput(transcript),
+  );
+  return toBase64url(new Uint8Array(mac));
+}
+
+/**
+ * Step 5 (E), once the person typed N's code on E and N proved its person confirmed it.
+ * `confirmedCode` is what was typed (spaces ignored); `newDeviceConfirmed` is confirmPairing's
+ * MAC as relayed. Returns the sealed bundle, base64url.
  */
 export async function sealPairingBundle(
   eSecret: ExistingDevicePairingSecret,
@@ -186,14 +221,25 @@ export async function sealPairingBundle(
   commitment: string,
   reveal: PairingReveal,
   confirmedCode: string,
+  newDeviceConfirmed: string,
   bundle: Uint8Array,
 ): Promise<string> {
   if (typeof confirmedCode !== 'string') fail('invalid_argument', 'confirmedCode must be a string');
   if (!(bundle instanceof Uint8Array)) fail('invalid_argument', 'bundle must be a Uint8Array');
   const { transcript, base } = await existingDeviceSession(eSecret, context, commitment, reveal);
-  const code = normalizeCode(await codeOf(base, transcript));
-  if (!bytesEqual(utf8(code), utf8(normalizeCode(confirmedCode)))) {
-    throw new CryptoError('pairing_code_mismatch', 'the confirmed code is not this pairing’s code');
+  assertCode(await codeOf(base, transcript), confirmedCode);
+  const proof = decodeField(newDeviceConfirmed, HASH_BYTES, 'new device confirmation');
+  const confirmed = await crypto.subtle.verify(
+    'HMAC',
+    await confirmationOf(base, transcript),
+    proof,
+    personConfirmationInput(transcript),
+  );
+  if (!confirmed) {
+    throw new CryptoError(
+      'pairing_confirmation_invalid',
+      'the new device did not confirm this pairing’s code',
+    );
   }
   const iv = randomBytes(IV_BYTES);
   const ciphertext = await crypto.subtle.encrypt(
@@ -207,14 +253,17 @@ export async function sealPairingBundle(
 }
 
 /**
- * Step 6 (N): open E's sealed bundle. `offer` is the one revealPairing answered. Refuses a
- * bundle that was altered, sealed for another pairing or other keys, or arrives after expiry.
+ * Step 6 (N): open E's sealed bundle. `offer` is the one revealPairing answered;
+ * `confirmedCode` the code N's person confirmed, checked as sealPairingBundle checks it, so no
+ * bundle opens before the person confirmed this pairing's code on N. Refuses a bundle that was
+ * altered, sealed for another pairing or other keys, or arrives after expiry.
  */
 export async function openPairingBundle(
   nSecret: NewDevicePairingSecret,
   context: PairingContext,
   offer: PairingOffer,
   sealed: string,
+  confirmedCode: string,
 ): Promise<Uint8Array> {
   const { transcript, base } = await newDeviceSession(nSecret, context, offer);
   const bytes = typeof sealed === 'string' ? fromBase64url(sealed) : null;
@@ -226,13 +275,14 @@ export async function openPairingBundle(
     }
     fail('pairing_invalid', 'sealed bundle has an unknown version');
   }
+  let opened: Uint8Array;
   try {
     const plaintext = await crypto.subtle.decrypt(
       { name: 'AES-GCM', iv: bytes.slice(1, 1 + IV_BYTES), additionalData: transcript.hash },
       await bundleKeyOf(base, transcript),
       bytes.slice(1 + IV_BYTES),
     );
-    return new Uint8Array(plaintext);
+    opened = new Uint8Array(plaintext);
   } catch (error) {
     if (!isAuthenticationFailure(error)) throw error;
     throw new CryptoError(
@@ -240,4 +290,13 @@ export async function openPairingBundle(
       'the sealed bundle does not authenticate for this pairing',
     );
   }
+  // Checked after the AEAD so a forged bundle reads as tampered whatever was typed; the keys
+  // leave this function only when the person's code is this pairing's too.
+  try {
+    assertCode(await codeOf(base, transcript), confirmedCode);
+  } catch (error) {
+    opened.fill(0);
+    throw error;
+  }
+  return opened;
 }

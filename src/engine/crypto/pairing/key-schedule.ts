@@ -123,6 +123,14 @@ export function confirmationInput(transcript: Transcript): Uint8Array<ArrayBuffe
   return concatBytes(label(LABELS.confirmation, 'new-device'), transcript.hash);
 }
 
+/**
+ * What N's MAC covers once its person confirmed the code. A label of its own: the reveal's MAC
+ * (sent before anyone looked at a screen) can never stand in for it.
+ */
+export function personConfirmationInput(transcript: Transcript): Uint8Array<ArrayBuffer> {
+  return concatBytes(label(LABELS.confirmation, 'new-device-confirmed'), transcript.hash);
+}
+
 /** 6 decimal digits, "123 456". 64 bits mod 10^6: the bias is below 2^-44. */
 export async function codeOf(base: CryptoKey, transcript: Transcript): Promise<string> {
   const bytes = await hkdfBytes(base, label(LABELS.code), 8, transcript.hash);

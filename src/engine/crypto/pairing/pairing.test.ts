@@ -4,6 +4,7 @@ import { CryptoError } from '../errors';
 import { cryptoErrorOf, expectCode } from '../expect-code.test-helper';
 import {
   checkReveal,
+  confirmPairing,
   type ExistingDevicePairingSecret,
   type NewDevicePairingSecret,
   offerPairing,
@@ -43,6 +44,8 @@ interface Run {
   reveal: PairingReveal;
   newCode: string;
   existingCode: string;
+  /** N's proof that its person confirmed `newCode`. */
+  confirmation: string;
 }
 
 /** Steps 1-4 over an honest relay. */
@@ -51,17 +54,37 @@ async function honestRun(curve: PairingCurve = 'P-256', context = contextFor()):
   const { secret: eSecret, offer } = await offerPairing(curve);
   const { reveal, code: newCode } = await revealPairing(nSecret, context, offer);
   const { code: existingCode } = await checkReveal(eSecret, context, commitment, reveal);
-  return { curve, context, nSecret, eSecret, commitment, offer, reveal, newCode, existingCode };
+  const confirmation = await confirmPairing(nSecret, context, offer, newCode);
+  return {
+    curve,
+    context,
+    nSecret,
+    eSecret,
+    commitment,
+    offer,
+    reveal,
+    newCode,
+    existingCode,
+    confirmation,
+  };
 }
 
 function seal(run: Run, overrides: Partial<Run> = {}, bundle = BUNDLE) {
   const r = { ...run, ...overrides };
-  return sealPairingBundle(r.eSecret, r.context, r.commitment, r.reveal, r.existingCode, bundle);
+  return sealPairingBundle(
+    r.eSecret,
+    r.context,
+    r.commitment,
+    r.reveal,
+    r.existingCode,
+    r.confirmation,
+    bundle,
+  );
 }
 
 function open(run: Run, sealed: string, overrides: Partial<Run> = {}) {
   const r = { ...run, ...overrides };
-  return openPairingBundle(r.nSecret, r.context, r.offer, sealed);
+  return openPairingBundle(r.nSecret, r.context, r.offer, sealed, r.newCode);
 }
 
 /** `text` (base64url) with byte `at` XORed with `mask`. */
@@ -121,16 +144,18 @@ describe.each(CURVES)('happy path on %s', (curve) => {
     const { reveal, code } = await revealPairing(persist(started.secret), context, offered.offer);
     const checked = await checkReveal(persist(offered.secret), context, started.commitment, reveal);
     expect(checked.code).toBe(code);
+    const confirmed = await confirmPairing(persist(started.secret), context, offered.offer, code);
     const sealed = await sealPairingBundle(
       persist(offered.secret),
       context,
       started.commitment,
       reveal,
       code,
+      confirmed,
       BUNDLE,
     );
     expect(
-      await openPairingBundle(persist(started.secret), context, offered.offer, sealed),
+      await openPairingBundle(persist(started.secret), context, offered.offer, sealed, code),
     ).toEqual(BUNDLE);
   });
 
@@ -191,6 +216,8 @@ describe.each(CURVES)('a malicious relay on %s', (curve) => {
     );
     // The codes collide with probability 10^-6: the person sees the mismatch.
     expect(existingCode).not.toBe(towardN.code);
+    // Toward E the relay is the new device, so it can prove a "confirmation" of E's code.
+    const relayConfirms = await confirmPairing(fakeNew.secret, context, e.offer, existingCode);
 
     // E refuses to seal under the code N shows.
     await expectCode(
@@ -201,6 +228,7 @@ describe.each(CURVES)('a malicious relay on %s', (curve) => {
           fakeNew.commitment,
           towardE.reveal,
           towardN.code,
+          relayConfirms,
           BUNDLE,
         ),
       'pairing_code_mismatch',
@@ -212,15 +240,16 @@ describe.each(CURVES)('a malicious relay on %s', (curve) => {
       fakeNew.commitment,
       towardE.reveal,
       existingCode,
+      relayConfirms,
       BUNDLE,
     );
     await expectCode(
-      () => openPairingBundle(n.secret, context, fakeExisting.offer, sealed),
+      () => openPairingBundle(n.secret, context, fakeExisting.offer, sealed, towardN.code),
       'pairing_tampered',
     );
     // ...nor with E's real offer (N never answered it: its transcript names the relay's key).
     await expectCode(
-      () => openPairingBundle(n.secret, context, e.offer, sealed),
+      () => openPairingBundle(n.secret, context, e.offer, sealed, towardN.code),
       'pairing_tampered',
     );
   });
@@ -267,6 +296,39 @@ describe('confirmed code', () => {
       'invalid_argument',
     );
   });
+
+  it('N opens nothing without its person’s confirmed code, checked like E checks it', async () => {
+    const run = await honestRun();
+    const sealed = await seal(run);
+    await expectCode(
+      () => open(run, sealed, { newCode: otherCode(run.newCode) }),
+      'pairing_code_mismatch',
+    );
+    await expectCode(() => open(run, sealed, { newCode: '' }), 'pairing_code_mismatch');
+    await expectCode(
+      () => confirmPairing(run.nSecret, run.context, run.offer, otherCode(run.newCode)),
+      'pairing_code_mismatch',
+    );
+    expect(await open(run, sealed, { newCode: run.newCode.replace(' ', '') })).toEqual(BUNDLE);
+  });
+
+  it('E seals only with N’s confirmation of this pairing, never the reveal’s MAC or a replay', async () => {
+    const run = await honestRun();
+    await expectCode(
+      () => seal(run, { confirmation: run.reveal.confirmation }),
+      'pairing_confirmation_invalid',
+    );
+    const earlier = await honestRun(run.curve, contextFor({ pairingId: 'pair-0' }));
+    await expectCode(
+      () => seal(run, { confirmation: earlier.confirmation }),
+      'pairing_confirmation_invalid',
+    );
+    const flipped = toBase64url(
+      (fromBase64url(run.confirmation) as Uint8Array).map((b, i) => (i === 0 ? b ^ 1 : b)),
+    );
+    await expectCode(() => seal(run, { confirmation: flipped }), 'pairing_confirmation_invalid');
+    await expectCode(() => seal(run, { confirmation: 'short' }), 'pairing_invalid');
+  });
 });
 
 describe('replay', () => {
@@ -276,7 +338,14 @@ describe('replay', () => {
     const { reveal: reveal0, code: code0 } = await revealPairing(run.nSecret, context0, run.offer);
     const { code } = await checkReveal(run.eSecret, context0, run.commitment, reveal0);
     expect(code).toBe(code0);
-    const earlier = { ...run, context: context0, reveal: reveal0, existingCode: code };
+    const earlier = {
+      ...run,
+      context: context0,
+      reveal: reveal0,
+      existingCode: code,
+      newCode: code0,
+      confirmation: await confirmPairing(run.nSecret, context0, run.offer, code0),
+    };
     const sealed = await seal(earlier);
     expect(await open(earlier, sealed)).toEqual(BUNDLE);
     await expectCode(() => open(run, sealed), 'pairing_tampered');
@@ -565,6 +634,7 @@ describe('malformed inputs', () => {
           run.commitment,
           run.reveal,
           run.existingCode,
+          run.confirmation,
           'not bytes' as unknown as Uint8Array,
         ),
       'invalid_argument',

@@ -32,6 +32,7 @@ interface PairingDbRow {
   reveal_public_key: string | null;
   reveal_nonce: string | null;
   reveal_confirmation: string | null;
+  confirmation: string | null;
   bundle: string | null;
   created_at: number;
   expires_at: number;
@@ -44,7 +45,7 @@ function selectFrom(source: string): string {
       p.requester_device_id, r.name AS requester_name, r.platform AS requester_platform,
       p.approver_device_id, a.name AS approver_name, a.platform AS approver_platform,
       p.offer_public_key, p.offer_nonce, p.reveal_public_key, p.reveal_nonce,
-      p.reveal_confirmation, p.bundle, p.created_at, p.expires_at, p.updated_at
+      p.reveal_confirmation, p.confirmation, p.bundle, p.created_at, p.expires_at, p.updated_at
     FROM ${source} p
     JOIN devices r ON r.id = p.requester_device_id
     LEFT JOIN devices a ON a.id = p.approver_device_id`;
@@ -84,6 +85,7 @@ function toPairing(row: PairingDbRow): PairingRow {
             nonce: row.reveal_nonce,
             confirmation: row.reveal_confirmation,
           },
+    confirmation: row.confirmation,
     bundle: row.bundle,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
@@ -188,6 +190,12 @@ function stepUpdate(step: PairingStep): { set: string; where: string; params: un
               reveal_confirmation = $7`,
         where: `state = 'offered' AND requester_device_id = $3`,
         params: [step.publicKey, step.nonce, step.confirmation],
+      };
+    case 'confirm':
+      return {
+        set: 'confirmation = $5',
+        where: `state = 'revealed' AND requester_device_id = $3 AND confirmation IS NULL`,
+        params: [step.confirmation],
       };
     case 'approve':
       return {

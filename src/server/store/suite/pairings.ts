@@ -56,6 +56,7 @@ export function pairingTests(ctx: SuiteContext): void {
         approver: null,
         offer: null,
         reveal: null,
+        confirmation: null,
         bundle: null,
         createdAt: T0,
         expiresAt: T0 + TTL,
@@ -100,6 +101,30 @@ export function pairingTests(ctx: SuiteContext): void {
       ] as const) {
         expect((await at(step, device.id, T0 + 5)).kind).toBe('refused');
       }
+    });
+
+    test('confirm: only the requester, once, while revealed; the state stays revealed', async () => {
+      const store = ctx.store();
+      const { account, devices } = await accountWithDevices(store, 2);
+      const [n, e] = devices as [DeviceRow, DeviceRow];
+      const pairing = await created(store, account.id, n.id);
+      const at = (step: PairingStep, deviceId: string, now: number) =>
+        store.advancePairing({ accountId: account.id, pairingId: pairing.id, deviceId, step, now });
+      const CONFIRM: PairingStep = { kind: 'confirm', confirmation: 'k'.repeat(43) };
+      expect((await at(CONFIRM, n.id, T0 + 1)).kind).toBe('refused'); // nothing to confirm yet
+      await at(OFFER, e.id, T0 + 1);
+      await at(REVEAL, n.id, T0 + 2);
+      expect((await at(CONFIRM, e.id, T0 + 3)).kind).toBe('refused'); // only the requester
+      expect(await at(CONFIRM, n.id, T0 + 3)).toMatchObject({
+        kind: 'advanced',
+        pairing: { state: 'revealed', confirmation: 'k'.repeat(43) },
+      });
+      const again: PairingStep = { kind: 'confirm', confirmation: 'j'.repeat(43) };
+      expect((await at(again, n.id, T0 + 4)).kind).toBe('refused'); // single use
+      expect(await at(APPROVE, e.id, T0 + 5)).toMatchObject({
+        kind: 'advanced',
+        pairing: { state: 'approved', confirmation: 'k'.repeat(43) },
+      });
     });
 
     test('a step by the wrong device or out of order is refused and changes nothing', async () => {

@@ -7,7 +7,8 @@ import type { ScreenProps } from '../screen';
 
 /**
  * A new device asks one already in use for the account key: no recovery key to type. The person
- * compares a code on both screens, so a device in the middle cannot slip its own key in.
+ * types the code shown here on the other device and then confirms here; nothing is accepted
+ * before, so a device in the middle (or the server) cannot slip its own key in.
  */
 export function JoinByApproval({ status }: ScreenProps) {
   const bridge = useBridge();
@@ -24,10 +25,29 @@ export function JoinByApproval({ status }: ScreenProps) {
           ask you to approve this one.
         </p>
       )}
-      {pairing?.code && (
+      {pairing?.code && pairing.stage === 'confirm' && (
+        <>
+          <h2 id="pairing-type-there">Type this code on {other}</h2>
+          <PairingCode code={pairing.code} />
+          <p>When {other} says the code is correct, confirm here. Confirm only then.</p>
+          <button
+            type="button"
+            class="primary"
+            data-testid="pairing-confirm"
+            disabled={action.busy}
+            onClick={() => void action.run(() => bridge.call('pairing.confirm'))}
+          >
+            {other} accepted this code — confirm
+          </button>
+        </>
+      )}
+      {pairing?.code && pairing.stage === 'confirmed' && (
         <>
           <PairingCode code={pairing.code} />
-          <p role="status">Check that {other} shows the same code, then approve there.</p>
+          <p class="row" role="status">
+            <span class="spinner" aria-hidden="true" /> Confirmed. Waiting for {other} to send the
+            key…
+          </p>
         </>
       )}
       {pairing && <TimeLeft expiresAt={pairing.expiresAt} />}
