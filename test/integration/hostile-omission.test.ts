@@ -190,6 +190,55 @@ describe('records the server leaves out of the feed are reported', () => {
   });
 });
 
+describe('a dropped write the writer believes stored', () => {
+  it('a forged ok for an edit: the writer is not told, its peers report the edit withheld', async () => {
+    const person = newPerson();
+    const liar = new HostileServer();
+    const laptop = await newDevice('laptop', { ...FAST, through: liar.fetch });
+    const phone = await newDevice('phone', FAST);
+    const recoveryKey = (await connect(laptop, backend, person)) as string;
+    const made = await laptop.engine.create('profiles', profile('Kept'));
+    await syncQuiet(laptop);
+    await connect(phone, backend, person, recoveryKey);
+    // The next batch (the edit) is answered ok without reaching the server.
+    liar.forge(
+      /^POST \/v1\/batch/,
+      (request) => {
+        const ops = (request.body as { ops: Array<{ op_id: string; base_rev: number | null }> })
+          .ops;
+        return {
+          json: {
+            results: ops.map((op) => ({
+              op_id: op.op_id,
+              status: 'ok',
+              rev: (op.base_rev ?? 0) + 1,
+              seq: 1_000_000,
+            })),
+          },
+        };
+      },
+      1,
+    );
+    await laptop.engine.update('profiles', made.id, { model: 'never stored' });
+    await syncQuiet(laptop);
+    expect(liar.told).toEqual([1]);
+    expect(laptop.engine.getStatus().pendingEdits).toBe(0);
+
+    await phone.engine.syncNow();
+    expect(phone.engine.getStatus().withheld).toBe(1);
+    expect((await phone.engine.get('profiles', made.id))?.data.model).toBe('m');
+    expect((await lastActivity(phone))?.message).toContain('laptop');
+    // The next edit of the record reaches the server (the server now answers the truth): the
+    // report clears.
+    await laptop.engine.update('profiles', made.id, { model: 'stored now' });
+    await syncQuiet(laptop);
+    await phone.engine.syncNow();
+    expect((await phone.engine.get('profiles', made.id))?.data.model).toBe('stored now');
+    expect(phone.engine.getStatus().withheld).toBe(0);
+    await close(laptop, phone);
+  });
+});
+
 describe('no false reports', () => {
   it('the manifests themselves withheld: nothing is reported, records sync as usual', async () => {
     const { liar, laptop, phone, ids } = await world();

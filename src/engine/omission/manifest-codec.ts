@@ -69,13 +69,14 @@ export function decodeEntries(text: string): ManifestEntry[] {
     let scale = 1;
     for (;;) {
       const byte = bytes[at];
-      if (byte === undefined || scale > 2 ** 49)
+      if (byte === undefined || scale > 2 ** 56)
         throw new Error('manifest revision does not parse');
       at += 1;
       value += (byte & 0x7f) * scale;
       scale *= 0x80;
       if (byte < 0x80) break;
     }
+    if (!Number.isSafeInteger(value)) throw new Error('manifest revision is out of range');
     entries.push({ hash, rev: Math.floor(value / 2), deleted: value % 2 === 1 });
   }
   return entries;
