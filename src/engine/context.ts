@@ -20,6 +20,8 @@ export interface EngineContext {
   readonly hlc: HlcClock;
   /** Revisions kept per record for undo and restore. */
   readonly historyDepth: number;
+  /** Least wait between two publications of this device's state manifest (omission/). */
+  readonly manifestIntervalMs?: number;
   settings: EngineSettings;
   readonly log: Logger;
 }

@@ -40,6 +40,8 @@ export interface EngineOptions {
   historyDepth?: number;
   requestTimeoutMs?: number;
   editDebounceMs?: number;
+  /** Least wait between two publications of this device's state manifest (default 10 min). */
+  manifestIntervalMs?: number;
   /** Tests only: low PBKDF2 iteration counts for passphrase wraps. */
   keyOptions?: KeyOptions;
 }

@@ -85,7 +85,9 @@ export type ServerErrorCode =
   | 'pairing_expired'
   | 'pairing_state'
   /** A batch `ok` that cannot be true (its revision does not follow the op's base). */
-  | 'ack_invalid';
+  | 'ack_invalid'
+  /** Records other devices' state manifests list were not served to this device (omission). */
+  | 'records_withheld';
 
 /** A pairing (a new device given the key by an existing one) that cannot go on. */
 export type PairingErrorCode =

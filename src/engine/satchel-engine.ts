@@ -113,6 +113,9 @@ export class SatchelEngine implements Engine {
       deviceId: device.deviceId,
       hlc: new HlcClock(clock, this.clock),
       historyDepth: this.options.historyDepth ?? 10,
+      ...(this.options.manifestIntervalMs === undefined
+        ? {}
+        : { manifestIntervalMs: this.options.manifestIntervalMs }),
       settings,
       log: this.log,
     };

@@ -13,6 +13,7 @@ import type { EngineDatabase } from './db/open';
 import { asEngineError } from './errors';
 import type { KeyManager } from './keys/key-manager';
 import type { KeyRotation, RotationProgress } from './keys/rotation';
+import { readOmission } from './omission/omission-state';
 import type { PairingFlow } from './pairing/pairing-flow';
 import { countLive } from './records/read';
 import type { EngineState, EngineStatus, ErrorInfo, StatusStore } from './status';
@@ -36,6 +37,7 @@ export function initialStatus(): EngineStatus {
     tooLarge: 0,
     conflicts: 0,
     quarantined: 0,
+    withheld: 0,
     decision: null,
     account: null,
     lastError: null,
@@ -157,20 +159,23 @@ export class StatusFeed {
       do {
         this.recountAgain = false;
         if (this.sources.isClosed()) return;
-        const [counts, outbox, conflicts, quarantined, meta, progress] = await Promise.all([
-          countLive(db),
-          db.count('outbox'),
-          db.count('conflicts'),
-          db.count('quarantine'),
-          readSyncMeta(db),
-          rotation.progress(),
-        ]);
+        const [counts, outbox, conflicts, quarantined, meta, progress, omission] =
+          await Promise.all([
+            countLive(db),
+            db.count('outbox'),
+            db.count('conflicts'),
+            db.count('quarantine'),
+            readSyncMeta(db),
+            rotation.progress(),
+            readOmission(db),
+          ]);
+        const withheld = this.sources.session.current ? (omission.report?.withheld ?? 0) : 0;
         this.lastSyncAt = meta.lastSyncAt;
         this.rotationProgress = progress;
         // Records queued only to be resealed are not edits of the person's.
         const resealing = progress ? progress.total - progress.done : 0;
         const pendingEdits = Math.max(0, outbox - resealing);
-        this.publish({ counts, pendingEdits, conflicts, quarantined });
+        this.publish({ counts, pendingEdits, conflicts, quarantined, withheld });
       } while (this.recountAgain);
     })()
       .catch((error) =>

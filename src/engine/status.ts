@@ -58,6 +58,11 @@ export interface EngineStatus {
   conflicts: number;
   /** Remote records that could not be opened or validated, set aside. */
   quarantined: number;
+  /**
+   * Records other devices' state manifests say they hold that the server has not served this
+   * device (kept as they are here; asked for again until served).
+   */
+  withheld: number;
   /** A choice the person must make before sync goes on (first join, bulk delete). */
   decision: Decision | null;
   account: AccountInfo | null;

@@ -94,6 +94,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   server_error: `The sync server had a problem. ${RETRYING}`,
   unexpected_status: `The sync server answered unexpectedly. ${RETRYING}`,
   ack_invalid: `The sync server confirmed an edit in a way that cannot be true. Your edit is kept and will be sent again. ${RETRYING}`,
+  records_withheld:
+    'The sync server is holding back changes your other devices made. Nothing here was deleted; Satchel keeps asking for them.',
   request_rejected: 'The sync server rejected a request from this device. Please report this.',
   cursor_invalid:
     'This device’s sync position was not accepted; Satchel will resync from the start.',

@@ -299,6 +299,31 @@ export interface MissingRecord {
   rev: number;
 }
 
+/** One chunk of a peer's state manifest, as opened (src/engine/omission). */
+export interface PeerManifestChunk {
+  rev: number;
+  counter: number;
+  chunks: number;
+  device: string;
+  hlc: string;
+  lists: Record<string, string>;
+}
+
+/** State manifests: this device's publications, its peers' latest, and what they revealed. */
+export interface OmissionMeta {
+  own: { counter: number; publishedAt: number; digest: string | null; revs: number[] };
+  /** By writer id, then chunk index. */
+  peers: Record<string, Record<number, PeerManifestChunk>>;
+  /** Records peers hold that the server did not serve this device; null when none. */
+  report: {
+    withheld: number;
+    /** The peer devices (by name where known) whose manifests revealed them. */
+    devices: string[];
+    attempts: number;
+    retryAt: number;
+  } | null;
+}
+
 export interface MetaMap {
   device: DeviceMeta;
   clock: string;
@@ -312,6 +337,7 @@ export interface MetaMap {
   pairing: PairingMeta;
   sync: SyncMeta;
   limits: Limits;
+  omission: OmissionMeta;
 }
 
 export type MetaKey = keyof MetaMap;

@@ -10,6 +10,7 @@ import type { SyncTrigger } from '../db/schema';
 import type { Scheduler } from '../deps';
 import { AuthError, asEngineError, type EngineError, KeyError, NetworkError } from '../errors';
 import type { KeyManager } from '../keys/key-manager';
+import { withheldNote } from '../omission/withheld-note';
 import type { ErrorInfo } from '../status';
 import type { ServerApi } from '../transport/api';
 import { backoffDelay } from './backoff';
@@ -280,8 +281,8 @@ export class SyncController {
       conflicts: tally?.conflicts ?? 0,
       quarantined: tally?.quarantined ?? 0,
       requests: this.deps.api.requests - requestsBefore,
-      errorCode: report.error?.code ?? null,
-      message: report.error?.message ?? null,
+      errorCode: report.error?.code ?? withheldNote(tally).errorCode,
+      message: report.error?.message ?? withheldNote(tally).message,
     });
     const retrying = report.result === 'error' && this.retryScheduled;
     if (!retrying && !this.stopped && ctx.settings.autoSync) {

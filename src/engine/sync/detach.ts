@@ -39,6 +39,8 @@ export async function bindToAccount(ctx: EngineContext, accountId: string): Prom
     await tx.objectStore('conflicts').clear();
     await tx.objectStore('quarantine').clear();
     await tx.objectStore('meta').put({ ...INITIAL_SYNC_META, accountId }, 'sync');
+    // Manifests of another account say nothing about this one.
+    await tx.objectStore('meta').delete('omission');
     await tx.done;
     return true;
   } catch (error) {

@@ -13,6 +13,9 @@ import type { ChangesResponse } from '../../protocol';
 import type { CollectionName } from '../collections';
 import type { EngineContext } from '../context';
 import { ServerError } from '../errors';
+import { manifestToken } from '../omission/manifest-seal';
+import { omissionRewind } from '../omission/omission-check';
+import { keepManifests, openManifests } from '../omission/omission-state';
 import { applyPage, emptyTally, type PageTally } from './apply-page';
 import type { ApplyMode } from './apply-remote';
 import {
@@ -83,7 +86,9 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
   const full = meta.fullResync || meta.cursor === null;
   const quarantineInUse = (await ctx.db.count('quarantine')) > 0;
   const rewind = await prepareRetries(ctx, quarantineInUse);
-  let since = full ? '0' : earlierCursor(meta.cursor as string, rewind);
+  // Records withheld (omission/): the feed is listed again from zero now and then.
+  const relist = full ? null : await omissionRewind(ctx);
+  let since = full ? '0' : earlierCursor(meta.cursor as string, relist ?? rewind);
   // A listing from zero over existing bases (after 410, or from a cursor still at zero, which
   // the server never refuses) tells which synced records the server no longer lists.
   const seen = meta.fullResync || meta.cursor === '0' ? new Set<string>() : undefined;
@@ -109,16 +114,25 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
   // Fetching and decrypting a page needs nothing from the database: the next page is fetched and
   // opened while this one is applied, so the network, WebCrypto and IndexedDB's commit overlap.
   // Only ever one request in flight; if this page fails, the next one is simply never read.
+  // State manifests travel in the feed under their own token; they are no records.
+  const manifests = await manifestToken(deps.cipher.keys);
   const fetchAndOpen = async (cursor: string) => {
     const response = await fetchChanges(deps, cursor);
-    return { response, items: await openPage(deps.cipher, response.changes, enabled) };
+    const records = response.changes.filter((change) => change.collection !== manifests);
+    const sealed = response.changes.filter((change) => change.collection === manifests);
+    return {
+      response,
+      items: await openPage(deps.cipher, records, enabled),
+      manifests: await openManifests(deps.cipher.keys, sealed),
+    };
   };
   let next = fetchAndOpen(since);
   for (;;) {
     let response: ChangesResponse;
     let items: PageItem[];
+    let opened: Awaited<ReturnType<typeof openManifests>>;
     try {
-      ({ response, items } = await next);
+      ({ response, items, manifests: opened } = await next);
     } catch (error) {
       if (error instanceof ServerError && error.code === 'cursor_expired' && !full) {
         // Changes we never saw were purged: start over from zero, keeping local pending edits.
@@ -134,6 +148,10 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
       next = fetchAndOpen(response.cursor);
       next.catch(() => undefined);
     }
+    if (opened.refused > 0)
+      ctx.log({ level: 'warn', event: 'manifest_refused', count: opened.refused });
+    // Kept before the page moves the cursor past them: a crash in between only re-reads them.
+    await keepManifests(ctx, opened.arrived);
     result.pulled += items.length;
     const page = { items, since, cursor: response.cursor };
     const hits = options.keepLocal ? new Set<OpenedItem>() : await localDeletions(ctx, items);

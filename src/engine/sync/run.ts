@@ -4,6 +4,8 @@
  * answer is about.
  */
 import type { EngineDatabase } from '../db/open';
+import { checkOmission } from '../omission/omission-check';
+import { publishManifest } from '../omission/publish-manifest';
 import type { BulkDeleteAnswer, BulkDeleteDecision } from './bulk-delete';
 import type { SyncDeps } from './deps';
 import {
@@ -31,6 +33,10 @@ export interface RunTally {
   conflicts: number;
   quarantined: number;
   tooLarge: number;
+  /** Records peers' manifests list that the server did not serve this device (omission/). */
+  withheld?: number;
+  /** The peers (by name) whose manifests revealed them. */
+  withheldFrom?: string[];
 }
 
 export type RunOutcome =
@@ -83,6 +89,12 @@ export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<Ru
   tally.conflicts += pulled.conflicts;
   tally.quarantined += pulled.quarantined;
   if (pulled.paused) return { kind: 'paused', decision: pulled.paused, tally };
+  // Only here, at the head of the feed: mid-pull a record may not have arrived yet.
+  const omission = await checkOmission(deps);
+  if (omission.withheld > 0) {
+    tally.withheld = omission.withheld;
+    tally.withheldFrom = omission.devices;
+  }
   if (!meta.joined) await setMeta(ctx.db, { joined: true, joinChoice: null });
   // Asked before anything is pushed, and again after a restart until answered.
   const missing = await missingDecision(ctx);
@@ -95,6 +107,7 @@ export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<Ru
     meta.cursor !== null &&
     meta.cursor !== '0' &&
     pulled.pulled === 0 &&
+    !omission.changed &&
     (await ctx.db.count('outbox')) === 0;
   // Deleting the missing records was the person's answer: the guard need not ask about it again.
   const pushBulk =
@@ -109,6 +122,7 @@ export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<Ru
   tally.quarantined += pushed.quarantined;
   tally.tooLarge = pushed.tooLarge;
   if (pushed.paused) return { kind: 'paused', decision: pushed.paused, tally };
+  await publishManifest(deps);
 
   await setMeta(ctx.db, { lastSyncAt: ctx.clock.now() });
   return { kind: 'done', tally, quiet };

@@ -10,6 +10,7 @@ import { StatusPill } from '../status-pill';
 import { CollectionToggles } from './collection-toggles';
 import { LocalCounts } from './local-counts';
 import { TooLargeNotice } from './too-large-notice';
+import { WithheldNotice } from './withheld-notice';
 
 /** Connected and unlocked: how sync is doing, what is waiting, and the everyday controls. */
 export function Overview({ status, navigate }: ScreenProps) {
@@ -79,6 +80,7 @@ export function Overview({ status, navigate }: ScreenProps) {
         </div>
       )}
       <TooLargeNotice count={status.tooLarge} />
+      <WithheldNotice count={status.withheld} />
       <LocalCounts status={status} />
       <ErrorAlert error={action.error} />
       <div class="row">
