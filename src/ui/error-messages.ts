@@ -58,6 +58,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   invalid_recovery_key:
     'That does not look like a Satchel recovery key. Check for typos (it is groups of letters and digits); nothing was changed.',
   weak_passphrase: 'Choose a passphrase of at least 12 characters.',
+  guessable_passphrase:
+    'That passphrase is easy to guess (a common password, a repeat or a pattern). Use a few unrelated words instead.',
   rotation_in_progress:
     'A key rotation is already under way. Wait for it to finish; it carries on by itself.',
   recovery_key_lost:

@@ -15,6 +15,8 @@ export {
 } from './kdf';
 export {
   type AddDeviceRecipientInput,
+  ARGON2_DEFAULTS,
+  type Argon2Params,
   addDeviceRecipient,
   type CreateKeyDocumentInput,
   createKeyDocument,
@@ -56,6 +58,11 @@ export {
   startPairing,
   supportsX25519,
 } from './pairing';
+export {
+  estimatePassphrase,
+  MIN_PASSPHRASE_SCORE,
+  type PassphraseEstimate,
+} from './passphrase-strength';
 export {
   formatRecoveryKey,
   generateRecoveryKey,

@@ -34,7 +34,8 @@ function keyError(error: unknown): never {
         // The parser's message says what is wrong (a typo, a length) without repeating the key.
         throw new KeyError('invalid_recovery_key', error.message, error);
       case 'weak_passphrase':
-        throw new KeyError('weak_passphrase', error.message, error);
+      case 'guessable_passphrase':
+        throw new KeyError(error.code, error.message, error);
       case 'key_document_invalid':
       case 'unsupported_version':
         throw new KeyError(
