@@ -1,6 +1,12 @@
 /**
  * Satchel's end-to-end encryption, WebCrypto only. Design notes: ./README.md.
  */
+
+export {
+  estimatePassphrase,
+  MIN_PASSPHRASE_SCORE,
+  type PassphraseEstimate,
+} from '../../protocol/passphrase-strength';
 export type { Bytes } from './bytes';
 export { ENVELOPE_VERSION, openRecord, type RecordAad, sealRecord } from './envelope';
 export { CryptoError, type CryptoErrorCode } from './errors';
@@ -58,11 +64,6 @@ export {
   startPairing,
   supportsX25519,
 } from './pairing';
-export {
-  estimatePassphrase,
-  MIN_PASSPHRASE_SCORE,
-  type PassphraseEstimate,
-} from './passphrase-strength';
 export {
   formatRecoveryKey,
   generateRecoveryKey,

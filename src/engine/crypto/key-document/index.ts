@@ -8,6 +8,8 @@
  * the secret wraps and the master-sealed `authKey` carry it, and devices pin it.
  * Design: ../README.md, "Key document".
  */
+
+import { estimatePassphrase, MIN_PASSPHRASE_SCORE } from '../../../protocol/passphrase-strength';
 import {
   assertAccountId,
   assertEpoch,
@@ -19,7 +21,6 @@ import {
 } from '../bytes';
 import { CryptoError } from '../errors';
 import { deriveTokenRoot } from '../kdf';
-import { estimatePassphrase, MIN_PASSPHRASE_SCORE } from '../passphrase-strength';
 import { parseRecoveryKey } from '../recovery-key';
 import {
   buildKeyDocument,
