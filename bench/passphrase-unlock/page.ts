@@ -1,10 +1,10 @@
-/** The benchmark page: bench/passphrase-unlock.ts drives it through `window.satchelBench`. */
+/** The benchmark page: bench/passphrase-unlock.ts drives it through `window.satchelPassphraseBench`. */
 import { measureUnlock } from './measure';
 
 declare global {
   interface Window {
-    satchelBench: { measureUnlock: typeof measureUnlock };
+    satchelPassphraseBench: { measureUnlock: typeof measureUnlock };
   }
 }
 
-window.satchelBench = { measureUnlock };
+window.satchelPassphraseBench = { measureUnlock };

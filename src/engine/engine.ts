@@ -40,7 +40,7 @@ export interface EngineOptions {
   historyDepth?: number;
   requestTimeoutMs?: number;
   editDebounceMs?: number;
-  /** Tests only: low PBKDF2 iteration counts for passphrase wraps. */
+  /** Tests only: cheaper passphrase KDF parameters (PBKDF2 iterations or Argon2id). */
   keyOptions?: KeyOptions;
 }
 

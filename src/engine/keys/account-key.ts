@@ -4,6 +4,7 @@
  */
 import type { KeyDocument, KeyDocumentWrite } from '../../protocol';
 import {
+  type Argon2Params,
   CryptoError,
   createKeyDocument,
   deriveTokenRoot,
@@ -16,9 +17,13 @@ import {
 import type { KeysMeta } from '../db/schema';
 import { KeyError } from '../errors';
 
-/** Test hook only: PBKDF2 iterations below the 600,000 floor (passphrase wraps). */
+/**
+ * Test hooks only: PBKDF2 iterations below the 600,000 floor (new passphrase wraps are then
+ * PBKDF2), or Argon2id parameters below 64 MiB, t=3, p=4 (crypto's IterationOptions).
+ */
 export interface KeyOptions {
   unsafeTestIterations?: number;
+  unsafeTestArgon2?: Argon2Params;
 }
 
 function keyError(error: unknown): never {
