@@ -75,7 +75,10 @@ try {
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
   await page.goto(site.origin);
   await page.waitForFunction(() => 'satchelPassphraseBench' in window);
-  const inBrowser = await page.evaluate((n) => window.satchelPassphraseBench.measureUnlock(n), runs);
+  const inBrowser = await page.evaluate(
+    (n) => window.satchelPassphraseBench.measureUnlock(n),
+    runs,
+  );
   console.log(`${node.params} vs PBKDF2-SHA256 600k, median of ${runs} unlocks each`);
   console.log('where | Argon2id unlock | PBKDF2 600k unlock | ratio');
   console.log(row(`Node ${process.version}`, node));

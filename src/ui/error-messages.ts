@@ -140,7 +140,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
  * Codes whose messages the engine writes for people (which character of a recovery key is wrong,
  * say): shown under the sentence because they tell the person exactly what to fix.
  */
-const HELPFUL_DETAIL = new Set(['invalid_recovery_key']);
+// The guessable-passphrase message says why (a repeat, a common password) and holds no secret.
+const HELPFUL_DETAIL = new Set(['invalid_recovery_key', 'guessable_passphrase']);
 
 export function errorDetail(code: string, message: string): string | null {
   return HELPFUL_DETAIL.has(code) && message ? message : null;
