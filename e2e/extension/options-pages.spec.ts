@@ -96,6 +96,14 @@ test('devices can be renamed; a passphrase set on one device unlocks another', a
   await optionsA.getByLabel('Repeat it').fill('too short');
   await optionsA.getByRole('button', { name: 'Set passphrase' }).click();
   await expect(optionsA.locator('#passphrase-error')).toHaveText('Use at least 12 characters.');
+  // Long enough but guessable: the form shows the estimate, and the worker refuses it, saying why.
+  await optionsA.getByLabel('New passphrase').fill('password1234');
+  await optionsA.getByLabel('Repeat it').fill('password1234');
+  await expect(optionsA.getByTestId('passphrase-strength')).toContainText('Weak');
+  await optionsA.getByRole('button', { name: 'Set passphrase' }).click();
+  const refused = optionsA.locator('[data-code="guessable_passphrase"]');
+  await expect(refused).toContainText('That passphrase is easy to guess');
+  await expect(refused).toContainText('commonly used password');
   const passphrase = 'a long enough passphrase';
   await optionsA.getByLabel('New passphrase').fill(passphrase);
   await optionsA.getByLabel('Repeat it').fill(passphrase);

@@ -42,7 +42,7 @@ export interface EngineOptions {
   editDebounceMs?: number;
   /** Least wait between two publications of this device's state manifest (default 10 min). */
   manifestIntervalMs?: number;
-  /** Tests only: low PBKDF2 iteration counts for passphrase wraps. */
+  /** Tests only: cheaper passphrase KDF parameters (PBKDF2 iterations or Argon2id). */
   keyOptions?: KeyOptions;
 }
 

@@ -41,6 +41,7 @@ export type KeyErrorCode =
   | 'wrong_secret'
   | 'invalid_recovery_key'
   | 'weak_passphrase'
+  | 'guessable_passphrase'
   | 'key_document_invalid'
   | 'key_changed'
   | 'key_missing'

@@ -61,6 +61,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   invalid_recovery_key:
     'That does not look like a Satchel recovery key. Check for typos (it is groups of letters and digits); nothing was changed.',
   weak_passphrase: 'Choose a passphrase of at least 12 characters.',
+  guessable_passphrase:
+    'That passphrase is easy to guess (a common password, a repeat or a pattern). Use a few unrelated words instead.',
   rotation_in_progress:
     'A key rotation is already under way. Wait for it to finish; it carries on by itself.',
   recovery_key_lost:
@@ -147,7 +149,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
  * Codes whose messages the engine writes for people (which character of a recovery key is wrong,
  * say): shown under the sentence because they tell the person exactly what to fix.
  */
-const HELPFUL_DETAIL = new Set(['invalid_recovery_key']);
+// The guessable-passphrase message says why (a repeat, a common password) and holds no secret.
+const HELPFUL_DETAIL = new Set(['invalid_recovery_key', 'guessable_passphrase']);
 
 export function errorDetail(code: string, message: string): string | null {
   return HELPFUL_DETAIL.has(code) && message ? message : null;

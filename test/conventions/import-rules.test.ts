@@ -53,13 +53,16 @@ const MAY_IMPORT: Record<Area, readonly Allow[]> = {
   // What both service workers run around the engine; it never reaches up to pages or hosts.
   host: [{ area: 'engine' }, { area: 'protocol' }],
   // Screens reach the worker through the host's page face. Engine and protocol shapes come in as
-  // types only, so no engine code lands in a page bundle; the one runtime exception is the
-  // server-address rule, a pure function every layer shares.
+  // types only, so no engine code lands in a page bundle; the runtime exceptions are the
+  // server-address and passphrase-strength rules, pure functions every layer shares.
   ui: [
     { area: 'host', only: PAGE_FACE },
     { area: 'engine', typeOnly: true },
     { area: 'protocol', typeOnly: true },
     { area: 'protocol', only: ['src/protocol/server-url'] },
+    // The passphrase-strength rule, so the form shows the estimate the worker enforces; pages
+    // load it lazily (its dictionaries are large).
+    { area: 'protocol', only: ['src/protocol/passphrase-strength'] },
   ],
   // The two hosts stand on host and ui, and reach the engine only through its face.
   extension: [

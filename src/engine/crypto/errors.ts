@@ -22,6 +22,8 @@ export type CryptoErrorCode =
   | 'key_document_invalid'
   /** The passphrase is too short to be offered as a way to unlock the account. */
   | 'weak_passphrase'
+  /** The passphrase is long enough but easy to guess (zxcvbn score below 3); the message says why. */
+  | 'guessable_passphrase'
   /** A programming error on the caller's side (bad key length, unserialisable plaintext, ...). */
   | 'invalid_argument'
   /** The key document has no recipient entry for this device (left out of a rotation). */

@@ -1,6 +1,12 @@
 /**
  * Satchel's end-to-end encryption, WebCrypto only. Design notes: ./README.md.
  */
+
+export {
+  estimatePassphrase,
+  MIN_PASSPHRASE_SCORE,
+  type PassphraseEstimate,
+} from '../../protocol/passphrase-strength';
 export type { Bytes } from './bytes';
 export { ENVELOPE_VERSION, openRecord, type RecordAad, sealRecord } from './envelope';
 export { CryptoError, type CryptoErrorCode } from './errors';
@@ -15,6 +21,8 @@ export {
 } from './kdf';
 export {
   type AddDeviceRecipientInput,
+  ARGON2_DEFAULTS,
+  type Argon2Params,
   addDeviceRecipient,
   type CreateKeyDocumentInput,
   createKeyDocument,

@@ -4,6 +4,7 @@
  */
 import type { KeyDocument, KeyDocumentWrite } from '../../protocol';
 import {
+  type Argon2Params,
   CryptoError,
   createKeyDocument,
   deriveTokenRoot,
@@ -16,9 +17,13 @@ import {
 import type { KeysMeta } from '../db/schema';
 import { KeyError } from '../errors';
 
-/** Test hook only: PBKDF2 iterations below the 600,000 floor (passphrase wraps). */
+/**
+ * Test hooks only: PBKDF2 iterations below the 600,000 floor (new passphrase wraps are then
+ * PBKDF2), or Argon2id parameters below 64 MiB, t=3, p=4 (crypto's IterationOptions).
+ */
 export interface KeyOptions {
   unsafeTestIterations?: number;
+  unsafeTestArgon2?: Argon2Params;
 }
 
 function keyError(error: unknown): never {
@@ -34,7 +39,8 @@ function keyError(error: unknown): never {
         // The parser's message says what is wrong (a typo, a length) without repeating the key.
         throw new KeyError('invalid_recovery_key', error.message, error);
       case 'weak_passphrase':
-        throw new KeyError('weak_passphrase', error.message, error);
+      case 'guessable_passphrase':
+        throw new KeyError(error.code, error.message, error);
       case 'key_document_invalid':
       case 'unsupported_version':
         throw new KeyError(

@@ -134,8 +134,11 @@ export class KeyManager {
         ...this.options,
       });
     } catch (error) {
-      if (error instanceof CryptoError && error.code === 'weak_passphrase')
-        throw new KeyError('weak_passphrase', error.message, error);
+      if (
+        error instanceof CryptoError &&
+        (error.code === 'weak_passphrase' || error.code === 'guessable_passphrase')
+      )
+        throw new KeyError(error.code, error.message, error);
       throw error;
     }
     const write = {

@@ -38,6 +38,15 @@ export type KeyDocumentVersion = (typeof KEY_DOCUMENT_VERSION)[keyof typeof KEY_
 export const PBKDF2_MIN_ITERATIONS = 600_000;
 /** A server could otherwise make every unlocking device hash for minutes. */
 export const PBKDF2_MAX_ITERATIONS = 10_000_000;
+/**
+ * Argon2id for new passphrase wraps, at least Bitwarden's parameters (64 MiB, t=3, p=4). The
+ * floors stop a server from downgrading a wrap; the ceilings stop it from making an unlocking
+ * device allocate gigabytes or hash for minutes. memoryKiB is Argon2's m in KiB.
+ */
+export const ARGON2_DEFAULTS = { memoryKiB: 64 * 1024, iterations: 3, parallelism: 4 } as const;
+export type Argon2Params = { memoryKiB: number; iterations: number; parallelism: number };
+export const ARGON2_FLOORS: Argon2Params = ARGON2_DEFAULTS;
+export const ARGON2_CEILINGS = { memoryKiB: 256 * 1024, iterations: 10, parallelism: 4 } as const;
 /** Matches the protocol's cap on the stored document. */
 const MAX_DOCUMENT_CHARS = 64 * 1024;
 
@@ -84,7 +93,7 @@ const RecoveryWrap = v.strictObject({
   ct: b64(SEALED_WRAP_SECRET_BYTES),
   pub: PublicKey,
 });
-const PassphraseWrap = v.strictObject({
+const Pbkdf2Wrap = v.strictObject({
   kdf: v.literal('pbkdf2-sha256'),
   iterations: Iterations,
   salt: b64(SALT_BYTES),
@@ -93,6 +102,21 @@ const PassphraseWrap = v.strictObject({
   ct: b64(SEALED_WRAP_SECRET_BYTES),
   pub: PublicKey,
 });
+/** Argon2 itself requires m ≥ 8·p KiB; the ceilings are checked here, the floors in decode. */
+const argon2Param = (max: number) =>
+  v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(max));
+const Argon2idWrap = v.strictObject({
+  kdf: v.literal('argon2id'),
+  memoryKiB: argon2Param(ARGON2_CEILINGS.memoryKiB),
+  iterations: argon2Param(ARGON2_CEILINGS.iterations),
+  parallelism: argon2Param(ARGON2_CEILINGS.parallelism),
+  salt: b64(SALT_BYTES),
+  check: b64(CHECK_BYTES),
+  iv: b64(IV_BYTES),
+  ct: b64(SEALED_WRAP_SECRET_BYTES),
+  pub: PublicKey,
+});
+const PassphraseWrap = v.variant('kdf', [Pbkdf2Wrap, Argon2idWrap]);
 
 export const DEVICE_PREFIX = 'device:';
 const RecipientName = v.pipe(
@@ -134,6 +158,8 @@ const KeyDocumentJson = v.strictObject({
 
 export type RecoveryWrap = v.InferOutput<typeof RecoveryWrap>;
 export type PassphraseWrap = v.InferOutput<typeof PassphraseWrap>;
+export type Pbkdf2Wrap = v.InferOutput<typeof Pbkdf2Wrap>;
+export type Argon2idWrap = v.InferOutput<typeof Argon2idWrap>;
 export type SealedKey = v.InferOutput<typeof SealedKey>;
 export type RecipientEntry = v.InferOutput<typeof RecipientEntry>;
 export type PreviousEpoch = v.InferOutput<typeof PreviousEpoch>;
@@ -143,8 +169,13 @@ function invalid(message: string): CryptoError {
   return new CryptoError('key_document_invalid', `key document: ${message}`);
 }
 
-/** `minIterations` is the PBKDF2 floor in force: 600,000 unless a test lowered it explicitly. */
-export function decodeKeyDocument(document: string, minIterations: number): KeyDocumentJson {
+/** The KDF floors in force: the production ones unless a test lowered them explicitly. */
+export interface KdfFloors {
+  pbkdf2Iterations: number;
+  argon2: Argon2Params;
+}
+
+export function decodeKeyDocument(document: string, floors: KdfFloors): KeyDocumentJson {
   if (typeof document !== 'string' || document.length > MAX_DOCUMENT_CHARS) {
     throw invalid(`must be a base64url string of at most ${MAX_DOCUMENT_CHARS} characters`);
   }
@@ -181,13 +212,30 @@ export function decodeKeyDocument(document: string, minIterations: number): KeyD
   }
   checkConsistency(result.output);
   const passphrase = result.output.wraps.passphrase;
-  if (passphrase && passphrase.iterations < minIterations) {
-    throw invalid(
-      `passphrase wrap uses ${passphrase.iterations} PBKDF2 iterations, ` +
-        `below the required ${minIterations}`,
-    );
-  }
+  if (passphrase) checkKdfFloors(passphrase, floors);
   return result.output;
+}
+
+function checkKdfFloors(wrap: PassphraseWrap, floors: KdfFloors): void {
+  if (wrap.kdf === 'pbkdf2-sha256') {
+    if (wrap.iterations < floors.pbkdf2Iterations) {
+      throw invalid(
+        `passphrase wrap uses ${wrap.iterations} PBKDF2 iterations, ` +
+          `below the required ${floors.pbkdf2Iterations}`,
+      );
+    }
+    return;
+  }
+  for (const name of ['memoryKiB', 'iterations', 'parallelism'] as const) {
+    if (wrap[name] < floors.argon2[name]) {
+      throw invalid(
+        `passphrase wrap's Argon2id ${name} is ${wrap[name]}, below the required ${floors.argon2[name]}`,
+      );
+    }
+  }
+  if (wrap.memoryKiB < 8 * wrap.parallelism) {
+    throw invalid("passphrase wrap's Argon2id memoryKiB must be at least 8 × parallelism");
+  }
 }
 
 /** What the schema cannot say: which recipients must exist, and that epochs only go back. */

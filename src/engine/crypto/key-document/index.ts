@@ -8,6 +8,8 @@
  * the secret wraps and the master-sealed `authKey` carry it, and devices pin it.
  * Design: ../README.md, "Key document".
  */
+
+import { estimatePassphrase, MIN_PASSPHRASE_SCORE } from '../../../protocol/passphrase-strength';
 import {
   assertAccountId,
   assertEpoch,
@@ -32,9 +34,13 @@ import {
   type Wraps,
 } from './build-open';
 import {
+  ARGON2_CEILINGS,
+  ARGON2_DEFAULTS,
+  type Argon2Params,
   AUTH_KEY_BYTES,
   decodeKeyDocument,
   encodeKeyDocument,
+  type KdfFloors,
   type KeyDocumentVersion,
   MAX_DEVICE_ID_LENGTH,
   MAX_PREVIOUS_EPOCHS,
@@ -47,11 +53,20 @@ import {
   newPassphraseWrap,
   newRecoveryWrap,
   openSecretWrap,
+  type PassphraseKdf,
   splitWrapSecret,
 } from './wraps';
 
 export type { KeyEpoch } from './build-open';
-export { KEY_DOCUMENT_VERSION, type KeyDocumentVersion, PBKDF2_MIN_ITERATIONS } from './format';
+export {
+  ARGON2_CEILINGS,
+  ARGON2_DEFAULTS,
+  type Argon2Params,
+  KEY_DOCUMENT_VERSION,
+  type KeyDocumentVersion,
+  PBKDF2_MAX_ITERATIONS,
+  PBKDF2_MIN_ITERATIONS,
+} from './format';
 export type { KeySecret } from './wraps';
 
 /** A passphrase guards against an offline attacker holding the document: demand some length. */
@@ -59,10 +74,17 @@ export const MIN_PASSPHRASE_LENGTH = 12;
 
 export interface IterationOptions {
   /**
-   * Tests only: PBKDF2 iterations to use below the 600,000 floor, and the lowered floor that
-   * unlock and rewrap then accept. Never set this in product code.
+   * Tests only: new passphrase wraps use PBKDF2 (the format older documents carry) with this
+   * many iterations, and unlock and rewrap accept it as the lowered floor. Never set this in
+   * product code.
    */
   unsafeTestIterations?: number;
+  /**
+   * Tests only: new passphrase wraps use Argon2id with these cheaper parameters, and they become
+   * the lowered Argon2id floor. Never set this in product code: product code writes
+   * ARGON2_DEFAULTS, and the floors are those.
+   */
+  unsafeTestArgon2?: Argon2Params;
 }
 
 export interface CreateKeyDocumentInput extends IterationOptions {
@@ -136,17 +158,51 @@ export interface RotatedKeyDocument {
   epoch: number;
 }
 
-function iterationsFor(options: IterationOptions): number {
+function testIterations(options: IterationOptions): number | undefined {
   const test = options.unsafeTestIterations;
-  if (test === undefined) return PBKDF2_MIN_ITERATIONS;
+  if (test === undefined) return undefined;
   if (!Number.isInteger(test) || test < 1 || test > PBKDF2_MAX_ITERATIONS) {
     throw new CryptoError('invalid_argument', 'unsafeTestIterations must be a positive integer');
   }
   return test;
 }
 
-function iterationFloor(options: IterationOptions): number {
-  return Math.min(PBKDF2_MIN_ITERATIONS, iterationsFor(options));
+function testArgon2(options: IterationOptions): Argon2Params | undefined {
+  const test = options.unsafeTestArgon2;
+  if (test === undefined) return undefined;
+  const names = ['memoryKiB', 'iterations', 'parallelism'] as const;
+  if (
+    names.some(
+      (name) =>
+        !Number.isInteger(test[name]) || test[name] < 1 || test[name] > ARGON2_CEILINGS[name],
+    ) ||
+    test.memoryKiB < 8 * test.parallelism
+  ) {
+    throw new CryptoError('invalid_argument', 'unsafeTestArgon2 is outside what Argon2id allows');
+  }
+  return test;
+}
+
+/** New passphrase wraps: Argon2id at ARGON2_DEFAULTS unless a test asked for cheaper. */
+function passphraseKdfFor(options: IterationOptions): PassphraseKdf {
+  const argon2 = testArgon2(options);
+  if (argon2) return { kdf: 'argon2id', ...argon2 };
+  const iterations = testIterations(options);
+  if (iterations !== undefined) return { kdf: 'pbkdf2-sha256', iterations };
+  return { kdf: 'argon2id', ...ARGON2_DEFAULTS };
+}
+
+/** A test option only lowers a floor to its own value, never below it. */
+function kdfFloors(options: IterationOptions): KdfFloors {
+  const argon2 = testArgon2(options);
+  return {
+    pbkdf2Iterations: Math.min(PBKDF2_MIN_ITERATIONS, testIterations(options) ?? Infinity),
+    argon2: {
+      memoryKiB: Math.min(ARGON2_DEFAULTS.memoryKiB, argon2?.memoryKiB ?? Infinity),
+      iterations: Math.min(ARGON2_DEFAULTS.iterations, argon2?.iterations ?? Infinity),
+      parallelism: Math.min(ARGON2_DEFAULTS.parallelism, argon2?.parallelism ?? Infinity),
+    },
+  };
 }
 
 export function checkPassphraseStrength(passphrase: unknown): asserts passphrase is string {
@@ -157,6 +213,13 @@ export function checkPassphraseStrength(passphrase: unknown): asserts passphrase
     throw new CryptoError(
       'weak_passphrase',
       `A passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`,
+    );
+  }
+  const estimate = estimatePassphrase(passphrase);
+  if (estimate.score < MIN_PASSPHRASE_SCORE) {
+    throw new CryptoError(
+      'guessable_passphrase',
+      `This passphrase is easy to guess. ${estimate.why ?? ''}`.trim(),
     );
   }
 }
@@ -184,13 +247,13 @@ export async function createKeyDocument(
   if (input.tokenRoot !== undefined) assertKeyBytes(input.tokenRoot, 'token root');
   const recovery = parseRecoveryKey(input.recoveryKey);
   if (input.passphrase !== undefined) checkPassphraseStrength(input.passphrase);
-  const iterations = iterationsFor(input);
+  const kdf = passphraseKdfFor(input);
 
   // The account's document-authentication key: random, kept for the account's life.
   const authKey = randomBytes(AUTH_KEY_BYTES);
   const wraps: Wraps = { recovery: await newRecoveryWrap(recovery, accountId, authKey) };
   if (input.passphrase !== undefined) {
-    wraps.passphrase = await newPassphraseWrap(input.passphrase, iterations, accountId, authKey);
+    wraps.passphrase = await newPassphraseWrap(input.passphrase, kdf, accountId, authKey);
   }
   const { doc, fingerprint } = await buildKeyDocument({
     master,
@@ -216,7 +279,7 @@ export async function unlockKeyDocument(
   if (typeof secret !== 'object' || secret === null) {
     throw new CryptoError('invalid_argument', 'secret must be { recoveryKey } or { passphrase }');
   }
-  const doc = decodeKeyDocument(document, iterationFloor(options));
+  const doc = decodeKeyDocument(document, kdfFloors(options));
   const { kind, sealed } = await openSecretWrap(doc, accountId, secret);
   try {
     // K_auth comes from the wrap, which only the secret opens: the mac must verify under it,
@@ -255,7 +318,7 @@ export async function openKeyDocumentAsDevice(
     throw new CryptoError('invalid_argument', 'privateKey must be PKCS8 bytes');
   }
   assertKeyBytes(device.authKey, 'authKey (the pinned document-authentication key)');
-  const doc = decodeKeyDocument(document, iterationFloor(options));
+  const doc = decodeKeyDocument(document, kdfFloors(options));
   const name = deviceRecipient(device.deviceId);
   return openRecipient(
     doc,
@@ -279,7 +342,7 @@ export async function inspectKeyDocument(
 ): Promise<InspectedKeyDocument> {
   assertKeyBytes(master, 'master key');
   assertAccountId(accountId);
-  const doc = decodeKeyDocument(document, iterationFloor(options));
+  const doc = decodeKeyDocument(document, kdfFloors(options));
   const opened = await openWithMaster(doc, accountId, master, 'wrong_key');
   return { ...opened, version: doc.v, devices: deviceIdsOf(doc) };
 }
@@ -296,7 +359,7 @@ export async function addDeviceRecipient(
   if (typeof publicKey !== 'string' || !(await importRecipientPublicKey(publicKey))) {
     throw new CryptoError('invalid_argument', 'publicKey must be a raw P-256 point in base64url');
   }
-  const doc = decodeKeyDocument(document, iterationFloor(input));
+  const doc = decodeKeyDocument(document, kdfFloors(input));
   const { authKey } = await openWithMaster(doc, accountId, master, 'wrong_key');
   const name = deviceRecipient(deviceId);
   const entry = {
@@ -331,9 +394,9 @@ export async function rotateKeyDocument(
   for (const deviceId of input.keepDevices) assertDeviceId(deviceId);
   const recovery = input.recoveryKey === undefined ? null : parseRecoveryKey(input.recoveryKey);
   if (typeof input.passphrase === 'string') checkPassphraseStrength(input.passphrase);
-  const iterations = iterationsFor(input);
+  const kdf = passphraseKdfFor(input);
 
-  const doc = decodeKeyDocument(document, iterationFloor(input));
+  const doc = decodeKeyDocument(document, kdfFloors(input));
   const current = await openWithMaster(doc, accountId, master, 'wrong_key');
   const epoch = current.epoch + 1;
   assertEpoch(epoch);
@@ -362,7 +425,7 @@ export async function rotateKeyDocument(
   };
   const passphrase =
     typeof input.passphrase === 'string'
-      ? await newPassphraseWrap(input.passphrase, iterations, accountId, authKey)
+      ? await newPassphraseWrap(input.passphrase, kdf, accountId, authKey)
       : input.passphrase === null
         ? undefined
         : doc.wraps.passphrase;
@@ -398,9 +461,9 @@ export async function rewrapKeyDocument(
   assertAccountId(accountId);
   const recovery = input.recoveryKey === undefined ? null : parseRecoveryKey(input.recoveryKey);
   if (typeof input.passphrase === 'string') checkPassphraseStrength(input.passphrase);
-  const iterations = iterationsFor(input);
+  const kdf = passphraseKdfFor(input);
 
-  const doc = decodeKeyDocument(document, iterationFloor(input));
+  const doc = decodeKeyDocument(document, kdfFloors(input));
   const authKey = (await openWithMaster(doc, accountId, master, 'wrong_key')).authKey;
   const wraps: Wraps = { ...doc.wraps };
   const recipients = { ...doc.recipients };
@@ -418,7 +481,7 @@ export async function rewrapKeyDocument(
     delete wraps.passphrase;
     delete recipients.passphrase;
   } else if (input.passphrase !== undefined) {
-    const wrap = await newPassphraseWrap(input.passphrase, iterations, accountId, authKey);
+    const wrap = await newPassphraseWrap(input.passphrase, kdf, accountId, authKey);
     wraps.passphrase = wrap;
     recipients.passphrase = await sealCurrentMaster(doc, accountId, master, wrap.pub, 'passphrase');
   }

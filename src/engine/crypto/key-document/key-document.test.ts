@@ -207,7 +207,9 @@ describe('unlockKeyDocument', () => {
 });
 
 describe('PBKDF2 iteration floor', () => {
-  it('defaults to 600,000 iterations, and that document unlocks without any option', async () => {
+  // New wraps are Argon2id now (argon2id-wrap.test.ts); a PBKDF2 document at the floor, as
+  // devices wrote before, still unlocks without any option.
+  it('a 600,000-iteration PBKDF2 document unlocks without any option', async () => {
     expect(PBKDF2_MIN_ITERATIONS).toBe(600_000);
     const created = await createKeyDocument({
       master,
@@ -215,7 +217,9 @@ describe('PBKDF2 iteration floor', () => {
       epoch: 1,
       recoveryKey,
       passphrase: PASSPHRASE,
+      unsafeTestIterations: PBKDF2_MIN_ITERATIONS,
     });
+    expect(decode(created.document).wraps.passphrase.kdf).toBe('pbkdf2-sha256');
     expect(decode(created.document).wraps.passphrase.iterations).toBe(600_000);
     const unlocked = await unlockKeyDocument(created.document, ACCOUNT, { passphrase: PASSPHRASE });
     expect(unlocked.master).toEqual(master);

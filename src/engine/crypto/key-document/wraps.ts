@@ -9,12 +9,14 @@
  * "document altered" (check matches, tag fails). It gives an attacker nothing the GCM tag would
  * not: both are verifiers.
  */
+import { argon2id } from 'hash-wasm';
 import { fromBase64url, toBase64url } from '../base64url';
 import { type Bytes, bytesEqual, concatBytes, label, randomBytes, utf8 } from '../bytes';
 import { CryptoError } from '../errors';
 import { hkdfAesKey, hkdfBytes, importHkdfKey } from '../kdf';
 import { parseRecoveryKey } from '../recovery-key';
 import {
+  type Argon2Params,
   AUTH_KEY_BYTES,
   CHECK_BYTES,
   type KeyDocumentJson,
@@ -58,11 +60,54 @@ async function recoverySecret(recovery: Uint8Array, salt: Uint8Array<ArrayBuffer
   return splitSecret(await importHkdfKey(recovery), 'recovery', salt);
 }
 
+/** How a new passphrase wrap stretches: Argon2id, or PBKDF2 only where a test asks for it. */
+export type PassphraseKdf =
+  | ({ kdf: 'argon2id' } & Argon2Params)
+  | { kdf: 'pbkdf2-sha256'; iterations: number };
+
 async function passphraseSecret(
   passphrase: string,
   salt: Uint8Array<ArrayBuffer>,
-  iterations: number,
+  kdf: PassphraseKdf,
 ) {
+  const stretched =
+    kdf.kdf === 'argon2id'
+      ? await argon2Stretch(passphrase, salt, kdf)
+      : await pbkdf2Stretch(passphrase, salt, kdf.iterations);
+  try {
+    // The KDF already salted the input; the HKDF step only separates the key from the check.
+    return await splitSecret(await importHkdfKey(stretched), 'passphrase', new Uint8Array(0));
+  } finally {
+    stretched.fill(0);
+  }
+}
+
+async function argon2Stretch(
+  passphrase: string,
+  salt: Uint8Array<ArrayBuffer>,
+  params: Argon2Params,
+): Promise<Uint8Array> {
+  const password = passphraseBytes(passphrase);
+  try {
+    return await argon2id({
+      password,
+      salt,
+      parallelism: params.parallelism,
+      iterations: params.iterations,
+      memorySize: params.memoryKiB,
+      hashLength: 32,
+      outputType: 'binary',
+    });
+  } finally {
+    password.fill(0);
+  }
+}
+
+async function pbkdf2Stretch(
+  passphrase: string,
+  salt: Uint8Array<ArrayBuffer>,
+  iterations: number,
+): Promise<Uint8Array> {
   const material = await crypto.subtle.importKey(
     'raw',
     passphraseBytes(passphrase),
@@ -70,19 +115,42 @@ async function passphraseSecret(
     false,
     ['deriveBits'],
   );
-  const stretched = new Uint8Array(
+  return new Uint8Array(
     await crypto.subtle.deriveBits(
       { name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
       material,
       256,
     ),
   );
-  // PBKDF2 already salted the input; the HKDF step only separates the key from the check.
-  return splitSecret(await importHkdfKey(stretched), 'passphrase', new Uint8Array(0));
 }
 
-function wrapAad(kind: WrapKind, binding: SecretWrapBinding, iterations: number) {
-  return label('satchel/v2/key-wrap', kind, binding.accountId, binding.pub, iterations);
+/**
+ * The AAD binds the KDF's cost so a server that lowers it (to make offline guessing cheaper for
+ * whoever it hands the document) breaks the tag. PBKDF2 and recovery wraps keep the AAD they were
+ * written with; an Argon2id wrap names its KDF and all three parameters.
+ */
+function wrapAad(kind: WrapKind, binding: SecretWrapBinding, cost: number | Argon2Params) {
+  if (typeof cost === 'number') {
+    return label('satchel/v2/key-wrap', kind, binding.accountId, binding.pub, cost);
+  }
+  return label(
+    'satchel/v2/key-wrap',
+    kind,
+    binding.accountId,
+    binding.pub,
+    'argon2id',
+    cost.memoryKiB,
+    cost.iterations,
+    cost.parallelism,
+  );
+}
+
+function costOf(wrap: RecoveryWrap | PassphraseWrap): number | Argon2Params {
+  if (wrap.kdf === 'argon2id') {
+    const { memoryKiB, iterations, parallelism } = wrap;
+    return { memoryKiB, iterations, parallelism };
+  }
+  return wrap.kdf === 'pbkdf2-sha256' ? wrap.iterations : 0;
 }
 
 /** What a secret wrap seals: the recipient private key (PKCS8), then K_auth. */
@@ -135,7 +203,7 @@ export async function newRecoveryWrap(
 /** A fresh passphrase recipient key pair; the wrap seals its private key and `authKey`. */
 export async function newPassphraseWrap(
   passphrase: string,
-  iterations: number,
+  kdf: PassphraseKdf,
   accountId: string,
   authKey: Bytes,
 ): Promise<PassphraseWrap> {
@@ -144,15 +212,23 @@ export async function newPassphraseWrap(
   const secret = wrapSecretOf(pair.privateKey, authKey);
   try {
     const salt = randomBytes(SALT_BYTES);
-    const derived = await passphraseSecret(passphrase, salt, iterations);
-    return {
-      kdf: 'pbkdf2-sha256',
-      iterations,
-      salt: toBase64url(salt),
-      check: toBase64url(derived.check),
-      ...(await seal(derived.key, secret, wrapAad('passphrase', binding, iterations))),
-      pub: pair.publicKey,
-    };
+    const derived = await passphraseSecret(passphrase, salt, kdf);
+    const cost: number | Argon2Params =
+      kdf.kdf === 'argon2id'
+        ? { memoryKiB: kdf.memoryKiB, iterations: kdf.iterations, parallelism: kdf.parallelism }
+        : kdf.iterations;
+    const sealed = await seal(derived.key, secret, wrapAad('passphrase', binding, cost));
+    const common = { salt: toBase64url(salt), check: toBase64url(derived.check), ...sealed };
+    return kdf.kdf === 'argon2id'
+      ? {
+          kdf: 'argon2id',
+          memoryKiB: kdf.memoryKiB,
+          iterations: kdf.iterations,
+          parallelism: kdf.parallelism,
+          ...common,
+          pub: pair.publicKey,
+        }
+      : { kdf: 'pbkdf2-sha256', iterations: kdf.iterations, ...common, pub: pair.publicKey };
   } finally {
     pair.privateKey.fill(0);
     secret.fill(0);
@@ -174,8 +250,7 @@ async function openWrap(
         : 'This passphrase does not unlock this account.',
     );
   }
-  const iterations = 'iterations' in wrap ? wrap.iterations : 0;
-  return unseal(secret.key, wrap, wrapAad(kind, binding, iterations), `${kind} wrap`);
+  return unseal(secret.key, wrap, wrapAad(kind, binding, costOf(wrap)), `${kind} wrap`);
 }
 
 function saltOf(text: string): Uint8Array<ArrayBuffer> {
@@ -211,7 +286,16 @@ export async function openSecretWrap(
   if (typeof secret.passphrase !== 'string' || secret.passphrase.length === 0) {
     throw new CryptoError('wrong_secret', 'Enter the passphrase.');
   }
-  const derived = await passphraseSecret(secret.passphrase, saltOf(wrap.salt), wrap.iterations);
+  const kdf: PassphraseKdf =
+    wrap.kdf === 'argon2id'
+      ? {
+          kdf: 'argon2id',
+          memoryKiB: wrap.memoryKiB,
+          iterations: wrap.iterations,
+          parallelism: wrap.parallelism,
+        }
+      : { kdf: 'pbkdf2-sha256', iterations: wrap.iterations };
+  const derived = await passphraseSecret(secret.passphrase, saltOf(wrap.salt), kdf);
   const binding = { accountId, pub: wrap.pub };
   return { kind: 'passphrase', sealed: await openWrap('passphrase', wrap, derived, binding) };
 }

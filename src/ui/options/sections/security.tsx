@@ -5,6 +5,7 @@ import { useRotateKey } from '../../keys/use-rotate-key';
 import { RecoveryKey } from '../../popup/screens/recovery-key';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
+import { PassphraseStrengthMeter } from './passphrase-strength-meter';
 
 const MIN_PASSPHRASE = 12;
 
@@ -145,6 +146,7 @@ export function Security({ status }: SectionProps) {
             aria-describedby="passphrase-error"
             onInput={(e) => setPassphrase(e.currentTarget.value)}
           />
+          <PassphraseStrengthMeter passphrase={passphrase} />
         </div>
         <div class="field">
           <label for="passphrase-confirm">Repeat it</label>
