@@ -84,6 +84,10 @@ describe('revoke and rotate as one action', () => {
     expect(plan.recipients.map((r) => r.name).sort()).toEqual(['laptop', 'phone']);
     expect(plan.recipients.find((r) => r.self)?.name).toBe('laptop');
     expect(plan.recipients.every((r) => !r.notListed)).toBe(true);
+    // Each recipient's key fingerprint comes from the MAC-covered document entry.
+    for (const r of plan.recipients)
+      expect(r.fingerprint).toMatch(/^[0-9a-f]{4}( [0-9a-f]{4}){3}$/);
+    expect(new Set(plan.recipients.map((r) => r.fingerprint)).size).toBe(2);
 
     const { recoveryKey: fresh } = await laptop.engine.revokeAndRotate([tabletId]);
     // A new recovery key by default: the old one may have been read on the revoked device.

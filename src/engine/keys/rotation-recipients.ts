@@ -5,12 +5,17 @@
  * server does not list as live (perhaps a device the server hides, perhaps a forgotten one).
  */
 import type { Device } from '../../protocol';
-import { InputError } from '../errors';
+import { InputError, ValidationError } from '../errors';
 
 export interface RotationRecipient {
   id: string;
   /** The name the server gives it; unauthenticated, shown as a hint only. */
   name: string | null;
+  /**
+   * A short hash of the public key the authenticated document holds for it (null if the entry
+   * has none), to compare with the one the device itself shows.
+   */
+  fingerprint: string | null;
   /** This device itself. */
   self: boolean;
   /** The server does not list this recipient as a live device. */
@@ -34,6 +39,7 @@ export function planRecipients(
   serverDevices: readonly Pick<Device, 'id' | 'name'>[],
   revoke: readonly string[],
   selfId: string | null,
+  fingerprints: ReadonlyMap<string, string> = new Map(),
 ): RotationPlan {
   const revoked = new Set(revoke);
   const listed = new Map(serverDevices.map((device) => [device.id, device.name]));
@@ -43,6 +49,7 @@ export function planRecipients(
     recipients: keep.map((id) => ({
       id,
       name: listed.get(id) ?? null,
+      fingerprint: fingerprints.get(id) ?? null,
       self: id === selfId,
       notListed: !listed.has(id),
     })),
@@ -52,6 +59,11 @@ export function planRecipients(
 
 /** The ids a revocation asks for, refused when empty or naming this device itself. */
 export function revocationIds(ids: readonly string[], selfId: string | undefined): string[] {
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && id.length > 0)) {
+    throw new ValidationError('Device ids are non-empty strings', [
+      { path: 'ids', message: 'must be a list of device ids' },
+    ]);
+  }
   if (ids.length === 0) {
     throw new InputError('nothing_to_revoke', 'Choose at least one device to remove');
   }
@@ -62,4 +74,11 @@ export function revocationIds(ids: readonly string[], selfId: string | undefined
     );
   }
   return [...new Set(ids)];
+}
+
+/** The first 8 bytes of SHA-256 over a device's raw public key, as grouped hex. */
+export async function publicKeyFingerprint(publicKey: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', publicKey)).slice(0, 8);
+  const hex = [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return hex.match(/.{4}/g)?.join(' ') ?? hex;
 }

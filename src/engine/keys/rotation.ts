@@ -21,6 +21,7 @@ import {
   inspectKeyDocument,
   rotateKeyDocument,
 } from '../crypto';
+import { fromBase64url } from '../crypto/base64url';
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { KeysMeta, RotationMeta } from '../db/schema';
@@ -29,7 +30,7 @@ import { KeyError, ServerError, StateError } from '../errors';
 import { randomId } from '../ids';
 import type { ServerApi } from '../transport/api';
 import type { KeyOptions } from './account-key';
-import { planRecipients, type RotationPlan } from './rotation-recipients';
+import { planRecipients, publicKeyFingerprint, type RotationPlan } from './rotation-recipients';
 
 /** A rotation's request: `revoke` makes it the revoke-and-rotate action. */
 export interface RotationChange {
@@ -97,11 +98,17 @@ export class KeyRotation {
    */
   async preview(revoke: readonly string[]): Promise<RotationPlan> {
     const { devices, inspected } = await this.inspectCurrent();
+    const fingerprints = new Map<string, string>();
+    for (const [id, pub] of inspected.devicePublicKeys) {
+      const bytes = fromBase64url(pub);
+      if (bytes) fingerprints.set(id, await publicKeyFingerprint(bytes));
+    }
     return planRecipients(
       inspected.devices,
       devices,
       revoke,
       this.deps.session.current?.deviceId ?? null,
+      fingerprints,
     );
   }
 
