@@ -13,6 +13,7 @@ import type { Logger } from './context';
 import type { ActivityRow, QuarantineRow } from './db/schema';
 import type { Clock, FetchLike, Scheduler } from './deps';
 import type { KeyOptions } from './keys/account-key';
+import type { RotationPlan } from './keys/rotation-recipients';
 import type { PairingRequestView, PairingView } from './pairing/pairing-flow';
 import type { HistoryView, ReadOptions, RecordView } from './records/read';
 import { SatchelEngine } from './satchel-engine';
@@ -143,6 +144,20 @@ export interface Engine {
   renameDevice(id: string, name: string): Promise<Device>;
   /** Signs another device out; revoking this device is `signOut`. */
   revokeDevice(id: string): Promise<void>;
+  /**
+   * The recipients the next epoch would have after revoking `ids`, from the MAC-verified key
+   * document (the server's list only flags those it does not show as live).
+   */
+  previewRevokeAndRotate(ids: readonly string[]): Promise<RotationPlan>;
+  /**
+   * Revokes `ids` and rotates the key in one crash-safe action: the revoked devices are excluded
+   * whatever the server lists, and every record (tombstones included) is resealed. Makes a new
+   * recovery key unless `newRecoveryKey: false`.
+   */
+  revokeAndRotate(
+    ids: readonly string[],
+    options?: { newRecoveryKey?: boolean },
+  ): Promise<{ recoveryKey: string | null }>;
 
   getSettings(): EngineSettings;
   updateSettings(patch: SettingsPatch): Promise<EngineSettings>;

@@ -16,7 +16,8 @@ export type InputErrorCode =
   | 'invalid_server_url'
   | 'insecure_server_url'
   | 'no_decision_pending'
-  | 'cannot_revoke_self';
+  | 'cannot_revoke_self'
+  | 'nothing_to_revoke';
 
 export type StateErrorCode =
   | 'not_signed_in'

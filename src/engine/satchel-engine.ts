@@ -25,7 +25,8 @@ import type { Engine, EngineOptions, QuarantineView } from './engine';
 import { asEngineError, InputError, StateError, ValidationError } from './errors';
 import { randomId } from './ids';
 import type { KeyManager } from './keys/key-manager';
-import type { KeyRotation } from './keys/rotation';
+import type { KeyRotation, RotationChange } from './keys/rotation';
+import { type RotationPlan, revocationIds } from './keys/rotation-recipients';
 import type { Lifecycle } from './lifecycle';
 import type { PairingFlow, PairingRequestView, PairingView } from './pairing/pairing-flow';
 import { buildParts } from './parts';
@@ -344,13 +345,23 @@ export class SatchelEngine implements Engine {
     return this.keys.rewrap(change);
   }
 
-  async rotateAccountKey(options: { newRecoveryKey?: boolean } = {}) {
+  async rotateAccountKey(options: RotationChange = {}) {
     await this.requireSyncable();
     const result = await this.rotation.start(options);
     this.lifecycle.authError = null;
     await this.feed.changed();
     void this.sync.request('manual');
     return result;
+  }
+
+  async previewRevokeAndRotate(ids: readonly string[]): Promise<RotationPlan> {
+    await this.requireSyncable();
+    return this.rotation.preview(revocationIds(ids, this.session.current?.deviceId));
+  }
+
+  async revokeAndRotate(ids: readonly string[], options: { newRecoveryKey?: boolean } = {}) {
+    const revoke = revocationIds(ids, this.session.current?.deviceId);
+    return this.rotateAccountKey({ newRecoveryKey: options.newRecoveryKey ?? true, revoke });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -448,12 +459,7 @@ export class SatchelEngine implements Engine {
 
   async revokeDevice(id: string): Promise<void> {
     const session = await this.signedInSession();
-    if (id === session.current?.deviceId) {
-      throw new InputError(
-        'cannot_revoke_self',
-        'To sign this device out, use sign out (it keeps local data)',
-      );
-    }
+    revocationIds([id], session.current?.deviceId);
     await session.withAccess((server, token) => this.api.revokeDevice(server, token, id));
   }
 

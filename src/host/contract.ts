@@ -97,6 +97,17 @@ export interface DeviceInfo {
   current: boolean;
 }
 
+/** One recipient the next key epoch would have, for the person to confirm by name. */
+export interface RotationRecipientInfo {
+  id: string;
+  /** The server's name for it: a hint; the id and fingerprint come from the authenticated document. */
+  name: string | null;
+  fingerprint: string | null;
+  self: boolean;
+  /** The server does not list it as a live device. */
+  notListed: boolean;
+}
+
 export interface ImportPreview {
   added: number;
   changed: number;
@@ -147,6 +158,13 @@ export interface Commands {
   'devices.list': [undefined, DeviceInfo[]];
   'devices.rename': [{ id: string; name: string }, undefined];
   'devices.revoke': [{ id: string }, undefined];
+  /** The recipients a revoke-and-rotate of `ids` would keep; changes nothing. */
+  'devices.previewRevokeAndRotate': [{ ids: string[] }, RotationRecipientInfo[]];
+  /** Revokes `ids` and rotates the key in one action; a new recovery key unless declined. */
+  'devices.revokeAndRotate': [
+    { ids: string[]; newRecoveryKey?: boolean },
+    { recoveryKey: string | null },
+  ];
   'security.fingerprint': [undefined, { fingerprint: string }];
   'security.regenerateRecoveryKey': [undefined, { recoveryKey: string }];
   'security.setPassphrase': [{ passphrase: string }, undefined];

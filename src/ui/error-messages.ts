@@ -89,6 +89,7 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   session_expired: SESSION_ENDED,
   cannot_revoke_self:
     'This is the device you are using. To sign it out, use Disconnect in the popup (your data stays here).',
+  nothing_to_revoke: 'Choose at least one device to remove.',
   forbidden: 'The sync server refused this request for your account.',
   // Server state
   rate_limited: `The sync server asked Satchel to slow down. ${RETRYING}`,

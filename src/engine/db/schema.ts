@@ -244,6 +244,8 @@ export type RotationMeta =
       keys: KeysMeta;
       newRecoveryKey: boolean;
       startedAt: number;
+      /** Device ids revoked by this rotation: withdrawn on the server, dropped from the epoch. */
+      revoke?: string[];
     }
   | { phase: 'resealing'; accountId: string; epoch: number; total: number; startedAt: number };
 

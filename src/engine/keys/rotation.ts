@@ -21,14 +21,23 @@ import {
   inspectKeyDocument,
   rotateKeyDocument,
 } from '../crypto';
+import { fromBase64url } from '../crypto/base64url';
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { KeysMeta, RotationMeta } from '../db/schema';
 import type { Clock } from '../deps';
-import { KeyError, StateError } from '../errors';
+import { KeyError, ServerError, StateError } from '../errors';
 import { randomId } from '../ids';
 import type { ServerApi } from '../transport/api';
 import type { KeyOptions } from './account-key';
+import { planRecipients, publicKeyFingerprint, type RotationPlan } from './rotation-recipients';
+
+/** A rotation's request: `revoke` makes it the revoke-and-rotate action. */
+export interface RotationChange {
+  newRecoveryKey?: boolean;
+  /** Device ids revoked here: dropped from the new epoch whatever the server lists. */
+  revoke?: readonly string[];
+}
 
 export interface RotationProgress {
   epoch: number;
@@ -67,7 +76,7 @@ export class KeyRotation {
    * writing the document meanwhile without rotating (adding its own entry, a rewrap) only means
    * building the rotation again on top of its write.
    */
-  async start(change: { newRecoveryKey?: boolean } = {}): Promise<{ recoveryKey: string | null }> {
+  async start(change: RotationChange = {}): Promise<{ recoveryKey: string | null }> {
     const { db } = this.deps;
     if (await readMeta(db, 'rotation')) {
       throw new StateError('rotation_in_progress', 'A key rotation is already under way');
@@ -83,9 +92,27 @@ export class KeyRotation {
     }
   }
 
-  private async attempt(change: {
-    newRecoveryKey?: boolean;
-  }): Promise<{ recoveryKey: string | null }> {
+  /**
+   * The recipients the next epoch would have if `revoke` were revoked now, for the person to
+   * confirm before the action runs.
+   */
+  async preview(revoke: readonly string[]): Promise<RotationPlan> {
+    const { devices, inspected } = await this.inspectCurrent();
+    const fingerprints = new Map<string, string>();
+    for (const [id, pub] of inspected.devicePublicKeys) {
+      const bytes = fromBase64url(pub);
+      if (bytes) fingerprints.set(id, await publicKeyFingerprint(bytes));
+    }
+    return planRecipients(
+      inspected.devices,
+      devices,
+      revoke,
+      this.deps.session.current?.deviceId ?? null,
+      fingerprints,
+    );
+  }
+
+  private async inspectCurrent() {
     const { db, api, session } = this.deps;
     const keys = await readMeta(db, 'keys');
     if (!keys) throw new StateError('locked', 'Unlock the account key first');
@@ -96,14 +123,29 @@ export class KeyRotation {
     if (!current || current.key_fingerprint !== keys.fingerprint) {
       throw new KeyError('key_changed', 'The account key changed on another device: sync first');
     }
+    // Verified under the pinned K_auth: the device list below is authenticated.
     const inspected = await inspectKeyDocument(
       current.key_document,
       keys.accountId,
       keys.master,
       this.deps.options,
     );
-    const live = new Set(devices.map((device) => device.id));
-    const keepDevices = inspected.devices.filter((id) => live.has(id));
+    return { keys, current, devices, inspected };
+  }
+
+  private async attempt(change: RotationChange): Promise<{ recoveryKey: string | null }> {
+    const { db } = this.deps;
+    const { keys, current, devices, inspected } = await this.inspectCurrent();
+    const revoke = change.revoke ?? [];
+    let keepDevices: string[];
+    if (change.revoke) {
+      keepDevices = planRecipients(inspected.devices, devices, revoke, null).keep;
+    } else {
+      // A plain rotation (nothing revoked here) still drops devices the server no longer lists;
+      // the server can only take recipients away this way, never add one.
+      const live = new Set(devices.map((device) => device.id));
+      keepDevices = inspected.devices.filter((id) => live.has(id));
+    }
     const recoveryKey = change.newRecoveryKey ? generateRecoveryKey() : null;
     const newMaster = generateMasterKey();
     let rotated: Awaited<ReturnType<typeof rotateKeyDocument>>;
@@ -147,10 +189,13 @@ export class KeyRotation {
       },
       newRecoveryKey: recoveryKey !== null,
       startedAt: this.deps.clock.now(),
+      ...(revoke.length > 0 ? { revoke: [...revoke] } : {}),
     };
+    // Recorded before the server hears of it, so a restart still revokes what was asked.
     await writeMeta(db, 'rotation', meta);
     this.publishing = true;
     this.deps.log({ level: 'info', event: 'key_rotation_started', epoch: rotated.epoch });
+    await this.revokeOnServer(meta);
     await this.publish(meta);
     return { recoveryKey };
   }
@@ -162,6 +207,7 @@ export class KeyRotation {
     const current = await this.deps.session.withAccess((server, token) =>
       this.deps.api.getKeys(server, token),
     );
+    await this.revokeOnServer(meta);
     if (current?.key_fingerprint === meta.keys.fingerprint) {
       await this.commit(meta);
       if (meta.newRecoveryKey) {
@@ -178,6 +224,18 @@ export class KeyRotation {
         'key_document_conflict',
         'A key rotation cut short by a restart was undone: another device changed the account key document meanwhile. Nothing was lost; rotate again.',
       );
+    }
+  }
+
+  /** Withdraws the revoked devices' sessions; one already gone is what was asked. */
+  private async revokeOnServer(meta: Publishing): Promise<void> {
+    const { api, session } = this.deps;
+    for (const id of meta.revoke ?? []) {
+      try {
+        await session.withAccess((server, token) => api.revokeDevice(server, token, id));
+      } catch (error) {
+        if (!(error instanceof ServerError && error.status === 404)) throw error;
+      }
     }
   }
 
@@ -212,7 +270,10 @@ export class KeyRotation {
     await this.commit(meta);
   }
 
-  /** The server holds the new epoch: switch to it and queue every synced record for resealing. */
+  /**
+   * The server holds the new epoch: switch to it and queue every synced record for resealing,
+   * tombstones included (a tombstone left under an old epoch keeps that epoch in use).
+   */
   private async commit(meta: Publishing): Promise<void> {
     const { db } = this.deps;
     const tx = db.transaction(['records', 'outbox', 'meta'], 'readwrite');
@@ -221,7 +282,7 @@ export class KeyRotation {
     let cursor = await tx.objectStore('records').openCursor();
     while (cursor) {
       const row = cursor.value;
-      if (row.base && row.data !== null && !(await outbox.get([row.collection, row.id]))) {
+      if (row.base && !(await outbox.get([row.collection, row.id]))) {
         await outbox.put({
           collection: row.collection,
           id: row.id,

@@ -4,7 +4,13 @@ import type { CommandContext, HandlerTable } from './table';
 
 export function deviceCommands({
   engine,
-}: CommandContext): HandlerTable<'devices.list' | 'devices.rename' | 'devices.revoke'> {
+}: CommandContext): HandlerTable<
+  | 'devices.list'
+  | 'devices.rename'
+  | 'devices.revoke'
+  | 'devices.previewRevokeAndRotate'
+  | 'devices.revokeAndRotate'
+> {
   return {
     async 'devices.list'() {
       return (await engine.listDevices()).map(deviceInfo);
@@ -17,5 +23,10 @@ export function deviceCommands({
       await engine.revokeDevice(id);
       return undefined;
     },
+    async 'devices.previewRevokeAndRotate'({ ids }) {
+      return (await engine.previewRevokeAndRotate(ids)).recipients.map((r) => ({ ...r }));
+    },
+    'devices.revokeAndRotate': ({ ids, newRecoveryKey }) =>
+      engine.revokeAndRotate(ids, { newRecoveryKey }),
   };
 }

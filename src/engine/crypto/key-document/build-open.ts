@@ -63,6 +63,16 @@ export function deviceIdsOf(doc: KeyDocumentJson): string[] {
     .map((name) => name.slice(DEVICE_PREFIX.length));
 }
 
+/** Each device recipient's public key, as the (MAC-covered) document names it. */
+export function devicePublicKeysOf(doc: KeyDocumentJson): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, entry] of Object.entries(doc.recipients)) {
+    if (name.startsWith(DEVICE_PREFIX) && entry.pub)
+      out.set(name.slice(DEVICE_PREFIX.length), entry.pub);
+  }
+  return out;
+}
+
 function contextOf(binding: EpochBinding, name: string): RecipientContext {
   return { ...binding, name };
 }

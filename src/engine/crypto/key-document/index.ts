@@ -25,6 +25,7 @@ import { parseRecoveryKey } from '../recovery-key';
 import {
   buildKeyDocument,
   deviceIdsOf,
+  devicePublicKeysOf,
   deviceRecipient,
   type OpenedKeyDocument,
   openRecipient,
@@ -130,6 +131,8 @@ export interface InspectedKeyDocument extends OpenedKeyDocument {
   version: KeyDocumentVersion;
   /** Ids of the devices the current epoch is sealed to. */
   devices: string[];
+  /** Their public keys (base64url), covered by the mac: what the device fingerprints show. */
+  devicePublicKeys: Map<string, string>;
 }
 
 export interface AddDeviceRecipientInput extends IterationOptions {
@@ -344,7 +347,12 @@ export async function inspectKeyDocument(
   assertAccountId(accountId);
   const doc = decodeKeyDocument(document, kdfFloors(options));
   const opened = await openWithMaster(doc, accountId, master, 'wrong_key');
-  return { ...opened, version: doc.v, devices: deviceIdsOf(doc) };
+  return {
+    ...opened,
+    version: doc.v,
+    devices: deviceIdsOf(doc),
+    devicePublicKeys: devicePublicKeysOf(doc),
+  };
 }
 
 /** Seals the current epoch to a device (adding or replacing its entry) and re-MACs. */

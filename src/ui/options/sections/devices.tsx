@@ -8,15 +8,18 @@ import { JoinRequests } from '../../pairing/join-requests';
 import { RecoveryKey } from '../../popup/screens/recovery-key';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
+import { RevokeAndRotate } from './revoke-and-rotate';
 
 function DeviceRow({
   device,
   onChanged,
   onRevoked,
+  onRemoveAndRotate,
 }: {
   device: DeviceInfo;
   onChanged(): void;
   onRevoked(): void;
+  onRemoveAndRotate(): void;
 }) {
   const bridge = useBridge();
   const action = useAction();
@@ -55,6 +58,15 @@ function DeviceRow({
             }}
           >
             Revoke
+          </button>
+          <button
+            type="button"
+            class="danger"
+            data-testid="remove-and-rotate"
+            disabled={device.current || action.busy}
+            onClick={onRemoveAndRotate}
+          >
+            Remove and rotate key
           </button>
         </span>
       </div>
@@ -142,6 +154,9 @@ export function Devices({ status }: SectionProps) {
   const [revoked, setRevoked] = useState<string | null>(null);
   /** The revoked device a rotation now keeps out, for the confirmation. */
   const [keptOut, setKeptOut] = useState<string | null>(null);
+  /** The device a revoke-and-rotate is being confirmed for. */
+  const [removing, setRemoving] = useState<DeviceInfo | null>(null);
+  const [newRecoveryKey, setNewRecoveryKey] = useState<string | null>(null);
   const load = useAction();
   const rotate = useRotateKey();
   const connected = status.account !== null;
@@ -152,6 +167,8 @@ export function Devices({ status }: SectionProps) {
   }, [bridge, connected, version, joining]);
   if (rotate.recoveryKey)
     return <RecoveryKey recoveryKey={rotate.recoveryKey} onDone={rotate.recoveryKeySaved} />;
+  if (newRecoveryKey)
+    return <RecoveryKey recoveryKey={newRecoveryKey} onDone={() => setNewRecoveryKey(null)} />;
   return (
     <section class="stack" aria-labelledby="devices-title">
       <h1 id="devices-title">Devices</h1>
@@ -165,6 +182,18 @@ export function Devices({ status }: SectionProps) {
           onClose={(rotated) => {
             if (rotated) setKeptOut(revoked);
             setRevoked(null);
+          }}
+        />
+      )}
+      {removing && (
+        <RevokeAndRotate
+          device={removing}
+          onCancel={() => setRemoving(null)}
+          onDone={(recoveryKey) => {
+            setKeptOut(removing.name);
+            setRemoving(null);
+            setNewRecoveryKey(recoveryKey);
+            setVersion(version + 1);
           }}
         />
       )}
@@ -184,6 +213,10 @@ export function Devices({ status }: SectionProps) {
                 key={d.id}
                 device={d}
                 onChanged={() => setVersion(version + 1)}
+                onRemoveAndRotate={() => {
+                  setRevoked(null);
+                  setRemoving(d);
+                }}
                 onRevoked={() => {
                   setRevoked(d.name);
                   setKeptOut(null);

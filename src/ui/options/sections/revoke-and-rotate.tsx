@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { DeviceInfo, RotationRecipientInfo } from '../../../host/contract';
+import { ErrorAlert } from '../../components/error-alert';
+import { useAction, useBridge } from '../../use-bridge';
+
+/**
+ * "Remove device and rotate key", confirmed by name: the new key goes to exactly the devices
+ * listed here (read from the authenticated key document, not from the server's list), so the
+ * person sees who keeps access before anything changes. A new recovery key is on by default: the
+ * old one may have been written down on, or read from, the removed device.
+ */
+export function RevokeAndRotate({
+  device,
+  onCancel,
+  onDone,
+}: {
+  device: DeviceInfo;
+  onCancel(): void;
+  onDone(recoveryKey: string | null): void;
+}) {
+  const bridge = useBridge();
+  const load = useAction();
+  const run = useAction();
+  const [recipients, setRecipients] = useState<RotationRecipientInfo[] | null>(null);
+  const [newRecoveryKey, setNewRecoveryKey] = useState(true);
+  useEffect(() => {
+    void load.run(async () =>
+      setRecipients(await bridge.call('devices.previewRevokeAndRotate', { ids: [device.id] })),
+    );
+  }, [bridge, device.id]);
+  return (
+    <div
+      class="card stack"
+      role="dialog"
+      aria-labelledby="rotate-confirm-title"
+      data-testid="revoke-rotate-panel"
+    >
+      <h2 id="rotate-confirm-title">Remove “{device.name}” and rotate the key</h2>
+      <p>
+        “{device.name}” stops syncing and cannot read anything synced from now on. The new key goes
+        to these devices only:
+      </p>
+      <ErrorAlert error={load.error} />
+      {recipients && (
+        <ul class="list" data-testid="rotation-recipients">
+          {recipients.map((r) => (
+            <li key={r.id}>
+              <strong>{r.name ?? 'A device the server does not name'}</strong>
+              {r.self && <span class="pill ok"> this device</span>}
+              {r.notListed && (
+                <span class="pill warn" title="The sync server does not list this device as live">
+                  {' '}
+                  not listed by the server
+                </span>
+              )}
+              <br />
+              <span class="small muted code">key {r.fingerprint ?? 'unknown'}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <label class="row">
+        <input
+          type="checkbox"
+          checked={newRecoveryKey}
+          data-testid="new-recovery-key"
+          onChange={(e) => setNewRecoveryKey(e.currentTarget.checked)}
+        />
+        Make a new recovery key (recommended)
+      </label>
+      <ErrorAlert error={run.error} />
+      <div class="row">
+        <button
+          type="button"
+          class="danger"
+          data-testid="confirm-revoke-rotate"
+          disabled={!recipients || run.busy}
+          onClick={() =>
+            void run.run(async () => {
+              const result = await bridge.call('devices.revokeAndRotate', {
+                ids: [device.id],
+                newRecoveryKey,
+              });
+              onDone(result.recoveryKey);
+            })
+          }
+        >
+          {run.busy ? 'Rotating…' : 'Remove and rotate key'}
+        </button>
+        <button type="button" disabled={run.busy} onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
