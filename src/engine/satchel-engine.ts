@@ -28,7 +28,7 @@ import type { KeyManager } from './keys/key-manager';
 import type { KeyRotation } from './keys/rotation';
 import type { Lifecycle } from './lifecycle';
 import type { PairingFlow, PairingRequestView, PairingView } from './pairing/pairing-flow';
-import { buildParts } from './parts';
+import { buildParts, type EngineParts } from './parts';
 import {
   createRecord,
   deleteRecord,
@@ -69,6 +69,7 @@ export class SatchelEngine implements Engine {
   private sync!: SyncController;
   private feed!: StatusFeed;
   private lifecycle!: Lifecycle;
+  private stream!: EngineParts['live'];
   private closed = false;
   /** The server's clock, for the deadlines it sets (a pairing's expiry). */
   private readonly serverClock: ServerClock;
@@ -125,6 +126,7 @@ export class SatchelEngine implements Engine {
       pairing: this.pairing,
       feed: this.feed,
       lifecycle: this.lifecycle,
+      live: this.stream,
     } = buildParts({
       ctx: this.ctx,
       api: this.api,
@@ -135,6 +137,7 @@ export class SatchelEngine implements Engine {
       random: this.options.random ?? Math.random,
       editDebounceMs: this.options.editDebounceMs ?? 2000,
       keyOptions: this.options.keyOptions ?? {},
+      liveSocket: this.options.liveSocket ?? null,
       isClosed: () => this.closed,
     }));
     await this.feed.load();
@@ -276,6 +279,7 @@ export class SatchelEngine implements Engine {
 
   setOnline(online: boolean): void {
     if (this.closed || !this.sync) return;
+    this.stream.setOnline(online);
     if (online) {
       if (this.session.current && !this.keys.cipher && this.keys.mode === null)
         void this.lifecycle.checkKeys();
@@ -486,6 +490,7 @@ export class SatchelEngine implements Engine {
     } catch {
       return; // Never opened: nothing to close.
     }
+    this.stream.stop();
     this.sync.stop();
     this.signInFlow.stop();
     this.pairing.stop();

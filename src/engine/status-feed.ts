@@ -42,6 +42,7 @@ export function initialStatus(): EngineStatus {
     pairing: null,
     pairingRequests: 0,
     rotation: null,
+    syncMode: 'interval',
   };
 }
 
@@ -59,6 +60,8 @@ export interface StatusSources {
   authError(): ErrorInfo | null;
   /** A closed engine publishes nothing more. */
   isClosed(): boolean;
+  /** Whether the live stream is held. */
+  syncMode(): 'live' | 'interval';
 }
 
 export class StatusFeed {
@@ -111,6 +114,7 @@ export class StatusFeed {
       pairing: pairing.view,
       pairingRequests: keys.cipher ? pairing.requests : 0,
       rotation: this.rotationProgress,
+      syncMode: this.sources.syncMode(),
       account: current
         ? {
             serverUrl: current.serverUrl,
