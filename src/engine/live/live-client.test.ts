@@ -99,7 +99,8 @@ function harness(options: { random?: () => number } = {}) {
     revoked: () => {
       state.revoked += 1;
     },
-    changed: () => undefined,
+    // As the engine wires it: every status change reconciles the stream.
+    changed: () => client.reconcile(),
   });
   const last = () => sockets[sockets.length - 1] as FakeSocket;
   /** Connects and gets to `ready` at `seq`. */

@@ -249,17 +249,22 @@ export class LiveClient {
     this.silenceTimer = this.deps.scheduler.setTimeout(() => {
       this.silenceTimer = null;
       this.deps.log({ level: 'warn', event: 'live_stream_silent', ready: this.ready });
-      const wasReady = this.ready;
-      this.drop(SILENT_CLOSE);
+      const wasReady = this.close(SILENT_CLOSE);
       if (wasReady) this.failures = 0;
       this.failed();
+      if (wasReady) this.deps.changed();
     }, 2 * this.heartbeatMs);
   }
 
   private lost(code: number, token: string): void {
-    const wasReady = this.ready;
-    this.detach();
+    const wasReady = this.detach();
     this.deps.log({ level: 'info', event: 'live_closed', code });
+    this.recover(code, token, wasReady);
+    // Announced last: the status listener reconciles, and must find the retry already planned.
+    if (wasReady) this.deps.changed();
+  }
+
+  private recover(code: number, token: string, wasReady: boolean): void {
     if (!this.wanted()) return;
     if (code === LIVE_CLOSE.unauthorized) {
       this.rejectedToken = token;
@@ -293,26 +298,26 @@ export class LiveClient {
     }, delay);
   }
 
-  /** Forgets the socket after it closed; its late events are ignored. */
-  private detach(): void {
+  /**
+   * Forgets the socket (its late events are ignored); true when it was live. The caller
+   * announces the change once its own state is settled.
+   */
+  private detach(): boolean {
+    const wasReady = this.ready;
     this.generation += 1;
     this.connecting = false;
     this.socket = null;
+    this.ready = false;
     this.pulls.clear();
     if (this.silenceTimer !== null) this.deps.scheduler.clearTimeout(this.silenceTimer);
     this.silenceTimer = null;
-    if (this.ready) {
-      this.ready = false;
-      this.deps.changed();
-    }
+    return wasReady;
   }
 
-  /** Closes the stream (if open) and cancels any reconnection. */
-  private drop(code = 1000): void {
+  /** Closes the socket (if any) and forgets it; true when it was live. */
+  private close(code: number): boolean {
     const socket = this.socket;
-    this.detach();
-    if (this.retryTimer !== null) this.deps.scheduler.clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    const wasReady = this.detach();
     if (socket) {
       try {
         socket.close(code);
@@ -320,5 +325,13 @@ export class LiveClient {
         // Already closing: nothing more to release.
       }
     }
+    return wasReady;
+  }
+
+  /** Closes the stream (if open) and cancels any reconnection. */
+  private drop(): void {
+    if (this.retryTimer !== null) this.deps.scheduler.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.close(1000)) this.deps.changed();
   }
 }
