@@ -1,33 +1,34 @@
 /**
  * Live sync (issue 13): an edit on one device reaches the others over the live stream, with no
- * timer of theirs firing. The stream comes from `liveFor`: today the stub in test/rig/live-stub.ts
- * (the contract of docs/PROTOCOL.md over `ws`, poking from the real server's batch answers);
- * once the server's own `/v1/live` is merged, that one function returns its wiring instead.
+ * timer of theirs firing. The stream comes from `liveFor`: today the stub of
+ * test/rig/live-stub.ts (the contract of docs/PROTOCOL.md over `ws`, beside the real server,
+ * poking from its store's batch writes); once the server's own `/v1/live` is merged, that one
+ * function returns its wiring instead.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { settle } from '../../src/engine/testing/manual-scheduler';
 import { newPerson } from '../rig/backend';
 import { connect, newDevice, type TestDevice, waitFor } from '../rig/devices';
-import { type LiveStub, type LiveWiring, startLiveStub } from '../rig/live-stub';
+import type { LiveHandle } from '../rig/test-backend';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
 
-const stubs: LiveStub[] = [];
+const opened: LiveHandle[] = [];
 
 /** The live stream the devices use: the one thing to swap for the real server's. */
-async function liveFor(serverUrl: string): Promise<LiveWiring & { dropAll(): void }> {
-  const stub = await startLiveStub(serverUrl);
-  stubs.push(stub);
-  return stub;
+async function liveFor(): Promise<LiveHandle> {
+  const live = await backend.startLive();
+  opened.push(live);
+  return live;
 }
 
 afterEach(async () => {
-  await Promise.all(stubs.splice(0).map((stub) => stub.close()));
+  await Promise.all(opened.splice(0).map((live) => live.close()));
 });
 
-async function liveDevice(name: string, live: LiveWiring): Promise<TestDevice> {
-  return newDevice(name, { through: live.through, engine: { liveSocket: live.liveSocket } });
+async function liveDevice(name: string, live: LiveHandle): Promise<TestDevice> {
+  return newDevice(name, { engine: { liveSocket: live.liveSocket } });
 }
 
 const isLive = (device: TestDevice) => device.engine.getStatus().syncMode === 'live';
@@ -38,7 +39,7 @@ async function triggers(device: TestDevice): Promise<string[]> {
 
 describe('live sync', () => {
   it('brings an edit on one device to two others without any timer of theirs firing', async () => {
-    const live = await liveFor(backend.url);
+    const live = await liveFor();
     const person = newPerson();
     const a = await liveDevice('laptop', live);
     const b = await liveDevice('phone', live);
@@ -51,7 +52,11 @@ describe('live sync', () => {
     // Virtual time stands still from here: signing in moved it (the device grant's poll).
     const clocks = { b: b.scheduler.now, c: c.scheduler.now };
 
-    const { id } = await a.engine.create('profiles', { name: 'Work', provider: 'openai', model: 'gpt-4o' });
+    const { id } = await a.engine.create('profiles', {
+      name: 'Work',
+      provider: 'openai',
+      model: 'gpt-4o',
+    });
     const pushed = await a.engine.syncNow();
     expect(pushed.result).toBe('ok');
     expect(pushed.tally?.pushed).toBe(1);
@@ -97,7 +102,7 @@ describe('live sync', () => {
   });
 
   it('reconnects after the stream drops and catches up on what it missed', async () => {
-    const live = await liveFor(backend.url);
+    const live = await liveFor();
     const person = newPerson();
     const a = await liveDevice('laptop', live);
     const b = await liveDevice('phone', live);
@@ -105,9 +110,13 @@ describe('live sync', () => {
     await connect(b, backend, person, recoveryKey);
     await waitFor('both streams to be live', () => [a, b].every(isLive));
 
-    live.dropAll();
+    await live.dropAll();
     await waitFor('the phone to notice the drop', () => !isLive(b));
-    const { id } = await a.engine.create('profiles', { name: 'Missed', provider: 'openai', model: 'gpt-4o' });
+    const { id } = await a.engine.create('profiles', {
+      name: 'Missed',
+      provider: 'openai',
+      model: 'gpt-4o',
+    });
     await a.engine.syncNow();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await b.engine.get('profiles', id)).toBeNull();

@@ -1,80 +1,99 @@
 /**
  * A test-only stand-in for the server's live stream (docs/PROTOCOL.md, "Live sync"), until the
- * real `/v1/live` is merged: a `ws` server on its own port speaking the agreed contract. It
- * authenticates a stream by the first message, checking the access token against the real
- * server (a 401 there closes the stream with 4401), and pokes every open stream with the
- * account's new sequence after each batch write it sees pass through `through` (the devices'
- * fetch). One stub per account: it does not tell accounts apart.
- *
- * Node only (a page cannot open a server). Tests reach it through `liveFor`, the one function
- * to swap for the real server's stream.
+ * real `/v1/live` is merged: a `ws` server on its own port, beside a running test server,
+ * speaking the agreed contract. A stream authenticates by its first message against the server's
+ * own token store (unknown or expired: 4401); every batch the server's store applies pokes the
+ * account's streams with its new sequence. Node only: the Chromium project reaches it through
+ * vitest commands (browser-commands.ts), the page through its own WebSocket.
  */
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { FetchLike, LiveSocketFactory } from '../../src/engine';
 import { LiveClientMessage, validate } from '../../src/protocol';
+import { sha256Hex } from '../../src/server/auth/secrets';
+import type { TestServer } from '../../src/server/testing';
 
-export interface LiveWiring {
-  /** The engine's `liveSocket` option. */
-  liveSocket: LiveSocketFactory;
-  /** The devices' network (newDevice's `through`): where writes are seen. */
-  through: FetchLike;
-}
-
-export interface LiveStub extends LiveWiring {
-  /** Streams that sent a valid `auth` and got `ready`. */
-  readonly ready: number;
-  /** Closes every open stream as a dropped connection would (1006 is not sendable: 1012). */
+export interface LiveStub {
+  /** ws://127.0.0.1:<port>/v1/live */
+  url: string;
+  /** Cuts every open stream as a lost connection would (the client sees 1006). */
   dropAll(): void;
   close(): Promise<void>;
 }
 
-export async function startLiveStub(serverUrl: string): Promise<LiveStub> {
+type BatchListener = (accountId: string, seq: number) => void;
+
+/** One wrap of `applyBatch` per server, however many stubs listen. */
+const listeners = new WeakMap<TestServer['store'], Set<BatchListener>>();
+
+function onBatch(server: TestServer, listener: BatchListener): () => void {
+  const store = server.store;
+  let set = listeners.get(store);
+  if (!set) {
+    const subscribers = new Set<BatchListener>();
+    set = subscribers;
+    listeners.set(store, set);
+    const apply = store.applyBatch.bind(store);
+    store.applyBatch = async (input) => {
+      const outcome = await apply(input);
+      if (outcome.kind === 'applied') {
+        const seqs = outcome.results.flatMap((r) => (r.status === 'ok' ? [r.seq] : []));
+        // After the commit, as the server's own pokes; the answer is on its way meanwhile.
+        if (seqs.length > 0) {
+          const seq = Math.max(...seqs);
+          setTimeout(() => {
+            for (const notify of subscribers) notify(input.accountId, seq);
+          }, 0);
+        }
+      }
+      return outcome;
+    };
+  }
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+export async function startLiveStub(server: TestServer): Promise<LiveStub> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const port = (wss.address() as AddressInfo).port;
-  const streams = new Set<WebSocket>();
-  let seq = 0;
-  let ready = 0;
+  const streams = new Map<WebSocket, string>();
+  const seqs = new Map<string, number>();
 
   const send = (socket: WebSocket, message: unknown) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
-  const poke = (next: number) => {
-    if (next <= seq) return;
-    seq = next;
-    for (const socket of streams) send(socket, { type: 'seq', seq });
-  };
+  const stopListening = onBatch(server, (accountId, seq) => {
+    if (seq <= (seqs.get(accountId) ?? 0)) return;
+    seqs.set(accountId, seq);
+    for (const [socket, account] of streams)
+      if (account === accountId) send(socket, { type: 'seq', seq });
+  });
 
   wss.on('connection', (socket) => {
     const timer = setTimeout(() => socket.close(4401, 'no auth'), 10_000);
     socket.once('message', async (data) => {
       clearTimeout(timer);
-      let parsed: unknown;
+      let parsed: unknown = null;
       try {
         parsed = JSON.parse(String(data));
       } catch {
-        parsed = null;
+        // Refused below like any other first message that is not `auth`.
       }
       const message = validate(LiveClientMessage, parsed);
       if (!message.ok || message.value.type !== 'auth') {
         socket.close(4401, 'auth first');
         return;
       }
-      const check = await fetch(`${serverUrl}/v1/devices`, {
-        headers: { authorization: `Bearer ${message.value.access_token}` },
-      });
-      if (check.status === 401) {
+      const grant = await server.store.findAccessToken(
+        sha256Hex(message.value.access_token),
+        Date.now(),
+      );
+      if (!grant) {
         socket.close(4401, 'token');
         return;
       }
-      if (!check.ok) {
-        socket.close(1011, `check ${check.status}`);
-        return;
-      }
-      streams.add(socket);
-      ready += 1;
-      send(socket, { type: 'ready', seq, heartbeat_s: 20 });
+      streams.set(socket, grant.accountId);
+      send(socket, { type: 'ready', seq: seqs.get(grant.accountId) ?? 0, heartbeat_s: 20 });
     });
     socket.on('close', () => {
       clearTimeout(timer);
@@ -82,30 +101,14 @@ export async function startLiveStub(serverUrl: string): Promise<LiveStub> {
     });
   });
 
-  const through: FetchLike = async (input, init) => {
-    const response = await globalThis.fetch(input, init);
-    if (init?.method === 'POST' && String(input).endsWith('/v1/batch') && response.ok) {
-      const body = (await response.clone().json()) as {
-        results: Array<{ status: string; seq?: number }>;
-      };
-      const seqs = body.results.flatMap((result) => (result.status === 'ok' ? [result.seq] : []));
-      // After the answer is on its way, as the server pokes after its commit.
-      if (seqs.length > 0) setTimeout(() => poke(Math.max(...(seqs as number[]))), 0);
-    }
-    return response;
-  };
-
   return {
-    liveSocket: () => new WebSocket(`ws://127.0.0.1:${port}/v1/live`),
-    through,
-    get ready() {
-      return ready;
-    },
+    url: `ws://127.0.0.1:${port}/v1/live`,
     dropAll() {
-      for (const socket of streams) socket.terminate();
+      for (const socket of streams.keys()) socket.terminate();
     },
     close: () =>
       new Promise<void>((resolve) => {
+        stopListening();
         for (const socket of wss.clients) socket.terminate();
         wss.close(() => resolve());
       }),
