@@ -10,6 +10,7 @@ import { SignInFlow } from './auth/sign-in-flow';
 import type { EngineContext } from './context';
 import { readMeta } from './db/meta';
 import type { Scheduler } from './deps';
+import { asEngineError } from './errors';
 import type { KeyOptions } from './keys/account-key';
 import { KeyManager } from './keys/key-manager';
 import { KeyRotation } from './keys/rotation';
@@ -144,7 +145,17 @@ export function buildParts(input: PartsInput): EngineParts {
     },
     pull: () => sync.request('live'),
     syncBusy: () => sync.busy,
-    pairingChanged: () => pairing.poked(),
+    // A pairing under way polls every 1.5 s anyway; otherwise new requests are counted now.
+    pairingChanged: () => {
+      if (!pairing.view && keys.cipher)
+        pairing.list().catch((error) =>
+          log({
+            level: 'warn',
+            event: 'live_pairing_count_failed',
+            code: asEngineError(error).code,
+          }),
+        );
+    },
     keysChanged: async () => {
       const before = keys.cipher?.fingerprint;
       if (!before) return lifecycle.checkKeys();

@@ -193,16 +193,6 @@ export class PairingFlow {
     this.deps.changed();
   }
 
-  /**
-   * The live stream says a pairing of the account changed: the pairing under way is polled now
-   * rather than at its next tick; otherwise the requests waiting are counted again.
-   */
-  poked(): void {
-    if (this.meta) {
-      if (!this.polling) this.schedule(0);
-    } else if (this.deps.session.current) void this.recount();
-  }
-
   /** Existing device: answers a request with its own key; the codes show once both are in. */
   async accept(id: string): Promise<PairingView> {
     const session = this.signedIn();
