@@ -13,6 +13,7 @@ import type { Logger } from './context';
 import type { ActivityRow, QuarantineRow } from './db/schema';
 import type { Clock, FetchLike, Scheduler } from './deps';
 import type { KeyOptions } from './keys/account-key';
+import type { LiveSocketFactory } from './live/socket';
 import type { RotationPlan } from './keys/rotation-recipients';
 import type { PairingRequestView, PairingView } from './pairing/pairing-flow';
 import type { HistoryView, ReadOptions, RecordView } from './records/read';
@@ -32,6 +33,11 @@ export interface EngineOptions {
   indexedDB?: IDBFactory;
   /** HTTP transport; defaults to the global fetch. */
   fetch?: FetchLike;
+  /**
+   * Opens the live stream (the platform `WebSocket`: `(url) => new WebSocket(url)`). Without it
+   * the engine syncs on its timer only.
+   */
+  liveSocket?: LiveSocketFactory;
   clock?: Clock;
   scheduler?: Scheduler;
   /** Source of jitter for retry delays, in [0, 1). */

@@ -46,6 +46,7 @@ export {
   ValidationError,
 } from './errors';
 export type { RotationProgress } from './keys/rotation';
+export type { LiveMode, LiveSocket, LiveSocketFactory } from './live';
 export { MASK } from './mask';
 export type { PairingRequestView, PairingView } from './pairing/pairing-flow';
 export type { HistoryView, ReadOptions, RecordView } from './records/read';

@@ -10,14 +10,18 @@ import { SignInFlow } from './auth/sign-in-flow';
 import type { EngineContext } from './context';
 import { readMeta } from './db/meta';
 import type { Scheduler } from './deps';
+import { asEngineError } from './errors';
 import type { KeyOptions } from './keys/account-key';
 import { KeyManager } from './keys/key-manager';
 import { KeyRotation } from './keys/rotation';
 import { Lifecycle } from './lifecycle';
+import { LiveClient } from './live/live-client';
+import type { LiveSocketFactory } from './live/socket';
 import { PairingFlow } from './pairing/pairing-flow';
 import type { StatusStore } from './status';
 import { StatusFeed } from './status-feed';
 import { SyncController } from './sync/controller';
+import { readSyncMeta } from './sync/sync-meta';
 import type { ServerApi } from './transport/api';
 import type { ServerClock } from './transport/server-clock';
 
@@ -33,6 +37,8 @@ export interface PartsInput {
   random: () => number;
   editDebounceMs: number;
   keyOptions: KeyOptions;
+  /** Opens the live stream; null: this host holds none (timed sync only). */
+  liveSocket: LiveSocketFactory | null;
   isClosed(): boolean;
 }
 
@@ -45,6 +51,7 @@ export interface EngineParts {
   pairing: PairingFlow;
   feed: StatusFeed;
   lifecycle: Lifecycle;
+  live: LiveClient;
 }
 
 /**
@@ -74,6 +81,8 @@ export function buildParts(input: PartsInput): EngineParts {
     keyLost: (error) => lifecycle.keyLost(error),
     keyPickedUp: () => lifecycle.keyPickedUp(),
     pairingsNoticed: (count) => pairing.noticed(count),
+    wrote: (seq) => live.wrote(seq),
+    ran: () => live.ran(),
   });
   const rotation: KeyRotation = new KeyRotation({
     db,
@@ -108,6 +117,7 @@ export function buildParts(input: PartsInput): EngineParts {
     rotation,
     authError: () => lifecycle.authError,
     isClosed,
+    syncMode: () => live.mode,
   });
   const lifecycle: Lifecycle = new Lifecycle({
     ctx,
@@ -122,5 +132,40 @@ export function buildParts(input: PartsInput): EngineParts {
     changed: (what) => feed.changed(what),
     isClosed,
   });
-  return { session, keys, signInFlow, sync, rotation, pairing, feed, lifecycle };
+  const live: LiveClient = new LiveClient({
+    factory: input.liveSocket,
+    session,
+    scheduler,
+    random: input.random,
+    log,
+    enabled: () => ctx.settings.liveSync,
+    cursor: async () => {
+      const cursor = (await readSyncMeta(db)).cursor;
+      return cursor === null ? null : Number(cursor);
+    },
+    pull: () => sync.request('live'),
+    syncBusy: () => sync.busy,
+    // A pairing under way polls every 1.5 s anyway; otherwise new requests are counted now.
+    pairingChanged: () => {
+      if (!pairing.view && keys.cipher)
+        pairing.list().catch((error) =>
+          log({
+            level: 'warn',
+            event: 'live_pairing_count_failed',
+            code: asEngineError(error).code,
+          }),
+        );
+    },
+    keysChanged: async () => {
+      const before = keys.cipher?.fingerprint;
+      if (!before) return lifecycle.checkKeys();
+      if ((await lifecycle.keyPickedUp()) && keys.cipher?.fingerprint !== before)
+        await sync.request('live');
+    },
+    revoked: () => void sync.request('live'),
+    changed: () => void feed.changed('state'),
+  });
+  // Every change of status may be one the stream follows: sign-in or out, a key, the setting.
+  input.store.subscribe(() => live.reconcile());
+  return { session, keys, signInFlow, sync, rotation, pairing, feed, lifecycle, live };
 }

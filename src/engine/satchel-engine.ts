@@ -29,7 +29,7 @@ import type { KeyRotation, RotationChange } from './keys/rotation';
 import { type RotationPlan, revocationIds } from './keys/rotation-recipients';
 import type { Lifecycle } from './lifecycle';
 import type { PairingFlow, PairingRequestView, PairingView } from './pairing/pairing-flow';
-import { buildParts } from './parts';
+import { buildParts, type EngineParts } from './parts';
 import {
   createRecord,
   deleteRecord,
@@ -70,6 +70,7 @@ export class SatchelEngine implements Engine {
   private sync!: SyncController;
   private feed!: StatusFeed;
   private lifecycle!: Lifecycle;
+  private stream!: EngineParts['live'];
   private closed = false;
   /** The server's clock, for the deadlines it sets (a pairing's expiry). */
   private readonly serverClock: ServerClock;
@@ -129,6 +130,7 @@ export class SatchelEngine implements Engine {
       pairing: this.pairing,
       feed: this.feed,
       lifecycle: this.lifecycle,
+      live: this.stream,
     } = buildParts({
       ctx: this.ctx,
       api: this.api,
@@ -139,6 +141,7 @@ export class SatchelEngine implements Engine {
       random: this.options.random ?? Math.random,
       editDebounceMs: this.options.editDebounceMs ?? 2000,
       keyOptions: this.options.keyOptions ?? {},
+      liveSocket: this.options.liveSocket ?? null,
       isClosed: () => this.closed,
     }));
     await this.feed.load();
@@ -280,6 +283,7 @@ export class SatchelEngine implements Engine {
 
   setOnline(online: boolean): void {
     if (this.closed || !this.sync) return;
+    this.stream.setOnline(online);
     if (online) {
       if (this.session.current && !this.keys.cipher && this.keys.mode === null)
         void this.lifecycle.checkKeys();
@@ -504,6 +508,7 @@ export class SatchelEngine implements Engine {
     } catch {
       return; // Never opened: nothing to close.
     }
+    this.stream.stop();
     this.sync.stop();
     this.signInFlow.stop();
     this.pairing.stop();

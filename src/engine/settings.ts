@@ -17,6 +17,8 @@ export interface EngineSettings {
   bulkDeleteShare: number;
   /** ...unless it deletes fewer records than this (deleting 2 of 3 records is not a bulk delete). */
   bulkDeleteMinimum: number;
+  /** Hold the live stream, so another device's edit arrives at once (the interval stays too). */
+  liveSync: boolean;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   >,
   bulkDeleteShare: 0.5,
   bulkDeleteMinimum: 5,
+  liveSync: true,
 };
 
 const SettingsPatch = v.strictObject({
@@ -59,6 +62,7 @@ const SettingsPatch = v.strictObject({
   bulkDeleteMinimum: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1, 'must be at least 1')),
   ),
+  liveSync: v.optional(v.boolean()),
 });
 
 export type SettingsPatch = Partial<Omit<EngineSettings, 'collections'>> & {

@@ -44,6 +44,7 @@ export function initialStatus(): EngineStatus {
     pairing: null,
     pairingRequests: 0,
     rotation: null,
+    syncMode: 'interval',
   };
 }
 
@@ -61,6 +62,8 @@ export interface StatusSources {
   authError(): ErrorInfo | null;
   /** A closed engine publishes nothing more. */
   isClosed(): boolean;
+  /** Whether the live stream is held. */
+  syncMode(): 'live' | 'interval';
 }
 
 export class StatusFeed {
@@ -113,6 +116,7 @@ export class StatusFeed {
       pairing: pairing.view,
       pairingRequests: keys.cipher ? pairing.requests : 0,
       rotation: this.rotationProgress,
+      syncMode: this.sources.syncMode(),
       account: current
         ? {
             serverUrl: current.serverUrl,

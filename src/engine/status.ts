@@ -74,6 +74,11 @@ export interface EngineStatus {
   pairingRequests: number;
   /** A key rotation under way on this device: records re-uploaded so far. */
   rotation: RotationProgress | null;
+  /**
+   * `live`: the live stream is open, so edits elsewhere arrive at once; `interval`: syncs come
+   * from the timer (live sync off, or the stream not held right now).
+   */
+  syncMode: 'live' | 'interval';
 }
 
 export type StatusListener = (status: EngineStatus) => void;

@@ -40,6 +40,7 @@ export async function createHost(engine: Engine, deps: HostDeps): Promise<Host> 
       intervalSeconds: s.intervalSeconds,
       conflictStrategy: s.conflictStrategy,
       collections: { ...s.collections },
+      liveSync: s.liveSync,
     };
   }
 

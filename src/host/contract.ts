@@ -49,7 +49,7 @@ export type Decision = NonNullable<EngineStatus['decision']>;
 /** This device's sync settings as pages edit them, with the server chosen while signed out. */
 export type SyncSettings = Pick<
   EngineSettings,
-  'autoSync' | 'intervalSeconds' | 'conflictStrategy' | 'collections'
+  'autoSync' | 'intervalSeconds' | 'conflictStrategy' | 'collections' | 'liveSync'
 > & { server: string };
 
 /** The engine's status, plus (added by the host) this device's sync settings. */

@@ -34,6 +34,10 @@ export function startHost({ clientId, scheduler, ...deps }: StartHostOptions): P
     dbName: DB_NAME,
     clientId,
     fetch: (input, init) => fetch(input, init),
+    // Both workers have the platform WebSocket; a test host without one syncs on its timer.
+    ...(typeof globalThis.WebSocket === 'function'
+      ? { liveSocket: (url: string) => new globalThis.WebSocket(url) }
+      : {}),
     clock: systemClock,
     scheduler,
     log,

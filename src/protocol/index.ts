@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './live';
 export * from './schemas';
 export * from './server-url';
 export * from './validate';

@@ -38,6 +38,14 @@ export async function startBackend(options: BackendOptions = {}): Promise<TestBa
       commands.replaceServerKeyDocument(url, accountId, replacement),
     setClockOffset: (ms) => commands.setServerClockOffset(url, ms),
     purgeTombstones: () => commands.purgeServerTombstones(url),
+    async startLive() {
+      const liveUrl = await commands.startLiveStub(url);
+      return {
+        liveSocket: () => new WebSocket(liveUrl),
+        dropAll: () => commands.dropLiveStreams(liveUrl),
+        close: () => commands.stopLiveStub(liveUrl),
+      };
+    },
     close: async () => {
       if (!shared) await commands.stopTestServer(url);
     },

@@ -1,5 +1,8 @@
 /** The real sync server in this Node process (PGlite in memory) as a test backend. */
+
+import WebSocket from 'ws';
 import { approveDeviceCode, startServer, type TestServer } from '../../src/server/testing';
+import { startLiveStub } from './live-stub';
 import { readServerRecords, replaceKeyDocument } from './server-control';
 import type { BackendOptions, TestBackend } from './test-backend';
 
@@ -26,6 +29,15 @@ export async function startBackend(options: BackendOptions = {}): Promise<NodeBa
       offsetMs = ms;
     },
     purgeTombstones: () => server.purgeTombstones(),
+    async startLive() {
+      const stub = await startLiveStub(server);
+      return {
+        // Node 20 has no WebSocket of its own: the `ws` client stands in for the platform's.
+        liveSocket: () => new WebSocket(stub.url),
+        dropAll: async () => stub.dropAll(),
+        close: () => stub.close(),
+      };
+    },
     close: () => server.close(),
   };
 }

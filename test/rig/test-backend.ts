@@ -5,6 +5,7 @@
  * (backend.browser.ts). Test files import `startBackend` from './backend' and never know which.
  */
 
+import type { LiveSocketFactory } from '../../src/engine';
 import { randomId } from '../../src/engine/ids';
 import type { RemoteRecord } from '../../src/protocol';
 import type { Config } from '../../src/server/config';
@@ -36,6 +37,16 @@ export interface TestBackend extends Backend {
   setClockOffset(ms: number): Promise<void>;
   /** Runs the server's tombstone purge once, as its timer would; returns how many it purged. */
   purgeTombstones(): Promise<number>;
+  /** A live stream beside the server (test/rig/live-stub.ts until the server's own is merged). */
+  startLive(): Promise<LiveHandle>;
+  close(): Promise<void>;
+}
+
+/** A live stream for the engines of a test: their `liveSocket`, and a way to cut it. */
+export interface LiveHandle {
+  liveSocket: LiveSocketFactory;
+  /** Cuts every open stream as a lost connection would. */
+  dropAll(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -40,6 +40,7 @@ export function useBackend(options: BackendOptions = {}): TestBackend {
       started().replaceKeyDocument(accountId, replacement),
     setClockOffset: (ms) => started().setClockOffset(ms),
     purgeTombstones: () => started().purgeTombstones(),
+    startLive: () => started().startLive(),
     close: () => started().close(),
   };
 }

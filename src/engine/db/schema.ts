@@ -134,7 +134,9 @@ export type SyncTrigger =
   | 'startup'
   | 'manual'
   | 'retry'
-  | 'decision';
+  | 'decision'
+  /** A poke on the live stream: another device wrote. */
+  | 'live';
 
 export interface ActivityRow {
   seq?: number;

@@ -50,6 +50,10 @@ export interface SyncControllerDeps {
   keyPickedUp(): Promise<'unchanged' | 'picked_up' | 'left_out'>;
   /** A pull saw how many pairing requests from other devices wait. */
   pairingsNoticed(count: number): void;
+  /** The server accepted one of this device's writes at this sequence (see `SyncDeps`). */
+  wrote?(seq: number): void;
+  /** A run ended, whatever its outcome. */
+  ran?(): void;
 }
 
 const AUTOMATIC: ReadonlySet<SyncTrigger> = new Set([
@@ -58,6 +62,7 @@ const AUTOMATIC: ReadonlySet<SyncTrigger> = new Set([
   'online',
   'startup',
   'retry',
+  'live',
 ]);
 
 export class SyncController {
@@ -98,6 +103,11 @@ export class SyncController {
     if (!answers) this.queued = run;
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** A run is in flight or waiting to start. */
+  get busy(): boolean {
+    return this.running !== null || this.queued !== null;
   }
 
   /** A local edit happened: sync after the debounce (when automatic sync is on). */
@@ -165,6 +175,7 @@ export class SyncController {
             void this.deps.changed('state');
           },
           pairingsNoticed: (count) => this.deps.pairingsNoticed(count),
+          wrote: (seq) => this.deps.wrote?.(seq),
         },
         answers,
       );
@@ -212,6 +223,7 @@ export class SyncController {
     }
     await this.log(trigger, startedAt, requestsBefore, report);
     await this.deps.changed(quiet ? 'state' : 'all');
+    this.deps.ran?.();
     return report;
   }
 

@@ -15,4 +15,6 @@ export interface SyncDeps {
   progress(done: number, total: number): void;
   /** The server's count of pairing requests from other devices, as seen on a pull. */
   pairingsNoticed(count: number): void;
+  /** The server accepted one of this device's writes at this sequence. */
+  wrote?(seq: number): void;
 }

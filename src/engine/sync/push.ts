@@ -303,6 +303,7 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
       const response = await deps.session.withAccess((server, token) =>
         deps.api.batch(server, token, request, deps.limits),
       );
+      for (const answer of response.results) if (answer.status === 'ok') deps.wrote?.(answer.seq);
       const settled = await settle(deps, batch, response.results);
       if (settled.refusedAcks > 0) {
         throw new ServerError(

@@ -196,7 +196,7 @@ function passphraseKdfFor(options: IterationOptions): PassphraseKdf {
 }
 
 /** A test option only lowers a floor to its own value, never below it. */
-function kdfFloors(options: IterationOptions): KdfFloors {
+export function kdfFloors(options: IterationOptions): KdfFloors {
   const argon2 = testArgon2(options);
   return {
     pbkdf2Iterations: Math.min(PBKDF2_MIN_ITERATIONS, testIterations(options) ?? Infinity),

@@ -6,7 +6,8 @@
  */
 import { CryptoError } from '../errors';
 import { deviceIdsOf } from './build-open';
-import { decodeKeyDocument, PBKDF2_MIN_ITERATIONS } from './format';
+import { decodeKeyDocument } from './format';
+import { type IterationOptions, kdfFloors } from './index';
 import { verifyKeyDocumentMac } from './mac';
 
 export interface VerifiedKeyDocument {
@@ -21,13 +22,12 @@ export async function verifyKeyDocument(
   document: string,
   accountId: string,
   authKey: Uint8Array,
-  options: { unsafeTestIterations?: number } = {},
+  options: IterationOptions = {},
 ): Promise<VerifiedKeyDocument> {
   if (!(authKey instanceof Uint8Array) || authKey.length !== 32) {
     throw new CryptoError('invalid_argument', 'authKey must be the 32-byte K_auth');
   }
-  const floor = Math.min(PBKDF2_MIN_ITERATIONS, options.unsafeTestIterations ?? Infinity);
-  const doc = decodeKeyDocument(document, floor);
+  const doc = decodeKeyDocument(document, kdfFloors(options));
   await verifyKeyDocumentMac(authKey, accountId, doc);
   return { epoch: doc.epoch, fingerprint: doc.fingerprint, devices: deviceIdsOf(doc) };
 }

@@ -1,0 +1,133 @@
+/**
+ * Live sync (issue 13): an edit on one device reaches the others over the live stream, with no
+ * timer of theirs firing. The stream comes from `liveFor`: today the stub of
+ * test/rig/live-stub.ts (the contract of docs/PROTOCOL.md over `ws`, beside the real server,
+ * poking from its store's batch writes); once the server's own `/v1/live` is merged, that one
+ * function returns its wiring instead.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { settle } from '../../src/engine/testing/manual-scheduler';
+import { newPerson } from '../rig/backend';
+import { connect, newDevice, type TestDevice, waitFor } from '../rig/devices';
+import type { LiveHandle } from '../rig/test-backend';
+import { useBackend } from '../rig/use-backend';
+
+const backend = useBackend();
+
+const opened: LiveHandle[] = [];
+
+/** The live stream the devices use: the one thing to swap for the real server's. */
+async function liveFor(): Promise<LiveHandle> {
+  const live = await backend.startLive();
+  opened.push(live);
+  return live;
+}
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((live) => live.close()));
+});
+
+async function liveDevice(name: string, live: LiveHandle): Promise<TestDevice> {
+  return newDevice(name, { engine: { liveSocket: live.liveSocket } });
+}
+
+const isLive = (device: TestDevice) => device.engine.getStatus().syncMode === 'live';
+
+async function triggers(device: TestDevice): Promise<string[]> {
+  return (await device.engine.activity(100)).map((row) => row.trigger);
+}
+
+describe('live sync', () => {
+  it('brings an edit on one device to two others without any timer of theirs firing', async () => {
+    const live = await liveFor();
+    const person = newPerson();
+    const a = await liveDevice('laptop', live);
+    const b = await liveDevice('phone', live);
+    const c = await liveDevice('tablet', live);
+    const recoveryKey = await connect(a, backend, person);
+    await connect(b, backend, person, recoveryKey);
+    await connect(c, backend, person, recoveryKey);
+    await waitFor('all three streams to be live', () => [a, b, c].every(isLive));
+    const before = { b: await triggers(b), c: await triggers(c) };
+    // Virtual time stands still from here: signing in moved it (the device grant's poll).
+    const clocks = { b: b.scheduler.now, c: c.scheduler.now };
+
+    const { id } = await a.engine.create('profiles', {
+      name: 'Work',
+      provider: 'openai',
+      model: 'gpt-4o',
+    });
+    const pushed = await a.engine.syncNow();
+    expect(pushed.result).toBe('ok');
+    expect(pushed.tally?.pushed).toBe(1);
+
+    for (const device of [b, c]) {
+      await waitFor(`${device.name} to show the edit`, async () =>
+        Boolean(await device.engine.get('profiles', id)),
+      );
+    }
+    // Their schedulers never moved: no interval, retry or debounce ran; the poke did it.
+    for (const [device, earlier, clock] of [
+      [b, before.b, clocks.b],
+      [c, before.c, clocks.c],
+    ] as const) {
+      expect(device.scheduler.now).toBe(clock);
+      // The record shows as the pull applies it; the run's activity row follows.
+      await waitFor(`${device.name}'s run to be logged`, async () => {
+        return (await triggers(device)).length > earlier.length;
+      });
+      const now = await triggers(device);
+      expect(now.length).toBe(earlier.length + 1);
+      expect(now[0]).toBe('live');
+      expect(device.engine.getStatus().syncMode).toBe('live');
+    }
+    // The writer does not pull its own write back.
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await triggers(a)).not.toContain('live');
+
+    // Live sync off: the stream closes, edits wait for the timer again.
+    await c.engine.updateSettings({ liveSync: false });
+    await waitFor('the tablet to stop listening', () => !isLive(c));
+    expect(c.engine.getSettings().liveSync).toBe(false);
+    await a.engine.update('profiles', id, { name: 'Work 2' });
+    await a.engine.syncNow();
+    await waitFor('the phone to show the second edit', async () => {
+      return (await b.engine.get('profiles', id))?.data.name === 'Work 2';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await c.engine.get('profiles', id))?.data.name).toBe('Work');
+
+    for (const device of [a, b, c]) await device.engine.close();
+  });
+
+  it('reconnects after the stream drops and catches up on what it missed', async () => {
+    const live = await liveFor();
+    const person = newPerson();
+    const a = await liveDevice('laptop', live);
+    const b = await liveDevice('phone', live);
+    const recoveryKey = await connect(a, backend, person);
+    await connect(b, backend, person, recoveryKey);
+    await waitFor('both streams to be live', () => [a, b].every(isLive));
+
+    await live.dropAll();
+    await waitFor('the phone to notice the drop', () => !isLive(b));
+    const { id } = await a.engine.create('profiles', {
+      name: 'Missed',
+      provider: 'openai',
+      model: 'gpt-4o',
+    });
+    await a.engine.syncNow();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await b.engine.get('profiles', id)).toBeNull();
+
+    // The reconnection waits out the backoff's first step (half to all of a second), well short
+    // of the interval (5 min): `ready` names a sequence past the phone's cursor, so it pulls.
+    await b.scheduler.advance(1000);
+    await waitFor('the phone to reconnect', () => isLive(b));
+    await waitFor('the phone to catch up', async () => Boolean(await b.engine.get('profiles', id)));
+    await waitFor("the phone's run to be logged", async () => (await triggers(b))[0] === 'live');
+
+    for (const device of [a, b]) await device.engine.close();
+  });
+});
