@@ -26,7 +26,13 @@ import {
 } from './sql/pairings';
 import { hitRateLimit, resetRateLimit } from './sql/rate-limits';
 import { createSession, deleteSession, findSession } from './sql/sessions';
-import { findAccessToken, issueTokens, revokeDeviceTokens, rotateRefreshToken } from './sql/tokens';
+import {
+  findAccessToken,
+  issueTokens,
+  refreshTokenOwner,
+  revokeDeviceTokens,
+  rotateRefreshToken,
+} from './sql/tokens';
 import { purgeTombstones } from './sql/tombstones';
 import type { Store } from './types';
 
@@ -55,7 +61,9 @@ export function createSqlStore(db: Db): Store {
     createDevice: (input) => createDevice(db, input),
     issueTokens: (deviceId, tokens, now) => issueTokens(db, deviceId, tokens, now),
     findAccessToken: (accessHash, now) => findAccessToken(db, accessHash, now),
-    rotateRefreshToken: (refreshHash, next, now) => rotateRefreshToken(db, refreshHash, next, now),
+    rotateRefreshToken: (refreshHash, next, now, lifetimes) =>
+      rotateRefreshToken(db, refreshHash, next, now, lifetimes),
+    refreshTokenOwner: (refreshHash) => refreshTokenOwner(db, refreshHash),
     revokeDeviceTokens: (deviceId, now) => revokeDeviceTokens(db, deviceId, now),
     listDevices: (accountId) => listDevices(db, accountId),
     renameDevice: (accountId, deviceId, name) => renameDevice(db, accountId, deviceId, name),
