@@ -5,6 +5,7 @@ import {
   createAccount,
   createInvite,
   findAccountByUsername,
+  setPasswordHash,
 } from './sql/accounts';
 import { applyBatch } from './sql/batch';
 import { changesSince } from './sql/changes';
@@ -44,6 +45,7 @@ export function createSqlStore(db: Db): Store {
     countAccounts: () => countAccounts(db),
     createAccount: (input) => createAccount(db, input),
     findAccountByUsername: (username) => findAccountByUsername(db, username),
+    setPasswordHash: (accountId, passwordHash) => setPasswordHash(db, accountId, passwordHash),
     createInvite: (input) => createInvite(db, input),
     consumeInvite: (tokenHash, now) => consumeInvite(db, tokenHash, now),
 

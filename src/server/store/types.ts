@@ -227,6 +227,8 @@ export interface Store {
     now: number;
   }): Promise<Account | null>;
   findAccountByUsername(username: string): Promise<Account | null>;
+  /** Replaces the stored password hash (a rehash with today's parameters after a sign-in). */
+  setPasswordHash(accountId: string, passwordHash: string): Promise<void>;
   createInvite(input: {
     tokenHash: string;
     createdBy: string;
