@@ -83,5 +83,14 @@ export interface OAuthError {
  * code when the request failed before OAuth processing (body too large, wrong media type, ...).
  */
 export interface OAuthProblem extends OAuthError, Omit<Problem, 'code'> {
-  code: OAuthErrorCode | ProblemCode;
+  code: OAuthErrorCode | ProblemCode | OAuthDetailCode;
 }
+
+/**
+ * Finer causes an OAuth error may name in its `code` member while `error` stays the standard
+ * one (RFC 6749 answers `invalid_grant` for it too): a refresh token past its idle or absolute
+ * lifetime, so the device can say "signed out, sign in again" rather than "revoked".
+ */
+export const OAUTH_DETAIL_CODES = ['refresh_token_expired'] as const;
+
+export type OAuthDetailCode = (typeof OAUTH_DETAIL_CODES)[number];

@@ -8,6 +8,7 @@ import {
   boolean,
   DAY_MS,
   days,
+  daysAtLeast,
   folder,
   integer,
   listenAddress,
@@ -152,6 +153,24 @@ export const OPTIONS = {
     help: 'Access-token lifetime in seconds',
     default: 15 * 60,
     read: integer(1, 24 * HOUR_S),
+  }),
+  /** A refresh token not used for this long is refused: the device signs in again. */
+  refreshTokenIdleMs: option({
+    flag: 'refresh-token-idle-days',
+    env: 'REFRESH_TOKEN_IDLE_DAYS',
+    help: 'Days a device may go without refreshing before it must sign in again',
+    default: 90 * DAY_MS,
+    read: daysAtLeast(1),
+    show: (ms) => String(ms / DAY_MS),
+  }),
+  /** However active, a device signs in again this long after it signed in. */
+  refreshTokenLifetimeMs: option({
+    flag: 'refresh-token-lifetime-days',
+    env: 'REFRESH_TOKEN_LIFETIME_DAYS',
+    help: 'Days after a sign-in when the device must sign in again, however active',
+    default: 365 * DAY_MS,
+    read: daysAtLeast(1),
+    show: (ms) => String(ms / DAY_MS),
   }),
   deviceCodeTtlS: option({
     flag: 'device-code-ttl',

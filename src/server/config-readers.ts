@@ -105,3 +105,12 @@ export function listenAddress(raw: string): { host: string; port: number } {
   }
   return { host: match[1].replace(/^\[|\]$/g, ''), port };
 }
+
+/** A number of days, as milliseconds, of at least a minimum (a lifetime of 0 would lock out). */
+export function daysAtLeast(min: number): Reader<number> {
+  return (raw) => {
+    const ms = days(raw);
+    if (ms < min * DAY_MS) invalid(`a number of days from ${min} up to 36500`);
+    return ms;
+  };
+}

@@ -5,6 +5,7 @@
  */
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import {
+  type OAuthDetailCode,
   type OAuthErrorCode,
   type OAuthProblem,
   PROBLEM_STATUS,
@@ -82,6 +83,10 @@ const OAUTH_TITLES: Record<OAuthErrorCode, string> = {
   unsupported_token_type: 'Unsupported token type',
 };
 
+const DETAIL_TITLES: Record<OAuthDetailCode, string> = {
+  refresh_token_expired: 'Refresh token expired',
+};
+
 /** An OAuth error of the device and token endpoints. */
 export class OAuthFailure extends Error {
   readonly status: 400 | 401;
@@ -89,6 +94,8 @@ export class OAuthFailure extends Error {
   constructor(
     readonly error: OAuthErrorCode,
     readonly description: string,
+    /** A finer, stable cause for clients that know it; OAuth clients read `error`. */
+    readonly detailCode?: OAuthDetailCode,
   ) {
     super(description);
     this.name = 'OAuthFailure';
@@ -96,13 +103,14 @@ export class OAuthFailure extends Error {
   }
 
   toJSON(): OAuthProblem {
+    const code = this.detailCode ?? this.error;
     return {
       error: this.error,
       error_description: this.description,
-      type: `${PROBLEM_TYPE_BASE}oauth/${this.error}`,
-      title: OAUTH_TITLES[this.error],
+      type: `${PROBLEM_TYPE_BASE}oauth/${code}`,
+      title: this.detailCode ? DETAIL_TITLES[this.detailCode] : OAUTH_TITLES[this.error],
       status: this.status,
-      code: this.error,
+      code,
       detail: this.description,
     };
   }
@@ -127,7 +135,7 @@ function problemResponse(c: Context<AppEnv>, problem: HttpProblem): Response {
 }
 
 function oauthResponse(c: Context<AppEnv>, failure: OAuthFailure): Response {
-  c.set('problemCode', failure.error);
+  c.set('problemCode', failure.detailCode ?? failure.error);
   const headers = new Headers({
     'Content-Type': 'application/json',
     'Cache-Control': 'no-store',

@@ -1,19 +1,24 @@
 /**
  * Password hashing with scrypt from node:crypto. Stored form: `scrypt$N$r$p$salt$hash` (base64url),
- * so parameters can be raised later and old hashes still verify.
+ * so parameters can be raised later and old hashes still verify (and are rehashed on sign-in).
  */
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
-const N = 2 ** 15;
-const R = 8;
-const P = 1;
+/** OWASP's scrypt floor: N=2^17, r=8, p=1, which takes 128 MiB (128·N·r bytes) per hash. */
+export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+const { N, r: R, p: P } = SCRYPT_PARAMS;
 const KEY_LENGTH = 32;
+/** Stored parameters beyond these are refused rather than run: a hash must not take the host down. */
+const MAX_N = 2 ** 20;
+const MAX_R = 32;
+const MAX_P = 16;
 
 /** Longest password accepted; scrypt's cost does not depend on it, but request bodies should. */
 export const MAX_PASSWORD_LENGTH = 1024;
 export const MIN_PASSWORD_LENGTH = 8;
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  // Node's default maxmem (32 MiB) is below what N=2^17 needs; allow twice the 128·N·r it uses.
   const options: ScryptOptions = { N: n, r, p, maxmem: 256 * n * r };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) =>
@@ -36,18 +41,48 @@ export class PasswordHashError extends Error {
   }
 }
 
+interface StoredHash {
+  n: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  key: Buffer;
+}
+
+function parseStored(stored: string): StoredHash {
+  const [scheme, n, r, p, salt, key, ...rest] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key || rest.length > 0) {
+    throw new PasswordHashError();
+  }
+  const params = { n: Number(n), r: Number(r), p: Number(p) };
+  const isPowerOfTwo = Number.isInteger(Math.log2(params.n));
+  if (
+    !isPowerOfTwo ||
+    params.n < 2 ||
+    params.n > MAX_N ||
+    !Number.isInteger(params.r) ||
+    params.r < 1 ||
+    params.r > MAX_R ||
+    !Number.isInteger(params.p) ||
+    params.p < 1 ||
+    params.p > MAX_P
+  ) {
+    throw new PasswordHashError();
+  }
+  return { ...params, salt: Buffer.from(salt, 'base64url'), key: Buffer.from(key, 'base64url') };
+}
+
+/** Verifies with the parameters the hash was made with, whatever today's are. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) throw new PasswordHashError();
-  const expected = Buffer.from(key, 'base64url');
-  const actual = await derive(
-    password,
-    Buffer.from(salt, 'base64url'),
-    Number(n),
-    Number(r),
-    Number(p),
-  );
+  const { n, r, p, salt, key: expected } = parseStored(stored);
+  const actual = await derive(password, salt, n, r, p);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** True when a (verified) hash was made with other parameters than today's: hash it again. */
+export function needsRehash(stored: string): boolean {
+  const { n, r, p } = parseStored(stored);
+  return n !== N || r !== R || p !== P;
 }
 
 /**

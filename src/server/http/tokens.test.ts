@@ -73,9 +73,13 @@ describe('refresh tokens', () => {
     expect(retried.body.device_id).toBe(first.device_id);
     expect((await devicesOf(retried.body.access_token)).status).toBe(200);
     expect((await devicesOf(lost.access_token)).body.code).toBe('invalid_token');
-    expect((await refresh(lost.refresh_token)).body.error).toBe('invalid_grant');
     // The family lives on: the retried pair rotates as usual.
-    expect((await refresh(retried.body.refresh_token)).status).toBe(200);
+    const next = await refresh(retried.body.refresh_token);
+    expect(next.status).toBe(200);
+    // Issue 12 item 6: presenting the withdrawn token afterwards is reuse (it was a plain
+    // invalid_grant that left the family alive): the family dies with it.
+    expect((await refresh(lost.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await devicesOf(next.body.access_token)).body.code).toBe('invalid_token');
   });
 
   it('an unknown refresh token is invalid_grant', async () => {

@@ -26,7 +26,7 @@ import {
 } from '../activate/session';
 import { STYLE_HASH } from '../activate/style';
 import { newPasswordProblem, normalizeUsername, USERNAME_RULE } from '../auth/credentials';
-import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords';
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { formatUserCode, normalizeUserCode, randomToken, sha256Hex } from '../auth/secrets';
 import type { AppEnv, Deps } from '../context';
 import { HttpProblem } from '../errors';
@@ -208,6 +208,10 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
     const valid = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
     if (!account || !valid) return retry('Wrong username or password.', 401);
 
+    // Only now is the password at hand: bring a hash made with older parameters up to today's.
+    if (needsRehash(account.passwordHash)) {
+      await store.setPasswordHash(account.id, await hashPassword(password));
+    }
     await forgetThrottle(deps, accountKey);
     await startSession(c, deps, account);
     return c.redirect(afterSignIn(userCode), 303);

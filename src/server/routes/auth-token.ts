@@ -1,7 +1,7 @@
 /**
  * POST /v1/auth/token: the device-code grant (RFC 8628 §3.4) and refresh-token rotation
- * (RFC 6749 §6). Every refresh hands out a new refresh token; presenting a rotated one again
- * revokes the device's whole token family.
+ * (RFC 6749 §6). Every refresh hands out a new refresh token; presenting a rotated or withdrawn
+ * one again revokes the device's whole token family and flags the device compromised.
  */
 import type { Context, Hono } from 'hono';
 import {
@@ -104,22 +104,34 @@ export function registerAuthToken(app: Hono<AppEnv>, deps: Deps): void {
     const request = validateOAuth(RefreshTokenRequest, params);
     const now = clock();
     const tokens = newTokens(deps, now);
-    const outcome = await store.rotateRefreshToken(
-      sha256Hex(request.refresh_token),
-      tokens.pair,
-      now,
-    );
+    const refreshHash = sha256Hex(request.refresh_token);
+    const outcome = await store.rotateRefreshToken(refreshHash, tokens.pair, now, {
+      idleMs: deps.config.refreshTokenIdleMs,
+      absoluteMs: deps.config.refreshTokenLifetimeMs,
+    });
     switch (outcome.kind) {
       case 'invalid':
         throw new OAuthFailure('invalid_grant', 'Unknown or revoked refresh token; sign in again.');
-      case 'reused':
-        deps.logger.warn('refresh token reuse; device signed out', {
+      case 'expired':
+        throw new OAuthFailure(
+          'invalid_grant',
+          'This refresh token has expired (unused too long, or the sign-in is too old); sign in again.',
+          'refresh_token_expired',
+        );
+      case 'reused': {
+        // The one trace of a stolen token: who it was, so the admin can see which device.
+        const owner = await store.refreshTokenOwner(refreshHash);
+        deps.logger.warn('refresh token reuse; token family revoked, device flagged compromised', {
           request_id: c.get('requestId'),
+          account_id: owner?.accountId,
+          device_id: owner?.deviceId,
+          family_id: owner?.familyId,
         });
         throw new OAuthFailure(
           'invalid_grant',
           'This refresh token was already used; the device was signed out for safety.',
         );
+      }
       case 'rotated':
         return tokenResponse(c, deps, tokens, outcome);
     }

@@ -175,4 +175,29 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'pairings.confirmation: the new device proves its person confirmed the code',
     statements: ['ALTER TABLE pairings ADD COLUMN confirmation text'],
   },
+  {
+    version: 5,
+    name: 'refresh tokens: lifetimes, one grace re-issue, withdrawn pairs as reuse, compromised devices',
+    statements: [
+      // A pair withdrawn by the retry grace gets its own state, so presenting it later is reuse.
+      'ALTER TABLE tokens DROP CONSTRAINT tokens_state_check',
+      `ALTER TABLE tokens ADD CONSTRAINT tokens_state_check
+        CHECK (state IN ('active', 'rotated', 'revoked', 'withdrawn'))`,
+      // Refresh rows: the access token issued with it, when it was rotated and into which
+      // refresh token, and when its one grace re-issue was spent.
+      'ALTER TABLE tokens ADD COLUMN access_hash text',
+      'ALTER TABLE tokens ADD COLUMN rotated_at bigint',
+      'ALTER TABLE tokens ADD COLUMN successor_hash text',
+      'ALTER TABLE tokens ADD COLUMN regranted_at bigint',
+      // The family's sign-in time, for the absolute lifetime; old families count from their
+      // oldest row still stored.
+      'ALTER TABLE tokens ADD COLUMN family_created_at bigint',
+      `UPDATE tokens SET family_created_at =
+        (SELECT min(f.created_at) FROM tokens f WHERE f.family_id = tokens.family_id)`,
+      'ALTER TABLE tokens ALTER COLUMN family_created_at SET NOT NULL',
+      // Set when a refresh token of the device was reused: no longer listed, so left out of
+      // key rotations, and it no longer holds tombstones back.
+      'ALTER TABLE devices ADD COLUMN compromised_at bigint',
+    ],
+  },
 ];

@@ -5,6 +5,7 @@ import {
   createAccount,
   createInvite,
   findAccountByUsername,
+  setPasswordHash,
 } from './sql/accounts';
 import { applyBatch } from './sql/batch';
 import { changesSince } from './sql/changes';
@@ -26,7 +27,13 @@ import {
 } from './sql/pairings';
 import { hitRateLimit, resetRateLimit } from './sql/rate-limits';
 import { createSession, deleteSession, findSession } from './sql/sessions';
-import { findAccessToken, issueTokens, revokeDeviceTokens, rotateRefreshToken } from './sql/tokens';
+import {
+  findAccessToken,
+  issueTokens,
+  refreshTokenOwner,
+  revokeDeviceTokens,
+  rotateRefreshToken,
+} from './sql/tokens';
 import { purgeTombstones } from './sql/tombstones';
 import type { Store } from './types';
 
@@ -38,6 +45,7 @@ export function createSqlStore(db: Db): Store {
     countAccounts: () => countAccounts(db),
     createAccount: (input) => createAccount(db, input),
     findAccountByUsername: (username) => findAccountByUsername(db, username),
+    setPasswordHash: (accountId, passwordHash) => setPasswordHash(db, accountId, passwordHash),
     createInvite: (input) => createInvite(db, input),
     consumeInvite: (tokenHash, now) => consumeInvite(db, tokenHash, now),
 
@@ -55,7 +63,9 @@ export function createSqlStore(db: Db): Store {
     createDevice: (input) => createDevice(db, input),
     issueTokens: (deviceId, tokens, now) => issueTokens(db, deviceId, tokens, now),
     findAccessToken: (accessHash, now) => findAccessToken(db, accessHash, now),
-    rotateRefreshToken: (refreshHash, next, now) => rotateRefreshToken(db, refreshHash, next, now),
+    rotateRefreshToken: (refreshHash, next, now, lifetimes) =>
+      rotateRefreshToken(db, refreshHash, next, now, lifetimes),
+    refreshTokenOwner: (refreshHash) => refreshTokenOwner(db, refreshHash),
     revokeDeviceTokens: (deviceId, now) => revokeDeviceTokens(db, deviceId, now),
     listDevices: (accountId) => listDevices(db, accountId),
     renameDevice: (accountId, deviceId, name) => renameDevice(db, accountId, deviceId, name),

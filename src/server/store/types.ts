@@ -77,9 +77,28 @@ export interface AccessGrant {
 
 export type RefreshOutcome =
   | { kind: 'rotated'; accountId: string; deviceId: string }
-  /** An already-rotated refresh token was presented: the device's whole family is now revoked. */
+  /**
+   * An already-rotated or withdrawn refresh token was presented: the device's whole family is
+   * now revoked and the device flagged compromised.
+   */
   | { kind: 'reused' }
+  /** Idle too long or past the family's absolute lifetime: the device must sign in again. */
+  | { kind: 'expired' }
   | { kind: 'invalid' };
+
+/** How long refresh tokens live: since the token was issued, and since the family's sign-in. */
+export interface RefreshLifetimes {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+/** Who a refresh token was issued to, and what became of it (for logging a refusal). */
+export interface RefreshTokenOwner {
+  accountId: string;
+  deviceId: string;
+  familyId: string;
+  state: 'active' | 'rotated' | 'revoked' | 'withdrawn';
+}
 
 export interface StoredKeyDocument {
   keyDocument: string;
@@ -212,6 +231,8 @@ export interface Store {
     now: number;
   }): Promise<Account | null>;
   findAccountByUsername(username: string): Promise<Account | null>;
+  /** Replaces the stored password hash (a rehash with today's parameters after a sign-in). */
+  setPasswordHash(accountId: string, passwordHash: string): Promise<void>;
   createInvite(input: {
     tokenHash: string;
     createdBy: string;
@@ -264,8 +285,18 @@ export interface Store {
   issueTokens(deviceId: string, tokens: TokenPair, now: number): Promise<void>;
   /** Valid only while unexpired and the device is not revoked. */
   findAccessToken(accessHash: string, now: number): Promise<AccessGrant | null>;
-  /** Rotates a refresh token within its family; reuse of a rotated one revokes the family. */
-  rotateRefreshToken(refreshHash: string, next: TokenPair, now: number): Promise<RefreshOutcome>;
+  /**
+   * Rotates a refresh token within its family; reuse of a rotated or withdrawn one revokes the
+   * family and flags the device compromised. `lifetimes` defaults to 90 days idle, 1 year in all.
+   */
+  rotateRefreshToken(
+    refreshHash: string,
+    next: TokenPair,
+    now: number,
+    lifetimes?: RefreshLifetimes,
+  ): Promise<RefreshOutcome>;
+  /** The owner and state of a refresh token, or null when unknown. */
+  refreshTokenOwner(refreshHash: string): Promise<RefreshTokenOwner | null>;
   /** Revokes every token of the device (logout). */
   revokeDeviceTokens(deviceId: string, now: number): Promise<void>;
   listDevices(accountId: string): Promise<DeviceRow[]>;

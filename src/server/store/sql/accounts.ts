@@ -51,6 +51,14 @@ export function createAccount(
   });
 }
 
+export async function setPasswordHash(
+  db: Db,
+  accountId: string,
+  passwordHash: string,
+): Promise<void> {
+  await db.query('UPDATE accounts SET password_hash = $2 WHERE id = $1', [accountId, passwordHash]);
+}
+
 export async function findAccountByUsername(db: Db, username: string): Promise<Account | null> {
   const { rows } = await db.query<AccountRow>(
     `SELECT ${COLUMNS} FROM accounts WHERE lower(username) = lower($1)`,

@@ -46,11 +46,14 @@ export async function createDevice(
   return toDevice(rows[0] as DeviceDbRow);
 }
 
-/** Live (not revoked) devices, oldest first. */
+/**
+ * Live devices, oldest first: not revoked, and not flagged compromised by a refresh-token reuse
+ * (so a key rotation, which seals to the devices listed, leaves such a device out).
+ */
 export async function listDevices(db: Db, accountId: string): Promise<DeviceRow[]> {
   const { rows } = await db.query<DeviceDbRow>(
     `SELECT ${COLUMNS} FROM devices
-     WHERE account_id = $1 AND revoked_at IS NULL
+     WHERE account_id = $1 AND revoked_at IS NULL AND compromised_at IS NULL
      ORDER BY created_at, id`,
     [accountId],
   );

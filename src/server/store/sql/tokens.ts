@@ -1,32 +1,57 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db';
-import type { AccessGrant, RefreshOutcome, TokenPair } from '../types';
+import type {
+  AccessGrant,
+  RefreshLifetimes,
+  RefreshOutcome,
+  RefreshTokenOwner,
+  TokenPair,
+} from '../types';
 
 /**
- * How long after a rotation the previous refresh token may be presented again to mean "I never
- * got your answer" (a lost response must not sign a device out), provided the pair it was rotated
+ * How long after its rotation a refresh token may be presented again to mean "I never got your
+ * answer" (a lost response must not sign a device out), once, provided the pair it was rotated
  * to has never been used. Any other replay is theft: the family is revoked.
  */
-const REFRESH_RETRY_GRACE_MS = 5 * 60 * 1000;
+export const REFRESH_RETRY_GRACE_MS = 5 * 60 * 1000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A device that does not refresh for 90 days signs in again, and every device once a year. */
+export const DEFAULT_REFRESH_LIFETIMES: RefreshLifetimes = {
+  idleMs: 90 * DAY_MS,
+  absoluteMs: 365 * DAY_MS,
+};
 
 /*
  * Token families: every pair issued to a device at sign-in starts a family; each refresh rotates
- * within it. Locks are always taken device row first, then token rows, so revocation and rotation
- * running at once cannot deadlock.
+ * within it. A refresh row records the access token issued with it, and once rotated, when and
+ * into which refresh token, so a retry can be told apart from a replay without guessing by time.
+ * Locks are always taken device row first, then token rows, so revocation and rotation running
+ * at once cannot deadlock.
  */
 
 async function insertPair(
   db: Db,
   deviceId: string,
-  familyId: string,
+  family: { id: string; createdAt: number },
   tokens: TokenPair,
   now: number,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO tokens (token_hash, kind, device_id, family_id, state, expires_at, created_at)
-     VALUES ($1, 'access', $3, $4, 'active', $5, $6),
-            ($2, 'refresh', $3, $4, 'active', NULL, $6)`,
-    [tokens.accessHash, tokens.refreshHash, deviceId, familyId, tokens.accessExpiresAt, now],
+    `INSERT INTO tokens (token_hash, kind, device_id, family_id, state, expires_at, created_at,
+                         family_created_at, access_hash)
+     VALUES ($1, 'access', $3, $4, 'active', $5, $6, $7, NULL),
+            ($2, 'refresh', $3, $4, 'active', NULL, $6, $7, $1)`,
+    [
+      tokens.accessHash,
+      tokens.refreshHash,
+      deviceId,
+      family.id,
+      tokens.accessExpiresAt,
+      now,
+      family.createdAt,
+    ],
   );
 }
 
@@ -36,7 +61,7 @@ export async function issueTokens(
   tokens: TokenPair,
   now: number,
 ): Promise<void> {
-  await insertPair(db, deviceId, randomUUID(), tokens, now);
+  await insertPair(db, deviceId, { id: randomUUID(), createdAt: now }, tokens, now);
 }
 
 export async function findAccessToken(
@@ -70,11 +95,22 @@ export async function findAccessToken(
     : null;
 }
 
+interface RefreshRow {
+  family_id: string;
+  state: RefreshTokenOwner['state'];
+  created_at: number;
+  family_created_at: number;
+  rotated_at: number | null;
+  successor_hash: string | null;
+  regranted_at: number | null;
+}
+
 export function rotateRefreshToken(
   db: Db,
   refreshHash: string,
   next: TokenPair,
   now: number,
+  lifetimes: RefreshLifetimes = DEFAULT_REFRESH_LIFETIMES,
 ): Promise<RefreshOutcome> {
   return db.transaction(async (tx) => {
     const found = await tx.query<{ device_id: string }>(
@@ -92,69 +128,110 @@ export function rotateRefreshToken(
     if (!owner || owner.revoked_at !== null) return { kind: 'invalid' };
 
     // Re-read under the device lock: a concurrent rotation of the same token has finished by now.
-    const token = await tx.query<{ family_id: string; state: string }>(
-      'SELECT family_id, state FROM tokens WHERE token_hash = $1 FOR UPDATE',
+    const token = await tx.query<RefreshRow>(
+      `SELECT family_id, state, created_at, family_created_at, rotated_at, successor_hash,
+              regranted_at
+       FROM tokens WHERE token_hash = $1 FOR UPDATE`,
       [refreshHash],
     );
     const current = token.rows[0];
     if (!current || current.state === 'revoked') return { kind: 'invalid' };
-    if (current.state === 'rotated') {
-      const successor = await unusedSuccessor(tx, current.family_id, refreshHash, now);
-      if (successor !== null) {
-        // A retry after a lost response: the pair it never received is withdrawn, a new one given.
-        await tx.query(
-          `UPDATE tokens SET state = 'revoked'
-           WHERE family_id = $1 AND state = 'active' AND created_at = $2`,
-          [current.family_id, successor],
-        );
-        await insertPair(tx, deviceId, current.family_id, next, now);
-        return { kind: 'rotated', accountId: owner.account_id, deviceId };
-      }
-      // Someone replayed an old refresh token: whoever holds the family now is not trusted.
-      await tx.query(`UPDATE tokens SET state = 'revoked' WHERE family_id = $1`, [
-        current.family_id,
-      ]);
-      return { kind: 'reused' };
+    const family = { id: current.family_id, createdAt: current.family_created_at };
+    const rotated = { kind: 'rotated', accountId: owner.account_id, deviceId } as const;
+    if (current.state === 'rotated' && (await mayRetry(tx, current, now))) {
+      if (now - family.createdAt >= lifetimes.absoluteMs) return { kind: 'expired' };
+      // A retry after a lost response: the pair it never received is withdrawn, a new one given,
+      // once; the grace still counts from the rotation, not from this re-issue.
+      await withdrawPairOf(tx, current.successor_hash as string);
+      await insertPair(tx, deviceId, family, next, now);
+      await tx.query(
+        'UPDATE tokens SET successor_hash = $2, regranted_at = $3 WHERE token_hash = $1',
+        [refreshHash, next.refreshHash, now],
+      );
+      return rotated;
     }
-    await tx.query(`UPDATE tokens SET state = 'rotated' WHERE token_hash = $1`, [refreshHash]);
-    await insertPair(tx, deviceId, current.family_id, next, now);
-    return { kind: 'rotated', accountId: owner.account_id, deviceId };
+    if (current.state !== 'active') return reused(tx, current.family_id, deviceId, now);
+    if (
+      now - current.created_at >= lifetimes.idleMs ||
+      now - family.createdAt >= lifetimes.absoluteMs
+    ) {
+      return { kind: 'expired' };
+    }
+    await tx.query(
+      `UPDATE tokens SET state = 'rotated', rotated_at = $2, successor_hash = $3
+       WHERE token_hash = $1`,
+      [refreshHash, now, next.refreshHash],
+    );
+    await insertPair(tx, deviceId, family, next, now);
+    return rotated;
   });
 }
 
 /**
- * When `refreshHash` is the family's most recently rotated refresh token, rotated less than the
- * grace period ago into a pair nobody has used, the creation time of that pair; otherwise null.
+ * Whether a rotated refresh token may be re-issued for: rotated no longer than the grace ago,
+ * not re-issued for before, and the pair it was rotated to still live and never used.
  */
-async function unusedSuccessor(
+async function mayRetry(tx: Db, token: RefreshRow, now: number): Promise<boolean> {
+  if (token.rotated_at === null || token.successor_hash === null) return false;
+  if (token.regranted_at !== null || now - token.rotated_at > REFRESH_RETRY_GRACE_MS) return false;
+  const { rows } = await tx.query<{ state: string; used_at: number | null }>(
+    `SELECT r.state, a.used_at
+     FROM tokens r JOIN tokens a ON a.token_hash = r.access_hash
+     WHERE r.token_hash = $1`,
+    [token.successor_hash],
+  );
+  const successor = rows[0];
+  return successor !== undefined && successor.state === 'active' && successor.used_at === null;
+}
+
+async function withdrawPairOf(tx: Db, refreshHash: string): Promise<void> {
+  await tx.query(
+    `UPDATE tokens SET state = 'withdrawn'
+     WHERE token_hash = $1
+        OR token_hash = (SELECT access_hash FROM tokens WHERE token_hash = $1)`,
+    [refreshHash],
+  );
+}
+
+/** Someone replayed a spent refresh token: whoever holds the family now is not trusted. */
+async function reused(
   tx: Db,
   familyId: string,
-  refreshHash: string,
+  deviceId: string,
   now: number,
-): Promise<number | null> {
-  const { rows } = await tx.query<{
-    last_rotated: string | null;
-    successor_created: number | null;
-    successor_used: boolean;
+): Promise<RefreshOutcome> {
+  await tx.query(`UPDATE tokens SET state = 'revoked' WHERE family_id = $1`, [familyId]);
+  await tx.query('UPDATE devices SET compromised_at = coalesce(compromised_at, $2) WHERE id = $1', [
+    deviceId,
+    now,
+  ]);
+  return { kind: 'reused' };
+}
+
+export async function refreshTokenOwner(
+  db: Db,
+  refreshHash: string,
+): Promise<RefreshTokenOwner | null> {
+  const { rows } = await db.query<{
+    account_id: string;
+    device_id: string;
+    family_id: string;
+    state: RefreshTokenOwner['state'];
   }>(
-    `SELECT
-       (SELECT token_hash FROM tokens
-        WHERE family_id = $1 AND kind = 'refresh' AND state = 'rotated'
-        ORDER BY created_at DESC LIMIT 1) AS last_rotated,
-       (SELECT created_at FROM tokens
-        WHERE family_id = $1 AND kind = 'refresh' AND state = 'active'
-        ORDER BY created_at DESC LIMIT 1) AS successor_created,
-       EXISTS (SELECT 1 FROM tokens s
-               JOIN tokens r ON r.family_id = s.family_id AND r.kind = 'refresh'
-                 AND r.state = 'active' AND r.created_at = s.created_at
-               WHERE s.family_id = $1 AND s.kind = 'access' AND s.used_at IS NOT NULL)
-         AS successor_used`,
-    [familyId],
+    `SELECT d.account_id, t.device_id, t.family_id, t.state
+     FROM tokens t JOIN devices d ON d.id = t.device_id
+     WHERE t.token_hash = $1 AND t.kind = 'refresh'`,
+    [refreshHash],
   );
   const row = rows[0];
-  if (!row || row.last_rotated !== refreshHash || row.successor_created === null) return null;
-  if (row.successor_used || now - row.successor_created > REFRESH_RETRY_GRACE_MS) return null;
-  return row.successor_created;
+  return row
+    ? {
+        accountId: row.account_id,
+        deviceId: row.device_id,
+        familyId: row.family_id,
+        state: row.state,
+      }
+    : null;
 }
 
 export function revokeDeviceTokens(db: Db, deviceId: string, _now: number): Promise<void> {

@@ -18,12 +18,14 @@ function purgeAccount(db: Db, accountId: string, olderThan: number): Promise<num
     await lockAccount(tx, accountId);
     // min() skips devices that never pulled (NULL cursor): they hold no state a tombstone could
     // fix, and their first pull below purged_seq is refused (see changes.ts). With no such
-    // cursor at all, nothing is waiting for these tombstones.
+    // cursor at all, nothing is waiting for these tombstones. A device flagged compromised is
+    // not waited for either.
     const { rows } = await tx.query<{ seq: number }>(
       `DELETE FROM records
        WHERE account_id = $1 AND deleted AND modified_at < $2
          AND seq <= coalesce(
-           (SELECT min(cursor_seq) FROM devices WHERE account_id = $1 AND revoked_at IS NULL),
+           (SELECT min(cursor_seq) FROM devices
+            WHERE account_id = $1 AND revoked_at IS NULL AND compromised_at IS NULL),
            seq)
        RETURNING seq`,
       [accountId, olderThan],

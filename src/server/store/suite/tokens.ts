@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { hash, newAccount, newDevice, type SuiteContext, T0, tokenPair } from './context';
+import { tokenLifetimeTests } from './token-lifetimes';
 
 async function signedIn(ctx: SuiteContext) {
   const store = ctx.store();
@@ -77,10 +78,13 @@ export function tokenTests(ctx: SuiteContext): void {
         },
       );
       expect(await store.findAccessToken(lost.accessHash, T0 + 60_001)).toBeNull();
+      expect(await store.findAccessToken(retried.accessHash, T0 + 60_002)).not.toBeNull();
+      // Issue 12 item 6: the withdrawn pair was `invalid` before; presenting it now means someone
+      // else holds it, so it is reuse and the family (the retried pair too) is revoked.
       expect(
-        (await store.rotateRefreshToken(lost.refreshHash, tokenPair(), T0 + 60_002)).kind,
-      ).toBe('invalid');
-      expect(await store.findAccessToken(retried.accessHash, T0 + 60_003)).not.toBeNull();
+        (await store.rotateRefreshToken(lost.refreshHash, tokenPair(), T0 + 60_003)).kind,
+      ).toBe('reused');
+      expect(await store.findAccessToken(retried.accessHash, T0 + 60_004)).toBeNull();
     });
 
     test('a replay once the next pair has been used is theft, even within the grace period', async () => {
@@ -174,5 +178,7 @@ export function tokenTests(ctx: SuiteContext): void {
         deviceId: other.id,
       });
     });
+
+    tokenLifetimeTests(ctx);
   });
 }
