@@ -133,6 +133,22 @@ export const OPTIONS = {
     default: DEFAULT_LIMITS.max_batch_bytes,
     read: integer(16, 256 * 1024 * 1024),
   }),
+  /** A person has a handful of devices; 10 leaves room for a few tabs of the web app each. */
+  liveMaxPerAccount: option({
+    flag: 'live-max-per-account',
+    env: 'LIVE_MAX_PER_ACCOUNT',
+    help: 'Live-sync streams one account may hold open at once',
+    default: 10,
+    read: integer(1, 10_000),
+  }),
+  /** Several people behind one NAT share an address; each idle stream costs a socket only. */
+  liveMaxPerAddress: option({
+    flag: 'live-max-per-address',
+    env: 'LIVE_MAX_PER_ADDRESS',
+    help: 'Live-sync streams one client address may hold open at once',
+    default: 50,
+    read: integer(1, 100_000),
+  }),
   maxBodyBytes: option({
     flag: 'max-body-bytes',
     env: 'MAX_BODY_BYTES',

@@ -12,6 +12,8 @@ import { createApp } from './app';
 import type { Config } from './config';
 import type { AppEnv } from './context';
 import { type Housekeeping, startHousekeeping } from './housekeeping';
+import { attachLive, type LiveServer } from './live/attach';
+import type { LiveTiming } from './live/socket';
 import type { Logger } from './log';
 import { type OpenStoreOptions, openStore } from './store';
 import type { Store } from './store/types';
@@ -21,6 +23,8 @@ export interface RunningServer {
   /** http://host:port as bound (the real port when 0 was asked for). */
   url: string;
   port: number;
+  /** The node http server, for the live stream's upgrade handler. */
+  server: Server;
   /** Stops accepting, waits up to graceMs for in-flight requests, then closes every socket. */
   close(graceMs?: number): Promise<void>;
 }
@@ -61,6 +65,7 @@ export function listen(app: Hono<AppEnv>, host: string, port: number): Promise<R
       resolve({
         url: `http://${urlHost(host)}:${bound}`,
         port: bound,
+        server,
         close: (graceMs = 10_000) =>
           new Promise<void>((done) => {
             // Keep-alive sockets would hold close() open forever (see TOOLCHAIN.md).
@@ -91,6 +96,8 @@ export interface BootDeps {
   web?: boolean;
   /** Run housekeeping on its timer (default true); tests run it by hand instead. */
   housekeepingTimer?: boolean;
+  /** Live-stream auth timeout and heartbeat; tests shorten them. */
+  liveTiming?: Partial<LiveTiming>;
 }
 
 export interface BootedServer {
@@ -98,6 +105,7 @@ export interface BootedServer {
   store: Store;
   housekeeping: Housekeeping;
   servesWebApp: boolean;
+  live: LiveServer;
   /** Stops housekeeping, waits up to graceMs for in-flight requests, then closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -118,6 +126,14 @@ export async function bootServer(config: Config, deps: BootDeps): Promise<Booted
     await store.close();
     throw error;
   }
+  let live: LiveServer;
+  try {
+    live = await attachLive(server.server, { store, config, clock, timing: deps.liveTiming });
+  } catch (error) {
+    await server.close(0);
+    await store.close();
+    throw error;
+  }
   const housekeeping = startHousekeeping(
     { store, config, clock, logger },
     { timer: deps.housekeepingTimer },
@@ -133,8 +149,10 @@ export async function bootServer(config: Config, deps: BootDeps): Promise<Booted
     store,
     housekeeping,
     servesWebApp: web !== undefined,
+    live,
     close: async (graceMs) => {
       housekeeping.stop();
+      await live.close();
       await server.close(graceMs);
       await store.close();
     },

@@ -6,7 +6,7 @@ import type { DeviceAuthorizationResponse, TokenResponse } from '../protocol';
 import { DEVICE_CODE_GRANT } from '../protocol';
 import { type Config, DEFAULT_CONFIG } from './config';
 import { createLogger, type Logger } from './log';
-import { bootServer } from './serve';
+import { type BootDeps, bootServer } from './serve';
 import type { Store } from './store/types';
 
 export interface StartServerOptions {
@@ -18,6 +18,8 @@ export interface StartServerOptions {
   dataDir?: string;
   /** Receives every log line (JSON); by default only errors are printed. */
   logger?: Logger;
+  /** Live-stream auth timeout and heartbeat (short in the live tests). */
+  liveTiming?: BootDeps['liveTiming'];
 }
 
 export interface TestServer {
@@ -67,6 +69,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     // The web app only when a test asks for one, so a local dist/pwa never changes other suites.
     web: options.config?.webDir !== undefined,
     housekeepingTimer: false,
+    liveTiming: options.liveTiming,
   });
   return {
     url: server.url,

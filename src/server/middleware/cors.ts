@@ -8,7 +8,7 @@ import type { AppEnv } from '../context';
 
 const EXTENSION_ORIGIN = /^(chrome-extension:\/\/[a-p]{32}|moz-extension:\/\/[0-9a-f-]{36})$/;
 
-function isAllowedOrigin(origin: string, appOrigins: readonly string[]): boolean {
+export function isAllowedOrigin(origin: string, appOrigins: readonly string[]): boolean {
   return EXTENSION_ORIGIN.test(origin) || appOrigins.includes(origin);
 }
 

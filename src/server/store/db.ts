@@ -13,6 +13,11 @@ export interface Db {
    */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * LISTENs on a channel (PostgreSQL: a dedicated connection that reconnects; PGlite: its own
+   * listen). Resolves once listening; the returned function stops it. Absent on transaction handles.
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 /** PostgreSQL's type oid of int8 (bigint), the same in pg and PGlite. */

@@ -27,6 +27,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       return { rows: result.rows };
     },
     transaction: (fn) => pglite.transaction((tx) => fn(txDb(tx))),
+    listen: (channel, onPayload) => pglite.listen(channel, onPayload),
     async close() {
       try {
         await pglite.close();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { type Db, INT8_OID, parseInt8 } from './db';
 import { DatabaseUnavailableError } from './errors';
+import { listenPostgres } from './pg-listen';
 
 /**
  * Deadlocks and serialisation failures are PostgreSQL's way of saying "try again": the whole
@@ -71,6 +72,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         }
       }
     },
+    listen: (channel, onPayload) => listenPostgres(url, channel, onPayload),
     close: () => pool.end(),
   };
 }

@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { liveStore } from './live-store';
 import {
   consumeInvite,
   countAccounts,
@@ -39,7 +40,7 @@ import type { Store } from './types';
 
 /** The Store over any Db adapter: the SQL lives in ./sql, one file per area. */
 export function createSqlStore(db: Db): Store {
-  return {
+  return liveStore(db, {
     close: () => db.close(),
 
     countAccounts: () => countAccounts(db),
@@ -89,5 +90,5 @@ export function createSqlStore(db: Db): Store {
 
     hitRateLimit: (key, max, windowMs, now) => hitRateLimit(db, key, max, windowMs, now),
     resetRateLimit: (key) => resetRateLimit(db, key),
-  };
+  });
 }

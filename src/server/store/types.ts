@@ -386,4 +386,18 @@ export interface Store {
   hitRateLimit(key: string, max: number, windowMs: number, now: number): Promise<RateLimitOutcome>;
   /** Forgets a key (for example after a successful sign-in). */
   resetRateLimit(key: string): Promise<void>;
+
+  // Live stream (issue 13): NOTIFY after writes, LISTEN per process
+  /** The account's current sequence (what a stream's `ready` carries). */
+  accountSeq(accountId: string): Promise<number>;
+  /** LISTENs on satchel_live; resolves once listening, with the function that stops it. */
+  listenLive(onEvent: (event: LiveEvent) => void): Promise<() => Promise<void>>;
+}
+
+/** What one process tells all others (and itself) through NOTIFY satchel_live. */
+export interface LiveEvent {
+  account: string;
+  kind: 'seq' | 'pairing' | 'keys' | 'revoked';
+  seq?: number;
+  device?: string;
 }

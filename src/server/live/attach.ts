@@ -1,0 +1,63 @@
+/**
+ * `GET /v1/live` on the node http server's upgrade event (Hono's fetch handler cannot hold a
+ * socket): origin check against the /v1 CORS allow-list, then a ws stream per connection, and a
+ * LISTEN on satchel_live that fans every process's NOTIFYs out to this process's streams.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Config } from '../config';
+import { isAllowedOrigin } from '../middleware/cors';
+import type { Store } from '../store/types';
+import { LiveHub } from './hub';
+import { type LiveTiming, serveLiveSocket } from './socket';
+
+/** auth is ~100 bytes and pong ~15: anything near this is not a client of ours. */
+const MAX_INCOMING_BYTES = 4096;
+
+export interface LiveServer {
+  hub: LiveHub;
+  close(): Promise<void>;
+}
+
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export async function attachLive(
+  server: Server,
+  deps: { store: Store; config: Config; clock: () => number; timing?: Partial<LiveTiming> },
+): Promise<LiveServer> {
+  const hub = new LiveHub({
+    perAccount: deps.config.liveMaxPerAccount,
+    perAddress: deps.config.liveMaxPerAddress,
+  });
+  const timing: LiveTiming = { authTimeoutMs: 10_000, heartbeatMs: 20_000, ...deps.timing };
+  const unlisten = await deps.store.listenLive((event) => hub.dispatch(event));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INCOMING_BYTES });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/v1/live') return refuse(socket, '404 Not Found');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isAllowedOrigin(origin, deps.config.appOrigins)) {
+      return refuse(socket, '403 Forbidden');
+    }
+    const address = req.socket.remoteAddress ?? 'unknown';
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      serveLiveSocket(ws, address, { store: deps.store, clock: deps.clock, hub, timing }),
+    );
+  };
+  server.on('upgrade', onUpgrade);
+
+  return {
+    hub,
+    async close() {
+      server.off('upgrade', onUpgrade);
+      hub.closeAll(1001, 'server shutting down');
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((done) => wss.close(() => done()));
+      await unlisten();
+    },
+  };
+}
