@@ -21,8 +21,9 @@ import { readMeta, writeMeta } from './db/meta';
 import { openEngineDatabase } from './db/open';
 import type { ActivityRow } from './db/schema';
 import { type Clock, type FetchLike, type Scheduler, systemClock, systemScheduler } from './deps';
+import { DeviceDirectory } from './device-directory';
 import type { Engine, EngineOptions, QuarantineView } from './engine';
-import { asEngineError, InputError, StateError, ValidationError } from './errors';
+import { asEngineError, InputError, StateError } from './errors';
 import { randomId } from './ids';
 import type { KeyManager } from './keys/key-manager';
 import type { KeyRotation, RotationChange } from './keys/rotation';
@@ -49,6 +50,7 @@ import { initialStatus, type StatusFeed } from './status-feed';
 import type { BulkDeleteAnswer } from './sync/bulk-delete';
 import type { SyncController, SyncReport } from './sync/controller';
 import type { FirstJoinChoice } from './sync/first-join';
+import { listQuarantine } from './sync/quarantine-retry';
 import { readSyncMeta, updateSyncMeta } from './sync/sync-meta';
 import { ServerApi } from './transport/api';
 import { HttpTransport } from './transport/http';
@@ -235,15 +237,7 @@ export class SatchelEngine implements Engine {
   }
 
   async listQuarantine(): Promise<QuarantineView[]> {
-    const rows = await (await this.live()).db.getAll('quarantine');
-    return rows.map(({ collection, id, rev, code, message, at }) => ({
-      collection,
-      id,
-      rev,
-      code,
-      message,
-      at,
-    }));
+    return listQuarantine(await this.live());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -438,34 +432,17 @@ export class SatchelEngine implements Engine {
   // ---------------------------------------------------------------------------------------------
   // Devices
 
-  private async signedInSession(): Promise<Session> {
-    await this.live();
-    if (!this.session.current) throw new StateError('not_signed_in', 'Sign in to manage devices');
-    return this.session;
-  }
+  private readonly devices = new DeviceDirectory(
+    () => this.api,
+    async () => {
+      await this.live();
+      return this.session;
+    },
+  );
 
-  async listDevices(): Promise<Device[]> {
-    const session = await this.signedInSession();
-    return session.withAccess((server, token) => this.api.devices(server, token));
-  }
-
-  async renameDevice(id: string, name: string): Promise<Device> {
-    const session = await this.signedInSession();
-    if (typeof name !== 'string' || name.trim().length === 0 || name.trim().length > 64) {
-      throw new ValidationError('A device name is 1 to 64 characters', [
-        { path: 'name', message: 'must be 1 to 64 characters' },
-      ]);
-    }
-    return session.withAccess((server, token) =>
-      this.api.renameDevice(server, token, id, name.trim()),
-    );
-  }
-
-  async revokeDevice(id: string): Promise<void> {
-    const session = await this.signedInSession();
-    revocationIds([id], session.current?.deviceId);
-    await session.withAccess((server, token) => this.api.revokeDevice(server, token, id));
-  }
+  listDevices = (): Promise<Device[]> => this.devices.list();
+  renameDevice = (id: string, name: string): Promise<Device> => this.devices.rename(id, name);
+  revokeDevice = (id: string): Promise<void> => this.devices.revoke(id);
 
   // ---------------------------------------------------------------------------------------------
   // Settings and activity

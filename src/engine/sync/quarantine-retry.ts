@@ -8,6 +8,7 @@
  */
 import type { EngineContext } from '../context';
 import type { QuarantineRow } from '../db/schema';
+import type { QuarantineView } from '../engine';
 import { randomId } from '../ids';
 import { abortQuietly } from '../records/commit-local';
 import type { PageItem } from './open-page';
@@ -93,4 +94,17 @@ export async function prepareRetries(
     abortQuietly(tx);
     throw error;
   }
+}
+
+/** What a person is shown of the quarantine: where and why, never the excerpt of the payload. */
+export async function listQuarantine(ctx: EngineContext): Promise<QuarantineView[]> {
+  const rows = await ctx.db.getAll('quarantine');
+  return rows.map(({ collection, id, rev, code, message, at }) => ({
+    collection,
+    id,
+    rev,
+    code,
+    message,
+    at,
+  }));
 }
