@@ -140,8 +140,8 @@ export function rotateRefreshToken(
     const rotated = { kind: 'rotated', accountId: owner.account_id, deviceId } as const;
     if (current.state === 'rotated' && (await mayRetry(tx, current, now))) {
       if (now - family.createdAt >= lifetimes.absoluteMs) return { kind: 'expired' };
-      // A retry after a lost response: the pair it never received is withdrawn, a new one given,
-      // once; the grace still counts from the rotation, not from this re-issue.
+      // A retry after a lost response: the pair it never received is withdrawn and a new one
+      // given; the grace still counts from the rotation, not from this re-issue.
       await withdrawPairOf(tx, current.successor_hash as string);
       await insertPair(tx, deviceId, family, next, now);
       await tx.query(
@@ -169,11 +169,14 @@ export function rotateRefreshToken(
 
 /**
  * Whether a rotated refresh token may be re-issued for: rotated no longer than the grace ago,
- * not re-issued for before, and the pair it was rotated to still live and never used.
+ * and the pair it was last answered with still live and never used.
  */
 async function mayRetry(tx: Db, token: RefreshRow, now: number): Promise<boolean> {
   if (token.rotated_at === null || token.successor_hash === null) return false;
-  if (token.regranted_at !== null || now - token.rotated_at > REFRESH_RETRY_GRACE_MS) return false;
+  // The window is fixed at the rotation: re-issues inside it do not extend it. Each re-issue
+  // withdraws the pair before it, and presenting a withdrawn pair is reuse, so a thief racing
+  // the device within the window is still found out by whichever of them comes second.
+  if (now - token.rotated_at > REFRESH_RETRY_GRACE_MS) return false;
   const { rows } = await tx.query<{ state: string; used_at: number | null }>(
     `SELECT r.state, a.used_at
      FROM tokens r JOIN tokens a ON a.token_hash = r.access_hash
