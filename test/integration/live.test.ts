@@ -27,8 +27,29 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((live) => live.close()));
 });
 
+/**
+ * State manifests (issue 11) are writes too, and poke every peer: each device publishes its first
+ * one as soon as it holds a record, then at most once a day here, so that the edit under test is
+ * the only write while the test counts pulls.
+ */
 async function liveDevice(name: string, live: LiveHandle): Promise<TestDevice> {
-  return newDevice(name, { engine: { liveSocket: live.liveSocket } });
+  return newDevice(name, {
+    engine: { liveSocket: live.liveSocket, manifestIntervalMs: 24 * 60 * 60 * 1000 },
+  });
+}
+
+/** Every device has published its first manifest and pulled the others', and all is quiet. */
+async function manifestsExchanged(devices: TestDevice[]): Promise<void> {
+  for (const device of devices) expect((await device.engine.syncNow()).result).toBe('ok');
+  for (const device of devices) expect((await device.engine.syncNow()).result).toBe('ok');
+  let last = '';
+  for (;;) {
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now = JSON.stringify(await Promise.all(devices.map(triggers)));
+    if (now === last) return;
+    last = now;
+  }
 }
 
 const isLive = (device: TestDevice) => device.engine.getStatus().syncMode === 'live';
@@ -48,7 +69,9 @@ describe('live sync', () => {
     await connect(b, backend, person, recoveryKey);
     await connect(c, backend, person, recoveryKey);
     await waitFor('all three streams to be live', () => [a, b, c].every(isLive));
-    const before = { b: await triggers(b), c: await triggers(c) };
+    await a.engine.create('profiles', { name: 'Seed', provider: 'openai', model: 'gpt-4o' });
+    await manifestsExchanged([a, b, c]);
+    const before = { a: await triggers(a), b: await triggers(b), c: await triggers(c) };
     // Virtual time stands still from here: signing in moved it (the device grant's poll).
     const clocks = { b: b.scheduler.now, c: c.scheduler.now };
 
@@ -84,7 +107,8 @@ describe('live sync', () => {
     // The writer does not pull its own write back.
     await settle();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await triggers(a)).not.toContain('live');
+    const sinceEdit = await triggers(a);
+    expect(sinceEdit.slice(0, sinceEdit.length - before.a.length)).not.toContain('live');
 
     // Live sync off: the stream closes, edits wait for the timer again.
     await c.engine.updateSettings({ liveSync: false });
