@@ -1,3 +1,4 @@
+import { isManifestId } from '../../src/engine/omission/manifest-seal';
 /**
  * Node-side operations on a running test server that go beyond its HTTP API: reading what its
  * store holds and replacing a key document. Shared by the Node backend and the vitest commands
@@ -7,6 +8,7 @@ import type { RemoteRecord } from '../../src/protocol';
 import type { TestServer } from '../../src/server/testing';
 import type { AccountRef, ReplacementKeyDocument } from './test-backend';
 
+/** The account's records on the server, without the engine's own state manifests. */
 export async function readServerRecords(
   server: TestServer,
   account: AccountRef,
@@ -21,7 +23,9 @@ export async function readServerRecords(
       limit: 1000,
     });
     if (outcome.kind !== 'changes') throw new Error('cursor expired reading the server');
-    for (const record of outcome.changes) records.set(record.id, record);
+    for (const record of outcome.changes) {
+      if (!isManifestId(record.id)) records.set(record.id, record);
+    }
     since = outcome.cursorSeq;
     if (!outcome.hasMore) return records;
   }

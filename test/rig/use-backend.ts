@@ -4,6 +4,7 @@
  * once started, so tests and helpers take it as they would the backend itself.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { isManifestId } from '../../src/engine/omission/manifest-seal';
 // Through '../rig/backend', not './backend': the Chromium project's alias swaps in
 // backend.browser.ts by matching that '/rig/backend' specifier (see vitest.config.ts).
 import { startBackend } from '../rig/backend';
@@ -17,7 +18,6 @@ export function useBackend(options: BackendOptions = {}): TestBackend {
   afterAll(async () => {
     await backend?.close();
   });
-  const MANIFEST_ID = /^[A-Za-z0-9_-]{12}_m\d{1,4}$/;
   const started = (): TestBackend => {
     if (!backend) throw new Error('useBackend: the backend is started in beforeAll, not yet');
     return backend;
@@ -32,9 +32,7 @@ export function useBackend(options: BackendOptions = {}): TestBackend {
     // ids `<writer>_m<chunk>`, writer ids 12 characters) are the engine's own, not records.
     records: async (account) =>
       new Map(
-        [...(await started().records(account))].filter(
-          ([, record]) => !MANIFEST_ID.test(record.id),
-        ),
+        [...(await started().records(account))].filter(([, record]) => !isManifestId(record.id)),
       ),
     replaceKeyDocument: (accountId, replacement) =>
       started().replaceKeyDocument(accountId, replacement),

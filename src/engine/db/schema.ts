@@ -315,7 +315,14 @@ export interface PeerManifestChunk {
 
 /** State manifests: this device's publications, its peers' latest, and what they revealed. */
 export interface OmissionMeta {
-  own: { counter: number; publishedAt: number; digest: string | null; revs: number[] };
+  own: {
+    counter: number;
+    publishedAt: number;
+    digest: string | null;
+    revs: number[];
+    /** The key its chunks were last sealed under: a rotation reseals them at once. */
+    fingerprint?: string;
+  };
   /** By writer id, then chunk index. */
   peers: Record<string, Record<number, PeerManifestChunk>>;
   /** Records peers hold that the server did not serve this device; null when none. */

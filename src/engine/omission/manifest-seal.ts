@@ -45,6 +45,15 @@ export function manifestId(writer: string, chunk: number): string {
   return `${writer}_m${chunk}`;
 }
 
+/**
+ * Whether a record id on the server has a state manifest's shape (`<writer>_m<chunk>`, writer
+ * ids being 12 characters): for tests and tools that count an account's records as its people
+ * know them. The engine itself tells manifests apart by their collection, never by id.
+ */
+export function isManifestId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{12}_m\d{1,4}$/.test(id);
+}
+
 export async function sealManifest(
   keys: AccountKeys,
   plaintext: ManifestPlaintext,

@@ -64,12 +64,15 @@ export async function publishManifest(deps: SyncDeps): Promise<number> {
   const meta = await readOmission(ctx.db);
   const now = ctx.clock.now();
   const interval = ctx.manifestIntervalMs ?? MANIFEST_INTERVAL_MS;
-  if (meta.own.publishedAt > 0 && now - meta.own.publishedAt < interval) return 0;
+  // After a rotation the manifest is sealed again under the new key at once, so no chunk stays
+  // readable under a key a revoked device holds, whatever the interval or the digest say.
+  const rekeyed = meta.own.fingerprint !== undefined && meta.own.fingerprint !== cipher.fingerprint;
+  if (!rekeyed && meta.own.publishedAt > 0 && now - meta.own.publishedAt < interval) return 0;
   const held = await heldEntries(deps);
   if (held.length === 0) return 0;
   const chunks = chunkLists(held, entriesPerChunk(deps.limits.max_payload_bytes));
   const digest = JSON.stringify(chunks);
-  if (digest === meta.own.digest) return 0;
+  if (!rekeyed && digest === meta.own.digest) return 0;
   const device = deps.session.current?.deviceId ?? '';
   const counter = meta.own.counter + 1;
   const hlc = ctx.hlc.tick();
@@ -119,7 +122,13 @@ export async function publishManifest(deps: SyncDeps): Promise<number> {
     if (result?.status === 'conflict' && result.current && Number.isSafeInteger(result.current.rev))
       meta.own.revs[index] = result.current.rev;
   }
-  meta.own = { ...meta.own, counter, publishedAt: now, digest: complete ? digest : null };
+  meta.own = {
+    ...meta.own,
+    counter,
+    publishedAt: now,
+    digest: complete ? digest : null,
+    ...(complete ? { fingerprint: cipher.fingerprint } : {}),
+  };
   await writeOmission(ctx.db, meta);
   if (!complete) ctx.log({ level: 'warn', event: 'manifest_not_published', chunks: ops.length });
   return ops.length;
