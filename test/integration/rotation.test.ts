@@ -37,6 +37,26 @@ function accountRef(device: TestDevice) {
   return { accountId: account.accountId, deviceId: account.deviceId };
 }
 
+/** A device whose next key-document write first lets `other` run to its end: a certain race. */
+async function racingDevice(person: ReturnType<typeof newPerson>, recoveryKey: string) {
+  let other: (() => Promise<unknown>) | null = null;
+  const racer = await newDevice('racer', {
+    through: async (input, init) => {
+      if (init?.method === 'PUT' && new URL(input).pathname === '/v1/keys' && other) {
+        const run = other;
+        other = null;
+        await run();
+      }
+      return globalThis.fetch(input, init);
+    },
+  });
+  await connect(racer, backend, person, recoveryKey);
+  const raceWith = (run: () => Promise<unknown>) => {
+    other = run;
+  };
+  return { racer, raceWith };
+}
+
 describe('key rotation after revoking a device', () => {
   it('re-keys every record; the others pick the new epoch up, the revoked device cannot', async () => {
     const { laptop, phone, tablet, recoveryKey, person } = await account();
@@ -186,6 +206,40 @@ describe('key rotation after revoking a device', () => {
     expect(phone.engine.getStatus().account?.fingerprint).toBe(rotated);
     expect(phone.engine.getStatus().pendingEdits).toBe(1);
     for (const d of [laptop, phone, tablet]) await d.engine.close();
+  });
+
+  it('a re-wrap raced by another re-wrap of the same key is rebuilt on the one that won', async () => {
+    const { laptop, phone, tablet, person, recoveryKey } = await account();
+    // The racer's key write waits until the phone has written its own: a certain race.
+    const { racer, raceWith } = await racingDevice(person, recoveryKey);
+    let phoneKey: string | null = null;
+    raceWith(async () => {
+      phoneKey = (await phone.engine.changeKeySecrets({ newRecoveryKey: true })).recoveryKey;
+    });
+    const { recoveryKey: racerKey } = await racer.engine.changeKeySecrets({ newRecoveryKey: true });
+    expect(phoneKey).toMatch(/\S/);
+    // The racer wrote last, on top of the phone's document: its recovery key is the account's.
+    const joining = await newDevice('joining');
+    await connect(joining, backend, person, racerKey as string);
+    expect(joining.engine.getStatus().account?.fingerprint).toBe(
+      laptop.engine.getStatus().account?.fingerprint,
+    );
+    for (const d of [laptop, phone, tablet, racer, joining]) await d.engine.close();
+  });
+
+  it('a re-wrap raced by a rotation says the key changed and writes nothing', async () => {
+    const { laptop, phone, tablet, person, recoveryKey } = await account();
+    const { racer, raceWith } = await racingDevice(person, recoveryKey);
+    raceWith(() => laptop.engine.rotateAccountKey());
+    await expect(racer.engine.changeKeySecrets({ newRecoveryKey: true })).rejects.toMatchObject({
+      code: 'key_changed',
+    });
+    await syncQuiet(laptop);
+    await syncQuiet(phone);
+    expect(phone.engine.getStatus().account?.fingerprint).toBe(
+      laptop.engine.getStatus().account?.fingerprint,
+    );
+    for (const d of [laptop, phone, tablet, racer]) await d.engine.close();
   });
 
   it('rebuilds a rotation raced by another device writing the key document', async () => {

@@ -24,6 +24,9 @@ import { checkAgainstPins, raisePins, readPins } from './key-pins';
 
 export type KeyMode = 'create' | 'unlock' | null;
 
+/** Writes of the same key by other devices (re-wraps) that a re-wrap rebuilds upon. */
+const REWRAP_ATTEMPTS = 3;
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
@@ -107,13 +110,34 @@ export class KeyManager {
     await this.store(keys, document.rev, options.reset);
   }
 
-  /** Replaces the recovery key and/or sets, changes or removes the passphrase. */
+  /**
+   * Replaces the recovery key and/or sets, changes or removes the passphrase. A write raced by
+   * another device is rebuilt on the document that won, unless that one carries a new key: the
+   * person must sync (and unlock) first, so the error says `key_changed`.
+   */
   async rewrap(change: {
     newRecoveryKey?: boolean;
     passphrase?: string | null;
   }): Promise<{ recoveryKey: string | null }> {
     const keys = await readMeta(this.db, 'keys');
     if (!keys || !this.cipher) throw new StateError('locked', 'Unlock the account key first');
+    const recoveryKey = change.newRecoveryKey ? generateRecoveryKey() : null;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.rewrapOnce(keys, change, recoveryKey);
+        return { recoveryKey };
+      } catch (error) {
+        const raced = error instanceof KeyError && error.code === 'key_document_conflict';
+        if (!raced || attempt >= REWRAP_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async rewrapOnce(
+    keys: KeysMeta,
+    change: { passphrase?: string | null },
+    recoveryKey: string | null,
+  ): Promise<void> {
     const current = await this.session.withAccess((server, token) =>
       this.api.getKeys(server, token),
     );
@@ -123,7 +147,6 @@ export class KeyManager {
         'The account key changed on another device: unlock again first',
       );
     }
-    const recoveryKey = change.newRecoveryKey ? generateRecoveryKey() : null;
     let document: string;
     try {
       document = await rewrapKeyDocument(current.key_document, {
@@ -149,7 +172,6 @@ export class KeyManager {
     this.document = await this.session.withAccess((server, token) =>
       this.api.replaceKeys(server, token, write, current.rev),
     );
-    return { recoveryKey };
   }
 
   /** Keys received from another device (pairing): checked against the account's document. */
