@@ -4,6 +4,7 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { PasswordHasher } from './auth/passwords';
 import type { Config } from './config';
 import type { AppEnv, Deps } from './context';
 import { createErrorHandler, methodNotAllowedResponse, notFoundHandler } from './errors';
@@ -25,6 +26,8 @@ export interface AppOptions {
   peerAddress?: Deps['peerAddress'];
   /** Serves a built web app at / (see src/server/web.ts). */
   web?: MiddlewareHandler<AppEnv>;
+  /** Password hashing at the production cost unless a test server chooses a cheaper one. */
+  passwords?: PasswordHasher;
 }
 
 export function createApp(options: AppOptions): Hono<AppEnv> {
@@ -34,6 +37,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     clock: options.clock ?? Date.now,
     logger: options.logger ?? createLogger(options.config.logLevel),
     peerAddress: options.peerAddress ?? (() => undefined),
+    passwords: options.passwords ?? new PasswordHasher(),
   };
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(deps.logger));

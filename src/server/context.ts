@@ -1,5 +1,6 @@
 /** What every route and middleware can reach: the dependencies and per-request variables. */
 import type { Context } from 'hono';
+import type { PasswordHasher } from './auth/passwords';
 import type { Config } from './config';
 import type { Logger } from './log';
 import type { AccessGrant, Store } from './store/types';
@@ -12,6 +13,7 @@ export interface Deps {
   logger: Logger;
   /** The peer address of the connection; runtime-specific, so the runtime adapter supplies it. */
   peerAddress: (c: Context<AppEnv>) => string | undefined;
+  passwords: PasswordHasher;
 }
 
 export interface AppEnv {

@@ -3,12 +3,14 @@
  * build the app, listen, start housekeeping) that main.ts and the test harness both run, then
  * a shutdown that stops accepting, lets in-flight requests finish, and cuts what is left.
  */
+
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import { createApp } from './app';
+import type { PasswordHasher } from './auth/passwords';
 import type { Config } from './config';
 import type { AppEnv } from './context';
 import { type Housekeeping, startHousekeeping } from './housekeeping';
@@ -98,6 +100,8 @@ export interface BootDeps {
   housekeepingTimer?: boolean;
   /** Live-stream auth timeout and heartbeat; tests shorten them. */
   liveTiming?: Partial<LiveTiming>;
+  /** Password hashing cost; the production one unless a test server chooses cheaper. */
+  passwords?: PasswordHasher;
 }
 
 export interface BootedServer {
@@ -118,7 +122,15 @@ export async function bootServer(config: Config, deps: BootDeps): Promise<Booted
     (config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
   const store = await openStore(target);
   const web = deps.web === false ? undefined : webApp(config.webDir);
-  const app = createApp({ store, config, clock, logger, peerAddress: nodePeerAddress, web });
+  const app = createApp({
+    store,
+    config,
+    clock,
+    logger,
+    peerAddress: nodePeerAddress,
+    web,
+    passwords: deps.passwords,
+  });
   let server: RunningServer;
   try {
     server = await listen(app, config.listenHost, config.listenPort);

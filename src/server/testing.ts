@@ -4,6 +4,7 @@
  */
 import type { DeviceAuthorizationResponse, TokenResponse } from '../protocol';
 import { DEVICE_CODE_GRANT } from '../protocol';
+import { PasswordHasher } from './auth/passwords';
 import { type Config, DEFAULT_CONFIG } from './config';
 import { createLogger, type Logger } from './log';
 import { type BootDeps, bootServer } from './serve';
@@ -20,6 +21,8 @@ export interface StartServerOptions {
   logger?: Logger;
   /** Live-stream auth timeout and heartbeat (short in the live tests). */
   liveTiming?: BootDeps['liveTiming'];
+  /** Password hashing; by default scrypt at a test cost (see TEST_PASSWORDS). */
+  passwords?: PasswordHasher;
 }
 
 export interface TestServer {
@@ -44,6 +47,13 @@ const TEST_DEFAULTS: Partial<Config> = {
   userCodeMaxPerAccount: 1_000_000,
   deviceCodeMaxPerAddress: 1_000_000,
 };
+
+/**
+ * scrypt at N=2^12 (about 5 ms) instead of the production 2^17 (about 0.7 s here): the suites
+ * create an account per test, and at the production cost password hashing alone took minutes of
+ * every CI run. The cost itself is tested in auth/passwords.test.ts.
+ */
+const TEST_PASSWORDS = new PasswordHasher({ N: 2 ** 12, r: 8, p: 1 });
 
 /** The real HTTP server on 127.0.0.1, on a free port. */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
@@ -70,6 +80,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     web: options.config?.webDir !== undefined,
     housekeepingTimer: false,
     liveTiming: options.liveTiming,
+    passwords: options.passwords ?? TEST_PASSWORDS,
   });
   return {
     url: server.url,

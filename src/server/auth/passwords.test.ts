@@ -5,6 +5,7 @@ import {
   hashPassword,
   needsRehash,
   PasswordHashError,
+  PasswordHasher,
   SCRYPT_PARAMS,
   verifyPassword,
 } from './passwords';
@@ -48,5 +49,18 @@ describe('password hashing', () => {
     ]) {
       await expect(verifyPassword('x', stored)).rejects.toBeInstanceOf(PasswordHashError);
     }
+  });
+
+  it('a hasher at another cost (the test servers) hashes at it and rehashes the others', async () => {
+    const cheap = new PasswordHasher({ N: 2 ** 12, r: 8, p: 1 });
+    const stored = await cheap.hash('correct horse battery');
+    expect(stored.split('$').slice(0, 4)).toEqual(['scrypt', '4096', '8', '1']);
+    expect(await cheap.verify('correct horse battery', stored)).toBe(true);
+    expect(await cheap.verify('correct horse battery!', stored)).toBe(false);
+    expect(cheap.needsRehash(stored)).toBe(false);
+    // The production hasher upgrades a cheap hash on the next sign-in, and the reverse.
+    expect(needsRehash(stored)).toBe(true);
+    expect(cheap.needsRehash(await hashPassword('correct horse battery'))).toBe(true);
+    expect((await cheap.decoyHash()).split('$')[1]).toBe('4096');
   });
 });

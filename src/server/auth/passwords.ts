@@ -6,7 +6,6 @@ import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:c
 
 /** OWASP's scrypt floor: N=2^17, r=8, p=1, which takes 128 MiB (128·N·r bytes) per hash. */
 export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
-const { N, r: R, p: P } = SCRYPT_PARAMS;
 const KEY_LENGTH = 32;
 /** Stored parameters beyond these are refused rather than run: a hash must not take the host down. */
 const MAX_N = 2 ** 20;
@@ -27,10 +26,54 @@ function derive(password: string, salt: Buffer, n: number, r: number, p: number)
   });
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await derive(password, salt, N, R, P);
-  return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/**
+ * Hashes and checks passwords at one cost. The server runs at SCRYPT_PARAMS; the test servers at
+ * a cheaper cost (their accounts are throwaway and a suite creates hundreds), which only code can
+ * choose: no flag or variable lowers it for a real server.
+ */
+export class PasswordHasher {
+  private decoy: Promise<string> | undefined;
+
+  constructor(readonly params: ScryptParams = SCRYPT_PARAMS) {}
+
+  async hash(password: string): Promise<string> {
+    const { N: n, r, p } = this.params;
+    const salt = randomBytes(16);
+    const key = await derive(password, salt, n, r, p);
+    return ['scrypt', n, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  }
+
+  /** Verifies with the parameters the hash was made with, whatever today's are. */
+  verify(password: string, stored: string): Promise<boolean> {
+    return verifyPassword(password, stored);
+  }
+
+  /** True when a (verified) hash was made with other parameters than this hasher's: hash it again. */
+  needsRehash(stored: string): boolean {
+    const { n, r, p } = parseStored(stored);
+    return n !== this.params.N || r !== this.params.r || p !== this.params.p;
+  }
+
+  /**
+   * A hash of no one's password, verified when the username does not exist so that the answer
+   * takes as long as for a wrong password and does not reveal which usernames exist.
+   */
+  decoyHash(): Promise<string> {
+    this.decoy ??= this.hash(randomBytes(16).toString('hex'));
+    return this.decoy;
+  }
+}
+
+const standard = new PasswordHasher();
+
+export function hashPassword(password: string): Promise<string> {
+  return standard.hash(password);
 }
 
 export class PasswordHashError extends Error {
@@ -81,16 +124,5 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** True when a (verified) hash was made with other parameters than today's: hash it again. */
 export function needsRehash(stored: string): boolean {
-  const { n, r, p } = parseStored(stored);
-  return n !== N || r !== R || p !== P;
-}
-
-/**
- * A hash of no one's password, verified when the username does not exist so that the answer takes
- * as long as for a wrong password and does not reveal which usernames exist.
- */
-let decoy: Promise<string> | undefined;
-export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(16).toString('hex'));
-  return decoy;
+  return standard.needsRehash(stored);
 }

@@ -26,7 +26,6 @@ import {
 } from '../activate/session';
 import { STYLE_HASH } from '../activate/style';
 import { newPasswordProblem, normalizeUsername, USERNAME_RULE } from '../auth/credentials';
-import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { formatUserCode, normalizeUserCode, randomToken, sha256Hex } from '../auth/secrets';
 import type { AppEnv, Deps } from '../context';
 import { HttpProblem } from '../errors';
@@ -81,7 +80,7 @@ function afterSignIn(userCode: string | undefined): string {
 }
 
 export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
-  const { store, config, clock } = deps;
+  const { store, config, clock, passwords } = deps;
   const pages = new Hono<AppEnv>();
 
   pages.use('*', pageSecurityHeaders(STYLE_HASH));
@@ -205,12 +204,15 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
     );
 
     const account = await store.findAccountByUsername(username);
-    const valid = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
+    const valid = await passwords.verify(
+      password,
+      account?.passwordHash ?? (await passwords.decoyHash()),
+    );
     if (!account || !valid) return retry('Wrong username or password.', 401);
 
     // Only now is the password at hand: bring a hash made with older parameters up to today's.
-    if (needsRehash(account.passwordHash)) {
-      await store.setPasswordHash(account.id, await hashPassword(password));
+    if (passwords.needsRehash(account.passwordHash)) {
+      await store.setPasswordHash(account.id, await passwords.hash(password));
     }
     await forgetThrottle(deps, accountKey);
     await startSession(c, deps, account);
@@ -253,7 +255,7 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
     }
     const account = await store.createAccount({
       username,
-      passwordHash: await hashPassword(password),
+      passwordHash: await passwords.hash(password),
       now,
     });
     if (!account) return retry('That username is taken.', 409);
