@@ -5,6 +5,7 @@
  * asked for again until the server serves it; an honest run reports nothing.
  */
 import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/engine/context';
 import { newPerson } from '../rig/backend';
 import { connect, newDevice, syncQuiet, type TestDevice } from '../rig/devices';
 import { type HonestReply, HostileServer } from '../rig/hostile-server';
@@ -40,11 +41,14 @@ function withhold(liar: HostileServer, drop: (change: Change) => boolean): void 
 }
 
 /** `laptop` writes five profiles; `phone` (behind its own liar) and `tablet` join the account. */
-async function world(devices = 2) {
+async function world(devices = 2, phoneLog?: Logger) {
   const person = newPerson();
   const liar = new HostileServer();
   const laptop = await newDevice('laptop', FAST);
-  const phone = await newDevice('phone', { ...FAST, through: liar.fetch });
+  const phone = await newDevice('phone', {
+    engine: { ...FAST.engine, ...(phoneLog ? { log: phoneLog } : {}) },
+    through: liar.fetch,
+  });
   const recoveryKey = (await connect(laptop, backend, person)) as string;
   const ids: string[] = [];
   for (let i = 0; i < 5; i += 1)
@@ -109,6 +113,31 @@ describe('records the server leaves out of the feed are reported', () => {
     expect((await phone.engine.get('profiles', created.id))?.data.name).toBe('Secret new');
     expect(liar.log.some((line) => line.includes('since=0&'))).toBe(true);
     await syncsNormally(phone, laptop, ids[0] as string);
+    await close(laptop, phone);
+  });
+
+  it('idle syncs do not compare again; a pull or a new manifest does, and still finds what is withheld', async () => {
+    let compared = 0;
+    const { liar, laptop, phone } = await world(2, (entry) => {
+      if (entry.event === 'omission_compared') compared += 1;
+    });
+    await syncQuiet(laptop);
+    await syncQuiet(phone);
+    const settled = compared;
+    expect(settled).toBeGreaterThan(0);
+    // Nothing new in the feed or the manifests: the answer is known, the records are not read.
+    for (let i = 0; i < 3; i += 1) expect((await phone.engine.syncNow()).result).toBe('ok');
+    expect(compared).toBe(settled);
+
+    const created = await laptop.engine.create('profiles', profile('Secret new'));
+    withhold(liar, (change) => change.id === created.id);
+    await syncQuiet(laptop);
+    const report = await phone.engine.syncNow();
+    expect(compared).toBeGreaterThan(settled);
+    expect(report.tally?.withheld).toBe(1);
+    liar.honest();
+    expect((await phone.engine.syncNow()).result).toBe('ok');
+    expect(phone.engine.getStatus().withheld).toBe(0);
     await close(laptop, phone);
   });
 

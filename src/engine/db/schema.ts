@@ -325,6 +325,12 @@ export interface OmissionMeta {
   };
   /** By writer id, then chunk index. */
   peers: Record<string, Record<number, PeerManifestChunk>>;
+  /**
+   * What the last comparison that found nothing withheld was made on (feed cursor, peers'
+   * chunks, collections synced, quarantine size): the same inputs give the same answer, so it
+   * is not made again on every idle sync or live poke.
+   */
+  cleanOn?: string;
   /** Records peers hold that the server did not serve this device; null when none. */
   report: {
     withheld: number;

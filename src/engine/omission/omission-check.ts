@@ -7,9 +7,11 @@
  * overwritten here; the report clears itself once the server serves what the peers hold.
  */
 import type { EngineContext } from '../context';
+import type { OmissionMeta } from '../db/schema';
 import { asEngineError } from '../errors';
 import type { SyncDeps } from '../sync/deps';
 import { retryWait } from '../sync/quarantine-retry';
+import { readSyncMeta } from '../sync/sync-meta';
 import { findWithheld } from './find-withheld';
 import { readOmission, writeOmission } from './omission-state';
 
@@ -47,16 +49,39 @@ export interface OmissionReport {
   changed: boolean;
 }
 
+/**
+ * The inputs of a comparison. The local side changes only by pulls (the cursor moves), push
+ * acknowledgements (revisions rise: nothing newly withheld) and quarantine (counted here).
+ */
+async function comparisonInputs(deps: SyncDeps, meta: OmissionMeta): Promise<string> {
+  const { ctx } = deps;
+  const peers = Object.entries(meta.peers)
+    .map(([writer, chunks]) => [
+      writer,
+      Object.entries(chunks).map(([index, chunk]) => [index, chunk.rev, chunk.counter]),
+    ])
+    .sort(([a], [b]) => String(a).localeCompare(String(b)));
+  const synced = Object.entries(ctx.settings.collections)
+    .filter(([, on]) => on)
+    .map(([name]) => name)
+    .sort();
+  const { cursor } = await readSyncMeta(ctx.db);
+  return JSON.stringify([cursor, peers, synced, await ctx.db.count('quarantine')]);
+}
+
 export async function checkOmission(deps: SyncDeps): Promise<OmissionReport> {
   const { ctx } = deps;
   const meta = await readOmission(ctx.db);
+  const inputs = await comparisonInputs(deps, meta);
+  if (!meta.report && meta.cleanOn === inputs) return { withheld: 0, devices: [], changed: false };
   const found = await findWithheld(ctx, meta.peers);
+  ctx.log({ level: 'debug', event: 'omission_compared', withheld: found.count });
   if (found.unreadable > 0)
     ctx.log({ level: 'warn', event: 'manifest_unreadable', lists: found.unreadable });
   if (found.count === 0) {
+    await writeOmission(ctx.db, { ...(await readOmission(ctx.db)), report: null, cleanOn: inputs });
     if (!meta.report) return { withheld: 0, devices: [], changed: false };
     ctx.log({ level: 'info', event: 'withheld_cleared' });
-    await writeOmission(ctx.db, { ...(await readOmission(ctx.db)), report: null });
     return { withheld: 0, devices: [], changed: true };
   }
   const previous = meta.report;
