@@ -152,7 +152,7 @@ export class SatchelEngine implements Engine {
     live: () => this.live(),
     quiesce: () => {
       this.halt();
-      return this.sync.settled();
+      return Promise.all([this.sync.settled(), this.session.settled()]).then(() => undefined);
     },
     rebuild: (resume) => this.rebuild(resume),
     changed: () => this.feed.changed('state'),
@@ -493,7 +493,7 @@ export class SatchelEngine implements Engine {
       return; // Never opened: nothing to close.
     }
     this.halt();
-    this.locks.device.lock();
+    void this.locks.device.lock();
     this.ctx.db.close();
   }
 }

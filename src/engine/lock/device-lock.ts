@@ -183,9 +183,10 @@ export class DeviceLock {
   }
 
   /** Forgets the data key and every secret it opened. */
-  lock(): void {
-    this.vault.forget();
+  async lock(): Promise<void> {
     this.cancelTimer();
+    // After the writes already queued (a token just rotated lands sealed, not lost).
+    await this.vault.exclusive(async () => this.vault.forget());
   }
 
   /** The person used the device: the idle time starts again. */

@@ -49,7 +49,7 @@ export class EngineLock {
     if (this.host.isClosed() || this.device.locked) return;
     // A run under way may still rotate a token: let it land, sealed, before the key goes.
     await this.host.quiesce();
-    this.device.lock();
+    await this.device.lock();
     await this.host.rebuild(false);
   }
 

@@ -83,6 +83,27 @@ describe('secret vault', () => {
     db.close();
   });
 
+  it('a write queued before a lock lands sealed; one queued as the lock is turned off lands plain', async () => {
+    const db = await database();
+    const vault = new SecretVault(db);
+    const { dataKey } = await createLock('a long enough lock phrase', CHEAP);
+    await vault.seize(dataKey, async () => undefined);
+    const queued = vault.write('pairing', 'rotated token');
+    await vault.exclusive(async () => vault.forget());
+    await queued;
+    const reopened = new SecretVault(db);
+    await reopened.open(dataKey);
+    expect(reopened.read('pairing')).toBe('rotated token');
+
+    const release = reopened.release(async () => undefined);
+    const late = reopened.write('keyPins', 'late');
+    await Promise.all([release, late]);
+    expect(await db.get('meta', 'vault')).toBeUndefined();
+    expect(await db.get('meta', 'pairing')).toBe('rotated token');
+    expect(await db.get('meta', 'keyPins')).toBe('late');
+    db.close();
+  });
+
   it('slows wrong tries from the third on, doubling up to a ceiling', () => {
     expect([0, 1, 2].map(waitAfter)).toEqual([0, 0, 0]);
     expect([3, 4, 5].map(waitAfter)).toEqual([5_000, 10_000, 20_000]);

@@ -10,7 +10,7 @@ import { fromBase64url, toBase64url } from '../crypto/base64url';
 import type { MetaGuard } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { EngineDB, MetaKey } from '../db/schema';
-import { LockError } from '../errors';
+import { EngineError, LockError } from '../errors';
 
 /** The meta keys that hold a key, a token or a secret. */
 export const SECRET_META_KEYS: readonly MetaKey[] = [
@@ -24,6 +24,7 @@ export const SECRET_META_KEYS: readonly MetaKey[] = [
 
 const SECRET = new Set<MetaKey>(SECRET_META_KEYS);
 const VAULT_NAME = 'secrets';
+const SEIZE_ATTEMPTS = 5;
 
 type Values = Map<MetaKey, unknown>;
 
@@ -32,6 +33,10 @@ function encode(values: Values): Uint8Array {
     value instanceof Uint8Array ? { $bytes: toBase64url(value) } : value,
   );
   return new TextEncoder().encode(json);
+}
+
+function textOf(values: Values): string {
+  return new TextDecoder().decode(encode(values));
 }
 
 function decode(bytes: Uint8Array): Values {
@@ -52,6 +57,8 @@ export class SecretVault implements MetaGuard {
   private values: Values = new Map();
   /** Writes one after another: each seals the whole set, so none may be built on a stale one. */
   private chain: Promise<unknown> = Promise.resolve();
+  /** Turned off: writes that were waiting go to the store unsealed, as with no lock. */
+  private released = false;
 
   constructor(private readonly db: EngineDatabase) {}
 
@@ -69,24 +76,30 @@ export class SecretVault implements MetaGuard {
   }
 
   write(key: MetaKey, value: unknown): Promise<void> {
-    return this.change((next) => next.set(key, value));
+    return this.change(key, (next) => next.set(key, value));
   }
 
   remove(key: MetaKey): Promise<void> {
-    return this.change((next) => next.delete(key));
+    return this.change(key, (next) => next.delete(key));
   }
 
-  private change(edit: (next: Values) => void): Promise<void> {
-    const run = this.chain.then(async () => {
-      const key = this.dataKey;
-      if (!key) throw lockedError();
+  private change(key: MetaKey, edit: (next: Values) => void): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.released) {
+        // The lock was turned off while this write waited: it goes to the store as it is.
+        const plain: Values = new Map();
+        edit(plain);
+        if (plain.has(key)) await this.db.put('meta', plain.get(key) as never, key);
+        else await this.db.delete('meta', key);
+        return;
+      }
+      const dataKey = this.dataKey;
+      if (!dataKey) throw lockedError();
       const next = new Map(this.values);
       edit(next);
-      await this.db.put('meta', await this.seal(key, next), 'vault');
+      await this.db.put('meta', await this.seal(dataKey, next), 'vault');
       this.values = next;
     });
-    this.chain = run.catch(() => undefined);
-    return run;
   }
 
   private async seal(key: CryptoKey, values: Values): Promise<SealedBytes> {
@@ -124,15 +137,32 @@ export class SecretVault implements MetaGuard {
    */
   async seize(dataKey: CryptoKey, extra: (tx: VaultTx) => Promise<void>): Promise<void> {
     await this.exclusive(async () => {
-      const values: Values = this.dataKey ? new Map(this.values) : await this.readPlain();
-      const sealed = await this.seal(dataKey, values);
-      const tx = this.db.transaction('meta', 'readwrite');
-      await tx.store.put(sealed, 'vault');
-      for (const key of SECRET_META_KEYS) await tx.store.delete(key);
-      await extra(tx);
-      await tx.done;
-      this.values = values;
-      this.dataKey = dataKey;
+      for (let attempt = 1; ; attempt++) {
+        const fromStore = !this.dataKey;
+        const values: Values = fromStore ? await this.readPlain() : new Map(this.values);
+        const sealed = await this.seal(dataKey, values);
+        const tx = this.db.transaction('meta', 'readwrite');
+        // With the lock off, a write (a token refresh) may have reached the store while this
+        // sealed: then this copy is stale and is sealed again, never written over the new one.
+        if (fromStore && textOf(await this.readPlain(tx)) !== textOf(values)) {
+          tx.abort();
+          await tx.done.catch(() => undefined);
+          if (attempt >= SEIZE_ATTEMPTS)
+            throw new EngineError(
+              'internal_error',
+              'The secrets kept changing while the lock was set',
+            );
+          continue;
+        }
+        await tx.store.put(sealed, 'vault');
+        for (const key of SECRET_META_KEYS) await tx.store.delete(key);
+        await extra(tx);
+        await tx.done;
+        this.values = values;
+        this.dataKey = dataKey;
+        this.released = false;
+        return;
+      }
     });
   }
 
@@ -146,13 +176,14 @@ export class SecretVault implements MetaGuard {
       await extra(tx);
       await tx.done;
       this.forget();
+      this.released = true;
     });
   }
 
-  private async readPlain(): Promise<Values> {
+  private async readPlain(tx?: VaultTx): Promise<Values> {
     const values: Values = new Map();
     for (const key of SECRET_META_KEYS) {
-      const value = await this.db.get('meta', key);
+      const value = tx ? await tx.store.get(key) : await this.db.get('meta', key);
       if (value !== undefined) values.set(key, value);
     }
     return values;
