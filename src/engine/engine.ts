@@ -15,6 +15,7 @@ import type { Clock, FetchLike, Scheduler } from './deps';
 import type { KeyOptions } from './keys/account-key';
 import type { RotationPlan } from './keys/rotation-recipients';
 import type { LiveSocketFactory } from './live/socket';
+import type { LockSetting, LockView } from './lock/device-lock';
 import type { PairingRequestView, PairingView } from './pairing/pairing-flow';
 import type { HistoryView, ReadOptions, RecordView } from './records/read';
 import { SatchelEngine } from './satchel-engine';
@@ -122,6 +123,19 @@ export interface Engine {
     newRecoveryKey?: boolean;
     passphrase?: string | null;
   }): Promise<{ recoveryKey: string | null }>;
+  /**
+   * The device lock (off until set): this device's keys and tokens are stored only sealed under
+   * a key stretched from `secret` (Argon2id), and kept in memory only while unlocked. It locks
+   * after `idleMinutes` without a command (default 15; null: only `lockDevice`), and at start.
+   */
+  setDeviceLock(setting: LockSetting): Promise<LockView>;
+  /** Turns the lock off (unlocked only): the secrets are stored as before it was set. */
+  removeDeviceLock(): Promise<void>;
+  setLockIdle(idleMinutes: number | null): Promise<LockView>;
+  /** Locks now (`lock_not_set` when there is no lock). */
+  lockDevice(): Promise<void>;
+  /** `wrong_unlock_secret` (nothing changed), or `unlock_throttled` after repeated wrong tries. */
+  unlockDevice(secret: string): Promise<void>;
   /**
    * A new key epoch sealed to the recovery key, the passphrase and the account's other devices
    * (not revoked ones); every record is re-uploaded under it. Returns a new recovery key once

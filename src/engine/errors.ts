@@ -113,6 +113,21 @@ export type RecordErrorCode =
   /** Labelled with a later key epoch than any document this device verified: held until one is. */
   | 'record_unknown_epoch';
 
+/** The device lock (src/engine/lock): its secrets are sealed at rest under a passphrase or PIN. */
+export type LockErrorCode =
+  /** The device is locked: nothing that needs its keys or tokens runs until it is unlocked. */
+  | 'device_locked'
+  /** The passphrase or PIN does not open this device's lock; nothing was changed. */
+  | 'wrong_unlock_secret'
+  /** Too many wrong tries: the next is allowed only after a pause that grows with each one. */
+  | 'unlock_throttled'
+  /** The lock is off on this device (nothing to lock or unlock). */
+  | 'lock_not_set'
+  /** A PIN shorter than the lock accepts. */
+  | 'weak_pin'
+  /** The sealed secrets do not open under the data key that did: altered or damaged storage. */
+  | 'vault_damaged';
+
 /** Local storage failed (quota, browser wiped the database) or the engine has a bug. */
 export type InternalErrorCode = 'storage_failed' | 'internal_error';
 
@@ -125,7 +140,8 @@ export type EngineErrorCode =
   | NetworkErrorCode
   | ServerErrorCode
   | PairingErrorCode
-  | RecordErrorCode;
+  | RecordErrorCode
+  | LockErrorCode;
 
 export class EngineError extends Error {
   override readonly name: string = 'EngineError';
@@ -167,6 +183,18 @@ export class InputError extends EngineError {
 export class StateError extends EngineError {
   override readonly name = 'StateError';
   constructor(code: StateErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+export class LockError extends EngineError {
+  override readonly name = 'LockError';
+  constructor(
+    code: LockErrorCode,
+    message: string,
+    /** For `unlock_throttled`: when the next try is allowed (epoch ms, the engine's clock). */
+    readonly retryAt: number | null = null,
+  ) {
     super(code, message);
   }
 }

@@ -38,6 +38,7 @@ export {
   type FieldIssue,
   InputError,
   KeyError,
+  LockError,
   NetworkError,
   PairingError,
   RecordError,
@@ -47,6 +48,14 @@ export {
 } from './errors';
 export type { RotationProgress } from './keys/rotation';
 export type { LiveMode, LiveSocket, LiveSocketFactory } from './live';
+export {
+  DEFAULT_IDLE_MINUTES,
+  IDLE_MINUTES_CHOICES,
+  type LockMethod,
+  type LockSetting,
+  type LockView,
+  MIN_PIN_LENGTH,
+} from './lock/device-lock';
 export { MASK } from './mask';
 export type { PairingRequestView, PairingView } from './pairing/pairing-flow';
 export type { HistoryView, ReadOptions, RecordView } from './records/read';

@@ -17,6 +17,7 @@ import { KeyRotation } from './keys/rotation';
 import { Lifecycle } from './lifecycle';
 import { LiveClient } from './live/live-client';
 import type { LiveSocketFactory } from './live/socket';
+import type { LockView } from './lock/device-lock';
 import { PairingFlow } from './pairing/pairing-flow';
 import type { StatusStore } from './status';
 import { StatusFeed } from './status-feed';
@@ -40,6 +41,8 @@ export interface PartsInput {
   /** Opens the live stream; null: this host holds none (timed sync only). */
   liveSocket: LiveSocketFactory | null;
   isClosed(): boolean;
+  /** The device lock's state, for the status (null: the lock is off). */
+  lock(): LockView | null;
 }
 
 export interface EngineParts {
@@ -52,6 +55,8 @@ export interface EngineParts {
   feed: StatusFeed;
   lifecycle: Lifecycle;
   live: LiveClient;
+  /** Unhooks the parts from the status store (the device locked: they are replaced). */
+  detach(): void;
 }
 
 /**
@@ -118,6 +123,7 @@ export function buildParts(input: PartsInput): EngineParts {
     authError: () => lifecycle.authError,
     isClosed,
     syncMode: () => live.mode,
+    lock: input.lock,
   });
   const lifecycle: Lifecycle = new Lifecycle({
     ctx,
@@ -166,6 +172,6 @@ export function buildParts(input: PartsInput): EngineParts {
     changed: () => void feed.changed('state'),
   });
   // Every change of status may be one the stream follows: sign-in or out, a key, the setting.
-  input.store.subscribe(() => live.reconcile());
-  return { session, keys, signInFlow, sync, rotation, pairing, feed, lifecycle, live };
+  const detach = input.store.subscribe(() => live.reconcile());
+  return { session, keys, signInFlow, sync, rotation, pairing, feed, lifecycle, live, detach };
 }

@@ -5,30 +5,28 @@
  * the guard that refuses it in the wrong state; how the parts react to one another lives in
  * `lifecycle.ts`, and what the status shows in `status-feed.ts`.
  */
-import { DEFAULT_LIMITS, type Device } from '../protocol';
+import type { Device, Limits } from '../protocol';
 import { listActivity } from './activity';
-import { saneLimits } from './auth/check-limits';
 import type { SignInInput } from './auth/device-grant';
 import type { Session } from './auth/session';
 import type { SignInFlow } from './auth/sign-in-flow';
-import { formatHlc, zeroHlc } from './clock/hlc';
-import { HlcClock } from './clock/hlc-clock';
-import { COLLECTION_NAMES, type CollectionName, type RecordInput } from './collections';
+import type { CollectionName, RecordInput } from './collections';
 import { type Resolution, resolveConflict } from './conflicts/resolve';
 import { conflictView } from './conflicts/view';
 import type { EngineContext, Logger } from './context';
-import { readMeta, writeMeta } from './db/meta';
-import { openEngineDatabase } from './db/open';
 import type { ActivityRow } from './db/schema';
 import { type Clock, type FetchLike, type Scheduler, systemClock, systemScheduler } from './deps';
 import { DeviceDirectory } from './device-directory';
 import type { Engine, EngineOptions, QuarantineView } from './engine';
+import { openContext } from './engine-context';
 import { asEngineError, InputError, StateError } from './errors';
-import { randomId } from './ids';
 import type { KeyManager } from './keys/key-manager';
 import type { KeyRotation, RotationChange } from './keys/rotation';
 import { type RotationPlan, revocationIds } from './keys/rotation-recipients';
 import type { Lifecycle } from './lifecycle';
+import type { LockSetting, LockView } from './lock/device-lock';
+import { EngineLock } from './lock/engine-lock';
+import { lockedError } from './lock/secret-vault';
 import type { PairingFlow, PairingRequestView, PairingView } from './pairing/pairing-flow';
 import { buildParts, type EngineParts } from './parts';
 import {
@@ -39,19 +37,14 @@ import {
   updateRecord,
 } from './records/commands';
 import { getRecord, listHistory, listRecords, type ReadOptions } from './records/read';
-import {
-  applySettingsPatch,
-  DEFAULT_SETTINGS,
-  type EngineSettings,
-  type SettingsPatch,
-} from './settings';
+import { DEFAULT_SETTINGS, type EngineSettings, type SettingsPatch } from './settings';
+import { saveSettings } from './settings-store';
 import { type EngineState, type EngineStatus, type StatusListener, StatusStore } from './status';
 import { initialStatus, type StatusFeed } from './status-feed';
 import type { BulkDeleteAnswer } from './sync/bulk-delete';
 import type { SyncController, SyncReport } from './sync/controller';
 import type { FirstJoinChoice } from './sync/first-join';
 import { listQuarantine } from './sync/quarantine-retry';
-import { readSyncMeta, updateSyncMeta } from './sync/sync-meta';
 import { ServerApi } from './transport/api';
 import { HttpTransport } from './transport/http';
 import { ServerClock } from './transport/server-clock';
@@ -73,6 +66,7 @@ export class SatchelEngine implements Engine {
   private feed!: StatusFeed;
   private lifecycle!: Lifecycle;
   private stream!: EngineParts['live'];
+  private detach!: () => void;
   private closed = false;
   /** The server's clock, for the deadlines it sets (a pairing's expiry). */
   private readonly serverClock: ServerClock;
@@ -101,28 +95,17 @@ export class SatchelEngine implements Engine {
   }
 
   private async open(): Promise<void> {
-    const factory = this.options.indexedDB ?? globalThis.indexedDB;
-    const db = await openEngineDatabase(factory, this.options.dbName);
-    const device = (await readMeta(db, 'device')) ?? {
-      deviceId: randomId(9),
-      createdAt: this.clock.now(),
-    };
-    await writeMeta(db, 'device', device);
-    const clock = (await readMeta(db, 'clock')) ?? formatHlc(zeroHlc(device.deviceId));
-    const settings = { ...DEFAULT_SETTINGS, ...(await readMeta(db, 'settings')) };
-    const limits = saneLimits(await readMeta(db, 'limits'), DEFAULT_LIMITS);
-    this.ctx = {
-      db,
-      clock: this.clock,
-      deviceId: device.deviceId,
-      hlc: new HlcClock(clock, this.clock),
-      historyDepth: this.options.historyDepth ?? 10,
-      ...(this.options.manifestIntervalMs === undefined
-        ? {}
-        : { manifestIntervalMs: this.options.manifestIntervalMs }),
-      settings,
-      log: this.log,
-    };
+    const { ctx, limits } = await openContext(this.options, this.clock, this.log);
+    this.ctx = ctx;
+    await this.locks.load(ctx.db, this.clock, this.scheduler, this.options.keyOptions ?? {});
+    await this.rebuild(!this.locks.locked, limits);
+  }
+
+  /**
+   * Builds the parts afresh (at start, and when the device locks or unlocks: nothing is kept),
+   * then, `resume`, loads the session and key and goes on with what was under way.
+   */
+  private async rebuild(resume: boolean, limits: Limits = this.lifecycle.limits): Promise<void> {
     ({
       session: this.session,
       keys: this.keys,
@@ -133,6 +116,7 @@ export class SatchelEngine implements Engine {
       feed: this.feed,
       lifecycle: this.lifecycle,
       live: this.stream,
+      detach: this.detach,
     } = buildParts({
       ctx: this.ctx,
       api: this.api,
@@ -145,8 +129,13 @@ export class SatchelEngine implements Engine {
       keyOptions: this.options.keyOptions ?? {},
       liveSocket: this.options.liveSocket ?? null,
       isClosed: () => this.closed,
+      lock: () => this.locks.view(),
     }));
     await this.feed.load();
+    if (!resume) {
+      this.sync.stop();
+      return this.feed.changed();
+    }
     const session = await this.session.load();
     if (session) await this.keys.load(session.accountId);
     await this.signInFlow.resume();
@@ -155,6 +144,27 @@ export class SatchelEngine implements Engine {
     await this.feed.refreshCounts();
     if (session && this.keys.cipher) this.lifecycle.kickSync('startup', true);
     else if (session) void this.lifecycle.checkKeys();
+  }
+
+  private readonly locks = new EngineLock({
+    ready: () => this.ready,
+    isClosed: () => this.closed,
+    live: () => this.live(),
+    quiesce: () => {
+      this.halt();
+      return Promise.all([this.sync.settled(), this.session.settled()]).then(() => undefined);
+    },
+    rebuild: (resume) => this.rebuild(resume),
+    changed: () => this.feed.changed('state'),
+    log: (event, error) => this.log({ level: 'error', event, code: asEngineError(error).code }),
+  });
+
+  private halt(): void {
+    this.stream.stop();
+    this.sync.stop();
+    this.signInFlow.stop();
+    this.pairing.stop();
+    this.detach();
   }
 
   getStatus(): EngineStatus {
@@ -168,6 +178,8 @@ export class SatchelEngine implements Engine {
   private async live(): Promise<EngineContext> {
     if (this.closed) throw new StateError('engine_closed', 'The engine was closed');
     await this.ready;
+    if (this.locks.locked) throw lockedError();
+    this.locks.device.touch();
     return this.ctx;
   }
 
@@ -276,7 +288,7 @@ export class SatchelEngine implements Engine {
   }
 
   setOnline(online: boolean): void {
-    if (this.closed || !this.sync) return;
+    if (this.closed || !this.sync || this.locks.locked) return;
     this.stream.setOnline(online);
     if (online) {
       if (this.session.current && !this.keys.cipher && this.keys.mode === null)
@@ -429,6 +441,13 @@ export class SatchelEngine implements Engine {
     await this.feed.changed();
   }
 
+  // The device lock (lock/engine-lock.ts).
+  lockDevice = (): Promise<void> => this.locks.lockNow();
+  unlockDevice = (secret: string): Promise<void> => this.locks.unlock(secret);
+  setDeviceLock = (setting: LockSetting): Promise<LockView> => this.locks.set(setting);
+  removeDeviceLock = (): Promise<void> => this.locks.remove();
+  setLockIdle = (minutes: number | null): Promise<LockView> => this.locks.setIdle(minutes);
+
   // ---------------------------------------------------------------------------------------------
   // Devices
 
@@ -455,19 +474,7 @@ export class SatchelEngine implements Engine {
 
   async updateSettings(patch: SettingsPatch): Promise<EngineSettings> {
     const ctx = await this.live();
-    const next = applySettingsPatch(ctx.settings, patch);
-    const reenabled = COLLECTION_NAMES.filter(
-      (name) => next.collections[name] && !ctx.settings.collections[name],
-    );
-    const tx = ctx.db.transaction('meta', 'readwrite');
-    await tx.store.put(next, 'settings');
-    if (reenabled.length > 0) {
-      // Changes to a switched-off collection were skipped by pulls: fetch everything again.
-      const meta = await readSyncMeta(tx);
-      if (meta.cursor !== null) await updateSyncMeta(tx, { fullResync: true });
-    }
-    await tx.done;
-    ctx.settings = next;
+    const reenabled = await saveSettings(ctx, patch);
     this.sync.reschedule();
     if (reenabled.length > 0 && this.keys.cipher) void this.sync.request('manual');
     return this.getSettings();
@@ -485,10 +492,8 @@ export class SatchelEngine implements Engine {
     } catch {
       return; // Never opened: nothing to close.
     }
-    this.stream.stop();
-    this.sync.stop();
-    this.signInFlow.stop();
-    this.pairing.stop();
+    this.halt();
+    void this.locks.device.lock();
     this.ctx.db.close();
   }
 }

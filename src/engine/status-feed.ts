@@ -13,6 +13,7 @@ import type { EngineDatabase } from './db/open';
 import { asEngineError } from './errors';
 import type { KeyManager } from './keys/key-manager';
 import type { KeyRotation, RotationProgress } from './keys/rotation';
+import type { LockView } from './lock/device-lock';
 import { readOmission } from './omission/omission-state';
 import type { PairingFlow } from './pairing/pairing-flow';
 import { countLive } from './records/read';
@@ -64,6 +65,8 @@ export interface StatusSources {
   isClosed(): boolean;
   /** Whether the live stream is held. */
   syncMode(): 'live' | 'interval';
+  /** The device lock (null: off). */
+  lock(): LockView | null;
 }
 
 export class StatusFeed {
@@ -85,6 +88,7 @@ export class StatusFeed {
 
   state(): EngineState {
     const { signInFlow, session, keys, sync } = this.sources;
+    if (this.sources.lock()?.locked) return { kind: 'locked' };
     const pending = signInFlow.pending;
     if (pending) {
       return {
@@ -117,6 +121,7 @@ export class StatusFeed {
       pairingRequests: keys.cipher ? pairing.requests : 0,
       rotation: this.rotationProgress,
       syncMode: this.sources.syncMode(),
+      lock: this.sources.lock(),
       account: current
         ? {
             serverUrl: current.serverUrl,
@@ -170,7 +175,8 @@ export class StatusFeed {
             db.count('conflicts'),
             db.count('quarantine'),
             readSyncMeta(db),
-            rotation.progress(),
+            // While locked the rotation's state is sealed: its progress shows after unlock.
+            this.sources.lock()?.locked ? null : rotation.progress(),
             readOmission(db),
           ]);
         const withheld = this.sources.session.current ? (omission.report?.withheld ?? 0) : 0;

@@ -2,6 +2,7 @@
 import type { CollectionName } from './collections';
 import type { Logger } from './context';
 import type { RotationProgress } from './keys/rotation';
+import type { LockView } from './lock/device-lock';
 import type { PairingView } from './pairing/pairing-flow';
 import type { Decision } from './sync/run';
 
@@ -29,7 +30,9 @@ export type EngineState =
   | { kind: 'idle' }
   | { kind: 'syncing'; progress: { done: number; total: number } }
   | { kind: 'offline'; since: number }
-  | { kind: 'error'; error: ErrorInfo };
+  | { kind: 'error'; error: ErrorInfo }
+  /** The device lock is on and locked: nothing that needs a key or token runs until unlocked. */
+  | { kind: 'locked' };
 
 export interface AccountInfo {
   serverUrl: string;
@@ -79,6 +82,8 @@ export interface EngineStatus {
    * from the timer (live sync off, or the stream not held right now).
    */
   syncMode: 'live' | 'interval';
+  /** The device lock (absent or null: off). */
+  lock?: LockView | null;
 }
 
 export type StatusListener = (status: EngineStatus) => void;

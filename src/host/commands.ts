@@ -9,6 +9,7 @@ import { backupCommands } from './commands/backup';
 import { conflictCommands } from './commands/conflicts';
 import { deviceCommands } from './commands/devices';
 import { keyCommands } from './commands/keys';
+import { lockCommands } from './commands/lock';
 import { pairingCommands } from './commands/pairing';
 import { recordCommands } from './commands/records';
 import { securityCommands } from './commands/security';
@@ -88,6 +89,7 @@ export async function createHost(engine: Engine, deps: HostDeps): Promise<Host> 
     ...conflictCommands(context),
     ...deviceCommands(context),
     ...securityCommands(context),
+    ...lockCommands(context),
     ...backupCommands(context),
   };
 

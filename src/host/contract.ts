@@ -19,6 +19,8 @@ import type {
   ErrorInfo,
   FieldDiff,
   FirstJoinChoice,
+  LockMethod,
+  LockView,
   PairingRequestView,
   PairingView,
   Resolution,
@@ -38,6 +40,8 @@ export const COLLECTIONS: readonly CollectionName[] = [
 
 export type { AccountInfo, ErrorInfo, FieldDiff, FirstJoinChoice, Resolution, RotationProgress };
 export type Phase = EngineState;
+/** The device lock as the pages show it (null: off). */
+export type LockInfo = LockView;
 /** A pairing this device takes part in: `new` asks for the key, `existing` hands it over. */
 export type PairingInfo = PairingView;
 /** A new device asking this one for the account key. */
@@ -167,7 +171,14 @@ export interface Commands {
   ];
   'security.fingerprint': [undefined, { fingerprint: string }];
   'security.regenerateRecoveryKey': [undefined, { recoveryKey: string }];
-  'security.setPassphrase': [{ passphrase: string }, undefined];
+  /** `lock` (default on in the pages): also lock this device with the passphrase. */
+  'security.setPassphrase': [{ passphrase: string; lock?: boolean }, undefined];
+  /** Turns the device lock on, or changes its passphrase or PIN. */
+  'lock.set': [{ method: LockMethod; secret: string; idleMinutes?: number | null }, LockInfo];
+  'lock.remove': [undefined, undefined];
+  'lock.idle': [{ idleMinutes: number | null }, LockInfo];
+  'lock.now': [undefined, undefined];
+  'lock.unlock': [{ secret: string }, undefined];
   'backup.export': [undefined, { json: string }];
   'backup.previewImport': [{ json: string }, ImportPreview];
   'backup.import': [{ json: string }, ImportPreview];

@@ -131,6 +131,17 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   record_invalid_data: 'A record from the server holds invalid data. It was set aside.',
   record_replayed:
     'The server sent an old version of a record as if it were new. It was refused; your data is unchanged.',
+  // The device lock
+  device_locked:
+    'This device is locked. Unlock it with your passphrase or PIN; your data and edits are kept.',
+  wrong_unlock_secret:
+    'That passphrase or PIN does not unlock this device. Check it and try again; nothing was changed.',
+  unlock_throttled:
+    'Too many wrong tries. Wait a moment before trying again; nothing was changed and each wait is short at first.',
+  lock_not_set: 'This device has no lock. Set a passphrase or PIN for it in the options first.',
+  weak_pin: 'A PIN for this device needs at least 6 digits.',
+  vault_damaged:
+    'This device’s locked keys could not be opened: the browser’s storage was altered or damaged. Your synced data is safe on the server; sign out and connect this device again.',
   // Local and host
   storage_failed:
     'Satchel could not write to this browser’s storage (it may be full). Free some space and try again.',

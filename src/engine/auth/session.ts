@@ -63,6 +63,14 @@ export class Session {
     await deleteMeta(this.db, 'session');
   }
 
+  /** Resolves once a token refresh under way has ended (its new tokens stored or refused). */
+  settled(): Promise<void> {
+    return (this.refreshing ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   /** Runs a request with a valid access token, refreshing first or once after a 401. */
   async withAccess<T>(call: (server: string, accessToken: string) => Promise<T>): Promise<T> {
     let meta = this.meta;

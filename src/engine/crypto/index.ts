@@ -39,6 +39,7 @@ export {
   MIN_PASSPHRASE_LENGTH,
   openKeyDocumentAsDevice,
   PBKDF2_MIN_ITERATIONS,
+  passphraseKdfFor,
   type RewrapKeyDocumentInput,
   type RotatedKeyDocument,
   type RotateKeyDocumentInput,
@@ -48,6 +49,14 @@ export {
   unlockKeyDocument,
 } from './key-document';
 export { type VerifiedKeyDocument, verifyKeyDocument } from './key-document/verify';
+export {
+  createLock,
+  type LockWrap,
+  openLocal,
+  openLock,
+  type SealedBytes,
+  sealLocal,
+} from './local-lock';
 export {
   checkReveal,
   codesMatch,

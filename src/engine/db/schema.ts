@@ -6,7 +6,12 @@ import type { DBSchema } from 'idb';
 import type { Limits, RemoteRecord } from '../../protocol';
 import type { CollectionName } from '../collections';
 import type { Fields } from '../collections/validate';
-import type { ExistingDevicePairingSecret, NewDevicePairingSecret } from '../crypto';
+import type {
+  ExistingDevicePairingSecret,
+  LockWrap,
+  NewDevicePairingSecret,
+  SealedBytes,
+} from '../crypto';
 import type { RecordErrorCode } from '../errors';
 import type { EngineSettings } from '../settings';
 
@@ -341,6 +346,20 @@ export interface OmissionMeta {
   } | null;
 }
 
+/**
+ * The device lock (src/engine/lock): the data key sealed under the passphrase or PIN, the idle
+ * time, and the wrong tries so far (kept here so a restart does not reset the slowing down).
+ */
+export interface LockMeta {
+  wrap: LockWrap;
+  method: 'passphrase' | 'pin';
+  /** Minutes without use before the device locks itself; null: only "Lock now" locks it. */
+  idleMinutes: number | null;
+  failures: number;
+  /** No unlock is tried before this (engine clock, epoch ms). */
+  nextTryAt: number;
+}
+
 export interface MetaMap {
   device: DeviceMeta;
   clock: string;
@@ -355,6 +374,9 @@ export interface MetaMap {
   sync: SyncMeta;
   limits: Limits;
   omission: OmissionMeta;
+  lock: LockMeta;
+  /** The secrets of SECRET_META_KEYS, sealed under the lock's data key (lock on only). */
+  vault: SealedBytes;
 }
 
 export type MetaKey = keyof MetaMap;

@@ -22,7 +22,7 @@ import {
   rotateKeyDocument,
 } from '../crypto';
 import { fromBase64url } from '../crypto/base64url';
-import { deleteMeta, readMeta, writeMeta } from '../db/meta';
+import { deleteMeta, metaGuarded, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { KeysMeta, RotationMeta } from '../db/schema';
 import type { Clock } from '../deps';
@@ -295,7 +295,6 @@ export class KeyRotation {
       }
       cursor = await cursor.continue();
     }
-    await tx.objectStore('meta').put(meta.keys, 'keys');
     const resealing: RotationMeta = {
       phase: 'resealing',
       accountId: meta.accountId,
@@ -303,8 +302,19 @@ export class KeyRotation {
       total,
       startedAt: meta.startedAt,
     };
-    await tx.objectStore('meta').put(resealing, 'rotation');
+    // With the device lock on, keys and rotation are sealed in the vault, which cannot write
+    // inside this transaction: they follow it. A crash between leaves `publishing`, which a
+    // restart resumes by committing again (the queued reseals are kept, not doubled).
+    const sealed = metaGuarded(db, 'keys');
+    if (!sealed) {
+      await tx.objectStore('meta').put(meta.keys, 'keys');
+      await tx.objectStore('meta').put(resealing, 'rotation');
+    }
     await tx.done;
+    if (sealed) {
+      await writeMeta(db, 'keys', meta.keys);
+      await writeMeta(db, 'rotation', resealing);
+    }
     this.publishing = false;
     await this.deps.adopt(meta.keys);
     this.deps.log({

@@ -105,6 +105,11 @@ export class SyncController {
     return run;
   }
 
+  /** Resolves once the runs requested so far have ended (the device locks after them). */
+  settled(): Promise<void> {
+    return this.chain.then(() => undefined);
+  }
+
   /** A run is in flight or waiting to start. */
   get busy(): boolean {
     return this.running !== null || this.queued !== null;

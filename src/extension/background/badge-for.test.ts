@@ -14,6 +14,10 @@ describe('badgeFor', () => {
     expect(badge.title).toMatch(/3 conflicts/);
   });
 
+  it('says in its title that the device is locked', () => {
+    expect(badgeFor(status({ state: { kind: 'locked' } })).title).toMatch(/locked, open to unlock/);
+  });
+
   it('caps large counts', () => {
     expect(badgeFor(status({ conflicts: 250 })).text).toBe('99+');
   });

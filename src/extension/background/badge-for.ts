@@ -44,5 +44,8 @@ export function badgeFor(status: Status): { text: string; color: string; title: 
   if (status.state.kind === 'error') {
     return { text: '!', color: ERROR_COLOR, title: 'Satchel: sync problem, open for details' };
   }
+  if (status.state.kind === 'locked') {
+    return { text: '', color: CONFLICT_COLOR, title: 'Satchel: locked, open to unlock' };
+  }
   return { text: '', color: CONFLICT_COLOR, title: 'Satchel' };
 }

@@ -18,8 +18,10 @@ export function securityCommands({
       if (!recoveryKey) throw new BridgeError({ code: 'internal_error', message: 'No new key' });
       return { recoveryKey };
     },
-    async 'security.setPassphrase'({ passphrase }) {
+    async 'security.setPassphrase'({ passphrase, lock }) {
       await engine.changeKeySecrets({ passphrase });
+      // On by default where the person sets a passphrase: the same one then locks this device.
+      if (lock) await engine.setDeviceLock({ method: 'passphrase', secret: passphrase });
       return undefined;
     },
   };

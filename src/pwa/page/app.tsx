@@ -1,5 +1,6 @@
 import type { Bridge, Status } from '../../host/contract';
 import { ErrorAlert } from '../../ui/components/error-alert';
+import { Locked } from '../../ui/lock/locked';
 import { SECTIONS } from '../../ui/options/sections';
 import { Popup } from '../../ui/popup/popup';
 import { Conflicts } from '../../ui/popup/screens/conflicts';
@@ -21,6 +22,14 @@ function Loading() {
 
 /** Everything but the status screen needs a status; the status screen handles its own wait. */
 function Content({ view, status }: { view: View; status: Status }) {
+  // Locked: every page but the unlock form needs the keys (lock/locked.tsx).
+  if (status.state.kind === 'locked') {
+    return (
+      <main class="app-main">
+        <Locked status={status} />
+      </main>
+    );
+  }
   if (view.name === 'conflicts') {
     return (
       <main class="app-main">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Bridge } from '../../host/contract';
 import { ErrorAlert } from '../components/error-alert';
+import { Locked } from '../lock/locked';
 import { StatusPill } from '../popup/status-pill';
 import { BridgeContext, useStatus } from '../use-bridge';
 import { SECTIONS } from './sections';
@@ -35,7 +36,9 @@ function Layout() {
         ))}
       </nav>
       <main class="content">
-        {status ? (
+        {status?.state.kind === 'locked' ? (
+          <Locked status={status} />
+        ) : status ? (
           <View status={status} />
         ) : error ? (
           <ErrorAlert error={error} />

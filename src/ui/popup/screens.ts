@@ -11,12 +11,15 @@ import { FirstJoin } from './screens/first-join';
 import { JoinByApproval } from './screens/join-by-approval';
 import { KeyCheck } from './screens/key-check';
 import { KeySetup } from './screens/key-setup';
+import { Locked } from './screens/locked';
 import { Overview } from './screens/overview';
 import { SignedOut } from './screens/signed-out';
 import { SigningIn } from './screens/signing-in';
 import { Unlock } from './screens/unlock';
 
 export const SCREENS: Screen[] = [
+  // Before all else: while locked nothing else can work.
+  { id: 'locked', when: (s) => s.state.kind === 'locked', view: Locked },
   { id: 'signing-in', when: (s) => s.state.kind === 'signingIn', view: SigningIn },
   {
     id: 'key-setup',

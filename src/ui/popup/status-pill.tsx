@@ -8,6 +8,7 @@ const PILLS: Record<Phase['kind'], { tone: string; text: string }> = {
   syncing: { tone: 'busy', text: 'Syncing' },
   offline: { tone: 'warn', text: 'Offline' },
   error: { tone: 'bad', text: 'Sync problem' },
+  locked: { tone: 'warn', text: 'Locked' },
 };
 
 /** The one-glance state, worded for people; the tone carries colour, the text carries meaning. */

@@ -187,7 +187,7 @@ function testArgon2(options: IterationOptions): Argon2Params | undefined {
 }
 
 /** New passphrase wraps: Argon2id at ARGON2_DEFAULTS unless a test asked for cheaper. */
-function passphraseKdfFor(options: IterationOptions): PassphraseKdf {
+export function passphraseKdfFor(options: IterationOptions): PassphraseKdf {
   const argon2 = testArgon2(options);
   if (argon2) return { kdf: 'argon2id', ...argon2 };
   const iterations = testIterations(options);

@@ -82,6 +82,20 @@ async function passphraseSecret(
   }
 }
 
+/**
+ * The passphrase stretch on its own, for the device lock (crypto/local-lock.ts): the same KDF
+ * and the same floors as a passphrase wrap, so a PIN or passphrase costs a guesser as much there.
+ */
+export function stretchPassphrase(
+  passphrase: string,
+  salt: Uint8Array<ArrayBuffer>,
+  kdf: PassphraseKdf,
+): Promise<Uint8Array> {
+  return kdf.kdf === 'argon2id'
+    ? argon2Stretch(passphrase, salt, kdf)
+    : pbkdf2Stretch(passphrase, salt, kdf.iterations);
+}
+
 async function argon2Stretch(
   passphrase: string,
   salt: Uint8Array<ArrayBuffer>,

@@ -5,6 +5,7 @@ import { useRotateKey } from '../../keys/use-rotate-key';
 import { RecoveryKey } from '../../popup/screens/recovery-key';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
+import { DeviceLockCard } from './device-lock';
 import { PassphraseStrengthMeter } from './passphrase-strength-meter';
 
 const MIN_PASSPHRASE = 12;
@@ -22,6 +23,8 @@ export function Security({ status }: SectionProps) {
   const [confirmation, setConfirmation] = useState('');
   const [passphraseError, setPassphraseError] = useState<string | null>(null);
   const [passphraseSaved, setPassphraseSaved] = useState(false);
+  // On by default: a passphrase set here also locks this device (unless it has a lock already).
+  const [lockWithIt, setLockWithIt] = useState(true);
   const load = useAction();
   const regenerate = useAction();
   const setPass = useAction();
@@ -124,7 +127,10 @@ export function Security({ status }: SectionProps) {
           if (passphrase !== confirmation) return setPassphraseError('The two passphrases differ.');
           setPassphraseError(null);
           void setPass.run(async () => {
-            await bridge.call('security.setPassphrase', { passphrase });
+            await bridge.call('security.setPassphrase', {
+              passphrase,
+              lock: lockWithIt && !status.lock,
+            });
             setPassphrase('');
             setConfirmation('');
             setPassphraseSaved(true);
@@ -161,6 +167,17 @@ export function Security({ status }: SectionProps) {
             {passphraseError}
           </div>
         </div>
+        {!status.lock && (
+          <label class="switch">
+            <span>Also lock this device with it (after 15 minutes without use)</span>
+            <input
+              type="checkbox"
+              data-testid="passphrase-lock"
+              checked={lockWithIt}
+              onChange={(e) => setLockWithIt(e.currentTarget.checked)}
+            />
+          </label>
+        )}
         <ErrorAlert error={setPass.error} />
         {passphraseSaved && (
           <p class="alert ok" role="status">
@@ -171,6 +188,7 @@ export function Security({ status }: SectionProps) {
           Set passphrase
         </button>
       </form>
+      <DeviceLockCard status={status} />
     </section>
   );
 }

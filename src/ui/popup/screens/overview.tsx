@@ -97,6 +97,16 @@ export function Overview({ status, navigate }: ScreenProps) {
             Manage settings
           </button>
         )}
+        {status.lock && (
+          <button
+            type="button"
+            data-testid="popup-lock-now"
+            disabled={action.busy}
+            onClick={() => void action.run(() => bridge.call('lock.now'))}
+          >
+            Lock now
+          </button>
+        )}
       </div>
       <div class="card">
         <Switch

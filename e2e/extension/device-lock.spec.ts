@@ -1,0 +1,103 @@
+/**
+ * The device lock in the real extension: setting the account passphrase locks the device with
+ * it by default; "Lock now" (or the idle time) locks it, the popup and options show Locked with
+ * an unlock form, the worker's database holds no key or token in the clear, a stopped worker
+ * comes back locked, and the passphrase unlocks it with the data there.
+ */
+import type { Worker } from '@playwright/test';
+import type { TestServer } from '../../src/server/testing';
+import { connectNewAccount, expectInSync } from './connect';
+import { expect, screenshot, stopServiceWorker, test } from './fixtures';
+import { createProfile } from './records';
+import { newPerson, startSyncServer } from './sync-server';
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startSyncServer();
+});
+test.afterAll(async () => {
+  await server?.close();
+});
+
+/** Which secret meta keys the worker's database holds as they are (none while the lock is on). */
+function plainSecrets(worker: Worker): Promise<string[]> {
+  return worker.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('satchel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('meta').objectStore('meta').getAllKeys();
+          request.onsuccess = () => {
+            open.result.close();
+            const keys = request.result.map(String);
+            resolve(
+              keys.filter((key) => ['keys', 'session', 'deviceKey', 'keyPins'].includes(key)),
+            );
+          };
+        };
+      }),
+  );
+}
+
+test('a passphrase locks the device; popup and options show Locked; the passphrase unlocks it', async ({
+  profile,
+}) => {
+  test.setTimeout(120_000);
+  const person = newPerson();
+  const { popup } = await connectNewAccount(profile, server.url, person);
+  const options = await profile.openOptions('records');
+  await createProfile(options, {
+    name: 'Locked away',
+    provider: 'openai',
+    model: 'gpt-4o',
+    apiKey: 'sk-at-rest',
+  });
+
+  await options.getByRole('link', { name: 'Security' }).click();
+  const passphrase = 'violet lantern across the harbour';
+  await options.getByLabel('New passphrase').fill(passphrase);
+  await options.getByLabel('Repeat it').fill(passphrase);
+  await expect(options.getByTestId('passphrase-lock')).toBeChecked();
+  await options.getByRole('button', { name: 'Set passphrase' }).click();
+  await expect(options.getByRole('status').filter({ hasText: 'Passphrase set.' })).toBeVisible({
+    timeout: 30_000,
+  });
+  const card = options.getByTestId('device-lock');
+  await expect(card).toContainText('On, with a passphrase');
+  await card.getByLabel('Lock after').selectOption('5');
+  await expect(card.getByLabel('Lock after')).toHaveValue('5');
+  await screenshot(options, 'lock-options-on');
+  expect(await plainSecrets(await profile.serviceWorker())).toEqual([]);
+
+  await popup.reload();
+  await expectInSync(popup);
+  await popup.getByTestId('popup-lock-now').click();
+  await expect(popup.getByRole('heading', { name: 'Locked' })).toBeVisible();
+  await screenshot(popup, 'lock-popup-locked');
+  await options.reload();
+  await expect(options.getByRole('heading', { name: 'Locked' })).toBeVisible();
+  await expect(options.getByTestId('status')).toHaveText('Locked');
+  await screenshot(options, 'lock-options-locked');
+
+  // The worker stopped by the browser comes back locked: the keys were in memory only.
+  await stopServiceWorker(profile, popup);
+  await popup.reload();
+  await expect(popup.getByRole('heading', { name: 'Locked' })).toBeVisible({ timeout: 15_000 });
+  expect(await plainSecrets(await profile.serviceWorker())).toEqual([]);
+
+  await popup.getByLabel('Passphrase').fill('not the passphrase at all');
+  await popup.getByTestId('unlock-device').click();
+  await expect(popup.locator('[data-code="wrong_unlock_secret"]')).toContainText(
+    'does not unlock this device',
+    { timeout: 30_000 },
+  );
+  await screenshot(popup, 'lock-popup-wrong-passphrase');
+  await popup.getByLabel('Passphrase').fill(passphrase);
+  await popup.getByTestId('unlock-device').click();
+  await expectInSync(popup);
+  await screenshot(popup, 'lock-popup-unlocked');
+  await options.reload();
+  await options.getByRole('link', { name: 'Settings data' }).click();
+  await expect(options.getByRole('list', { name: 'Profiles' })).toContainText('Locked away');
+});

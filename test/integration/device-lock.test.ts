@@ -1,0 +1,262 @@
+/**
+ * The device lock at rest: with it on, this device's keys and tokens are in IndexedDB only
+ * sealed under the passphrase or PIN, in memory only while unlocked, forgotten after the idle
+ * time (the engine's injected scheduler) and at every start. While locked nothing syncs and no
+ * edit is taken; on unlock the device catches up.
+ */
+import { describe, expect, it } from 'vitest';
+import { settle } from '../../src/engine/testing/manual-scheduler';
+import { newPerson } from '../rig/backend';
+import { connect, newDevice, stateOf, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
+import { useBackend } from '../rig/use-backend';
+
+const backend = useBackend();
+
+const MINUTE = 60_000;
+const PASSPHRASE = 'violet lantern across the quiet harbour';
+const profile = (name: string) => ({ name, provider: 'p', model: 'm', apiKey: `sk-${name}` });
+/** The lock's KDF at test cost: the parameters are what the test changes, not the code path. */
+const CHEAP = {
+  keyOptions: { unsafeTestArgon2: { memoryKiB: 64, iterations: 1, parallelism: 1 } },
+};
+
+async function lockedPair() {
+  const person = newPerson();
+  const a = await newDevice('a', { engine: CHEAP });
+  const b = await newDevice('b', { engine: CHEAP });
+  const recoveryKey = (await connect(a, backend, person)) as string;
+  await connect(b, backend, person, recoveryKey);
+  await a.engine.setDeviceLock({ method: 'passphrase', secret: PASSPHRASE });
+  return { a, b };
+}
+
+/** Every value in the device's database, as the browser stores it (the engine not asked). */
+async function rawDump(device: TestDevice): Promise<Record<string, unknown[]>> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = device.factory.open(device.dbName);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const dump: Record<string, unknown[]> = {};
+  for (const name of Array.from(db.objectStoreNames)) {
+    dump[name] = await new Promise<unknown[]>((resolve, reject) => {
+      const request = db.transaction(name).objectStore(name).getAll();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  db.close();
+  return dump;
+}
+
+async function rawMeta(device: TestDevice, key: string): Promise<unknown> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = device.factory.open(device.dbName);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const value = await new Promise<unknown>((resolve, reject) => {
+    const request = db.transaction('meta').objectStore('meta').get(key);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  db.close();
+  return value;
+}
+
+/** Every byte string and text in a value, to look for a secret in any field or encoding. */
+function strands(value: unknown, out: { bytes: Uint8Array[]; text: string[] }) {
+  if (value instanceof Uint8Array) out.bytes.push(value);
+  else if (value instanceof ArrayBuffer) out.bytes.push(new Uint8Array(value));
+  else if (typeof value === 'string') out.text.push(value);
+  else if (Array.isArray(value)) for (const item of value) strands(item, out);
+  else if (value && typeof value === 'object')
+    for (const item of Object.values(value)) strands(item, out);
+  return out;
+}
+
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+async function expectCode(work: Promise<unknown>, code: string) {
+  await expect(work).rejects.toMatchObject({ code });
+}
+
+describe('device lock at rest', () => {
+  it('keeps no key or token in the clear in IndexedDB while locked', async () => {
+    const person = newPerson();
+    const a = await newDevice('a', { engine: CHEAP });
+    await connect(a, backend, person);
+    await a.engine.create('profiles', profile('Work'));
+    await syncQuiet(a);
+    // The secrets as they were stored before the lock: what must not be found afterwards.
+    const keys = (await rawMeta(a, 'keys')) as { master: Uint8Array; authKey: Uint8Array };
+    const session = (await rawMeta(a, 'session')) as { accessToken: string; refreshToken: string };
+    const deviceKey = (await rawMeta(a, 'deviceKey')) as { privateKey: Uint8Array } | undefined;
+    expect(keys.master).toBeInstanceOf(Uint8Array);
+    expect(session.refreshToken.length).toBeGreaterThan(20);
+
+    await a.engine.setDeviceLock({ method: 'passphrase', secret: PASSPHRASE });
+    await a.engine.lockDevice();
+    expect(stateOf(a)).toBe('locked');
+
+    const found = strands(await rawDump(a), { bytes: [], text: [] });
+    const secrets = [keys.master, keys.authKey, ...(deviceKey ? [deviceKey.privateKey] : [])];
+    for (const secret of secrets)
+      expect(found.bytes.some((bytes) => containsBytes(bytes, secret))).toBe(false);
+    for (const token of [session.accessToken, session.refreshToken])
+      expect(found.text.some((text) => text.includes(token))).toBe(false);
+    for (const key of ['keys', 'session', 'keyPins', 'deviceKey'])
+      expect(await rawMeta(a, key)).toBeUndefined();
+    expect(await rawMeta(a, 'vault')).toBeDefined();
+
+    // Unlocked, it is the same device: same key, same session, syncing.
+    await a.engine.unlockDevice(PASSPHRASE);
+    await waitFor('a to be back', () => !['locked', 'syncing'].includes(stateOf(a)));
+    expect(a.engine.getStatus().account?.fingerprint).toBeTruthy();
+    expect((await a.engine.syncNow()).result).toBe('ok');
+    await a.engine.close();
+  });
+
+  it('refuses edits while locked, does not sync, and catches up on unlock', async () => {
+    const { a, b } = await lockedPair();
+    await a.engine.create('profiles', profile('Before'));
+    await syncQuiet(a);
+    await a.engine.lockDevice();
+    const before = a.net.log.length;
+
+    await expectCode(a.engine.create('profiles', profile('Refused')), 'device_locked');
+    await expectCode(a.engine.list('profiles'), 'device_locked');
+    await expectCode(a.engine.syncNow(), 'device_locked');
+    await b.engine.create('profiles', profile('From b'));
+    await syncQuiet(b);
+    a.engine.setOnline(true);
+    await a.scheduler.advance(30 * MINUTE);
+    expect(a.net.log.length).toBe(before);
+    expect(stateOf(a)).toBe('locked');
+
+    await a.engine.unlockDevice(PASSPHRASE);
+    await waitFor('a to catch up', async () => {
+      const names = (await a.engine.list('profiles')).map((record) => record.data.name);
+      return names.includes('From b') && names.includes('Before');
+    });
+    const names = (await a.engine.list('profiles')).map((record) => record.data.name);
+    expect(names).not.toContain('Refused');
+    await a.engine.close();
+    await b.engine.close();
+  });
+
+  it('locks after the chosen idle time by the injected scheduler, and use restarts it', async () => {
+    const { a, b } = await lockedPair();
+    await a.engine.setLockIdle(5);
+    await a.scheduler.advance(4 * MINUTE);
+    await a.engine.list('profiles');
+    await a.scheduler.advance(4 * MINUTE);
+    expect(stateOf(a)).not.toBe('locked');
+    await a.scheduler.advance(1 * MINUTE + 1);
+    await waitFor('a to lock', () => stateOf(a) === 'locked');
+    expect(a.engine.getStatus().lock).toMatchObject({
+      enabled: true,
+      locked: true,
+      idleMinutes: 5,
+    });
+
+    await a.engine.unlockDevice(PASSPHRASE);
+    await a.engine.setLockIdle(null);
+    await a.scheduler.advance(120 * MINUTE);
+    expect(stateOf(a)).not.toBe('locked');
+    await expectCode(a.engine.setLockIdle(7), 'invalid_settings');
+    await a.engine.close();
+    await b.engine.close();
+  });
+
+  it('answers a wrong passphrase with a clear error, loses nothing, and slows repeated tries', async () => {
+    const { a, b } = await lockedPair();
+    await a.engine.create('profiles', profile('Kept'));
+    await syncQuiet(a);
+    await a.engine.lockDevice();
+    for (let i = 0; i < 2; i++)
+      await expectCode(a.engine.unlockDevice('not it at all'), 'wrong_unlock_secret');
+    expect(a.engine.getStatus().lock?.retryAt).toBeNull();
+    // From the third wrong try on, each next try waits (5 s, then doubling).
+    await expectCode(a.engine.unlockDevice('still not it'), 'wrong_unlock_secret');
+    const retryAt = a.engine.getStatus().lock?.retryAt;
+    expect(retryAt).toBeGreaterThan(Date.now());
+    // Even the right passphrase waits: the pause is not a hint that it was right.
+    await expectCode(a.engine.unlockDevice(PASSPHRASE), 'unlock_throttled');
+    // The count survives a restart (the worker stopped and started again).
+    const again = await a.restart();
+    expect(stateOf(again)).toBe('locked');
+    await expectCode(again.engine.unlockDevice(PASSPHRASE), 'unlock_throttled');
+    again.clock.offsetMs = 6_000;
+    await again.engine.unlockDevice(PASSPHRASE);
+    expect(again.engine.getStatus().lock?.retryAt).toBeNull();
+    const names = (await again.engine.list('profiles')).map((record) => record.data.name);
+    expect(names).toContain('Kept');
+    await again.engine.close();
+    await b.engine.close();
+  });
+
+  it('starts locked after a restart (the keys were in memory only) and a PIN unlocks the same way', async () => {
+    const { a, b } = await lockedPair();
+    await expectCode(a.engine.setDeviceLock({ method: 'pin', secret: '12345' }), 'weak_pin');
+    await a.engine.setDeviceLock({ method: 'pin', secret: '246810' });
+    const restarted = await a.restart();
+    expect(stateOf(restarted)).toBe('locked');
+    expect(restarted.engine.getStatus().lock).toMatchObject({ locked: true, method: 'pin' });
+    await expectCode(restarted.engine.unlockDevice(PASSPHRASE), 'wrong_unlock_secret');
+    await restarted.engine.unlockDevice('246810');
+    await waitFor(
+      'the device to sync again',
+      () => !['locked', 'syncing'].includes(stateOf(restarted)),
+    );
+    expect((await restarted.engine.syncNow()).result).toBe('ok');
+    await restarted.engine.close();
+    await b.engine.close();
+  });
+
+  it('turned off, puts the secrets back as they were and starts unlocked', async () => {
+    const { a, b } = await lockedPair();
+    await expectCode(b.engine.lockDevice(), 'lock_not_set');
+    await a.engine.removeDeviceLock();
+    expect(await rawMeta(a, 'vault')).toBeUndefined();
+    expect(await rawMeta(a, 'keys')).toBeDefined();
+    const restarted = await a.restart();
+    await settle();
+    expect(stateOf(restarted)).not.toBe('locked');
+    expect(restarted.engine.getStatus().lock ?? null).toBeNull();
+    expect((await restarted.engine.syncNow()).result).toBe('ok');
+    await restarted.engine.close();
+    await b.engine.close();
+  });
+
+  it('a key rotation under the lock stores the new key sealed too, and the other device follows', async () => {
+    const { a, b } = await lockedPair();
+    await a.engine.create('profiles', profile('Rotated'));
+    await syncQuiet(a);
+    await a.engine.rotateAccountKey();
+    await syncQuiet(a);
+    const after = a.engine.getStatus().account?.fingerprint;
+    expect(a.engine.getStatus().rotation).toBeNull();
+    for (const key of ['keys', 'rotation', 'session'])
+      expect(await rawMeta(a, key)).toBeUndefined();
+    const restarted = await a.restart();
+    expect(stateOf(restarted)).toBe('locked');
+    await restarted.engine.unlockDevice(PASSPHRASE);
+    await waitFor('a to be back', () => !['locked', 'syncing'].includes(stateOf(restarted)));
+    expect(restarted.engine.getStatus().account?.fingerprint).toBe(after);
+    await b.engine.create('profiles', profile('From b after'));
+    await syncQuiet(b);
+    expect(b.engine.getStatus().account?.fingerprint).toBe(after);
+    await syncQuiet(restarted);
+    const names = (await restarted.engine.list('profiles')).map((record) => record.data.name);
+    expect(names).toEqual(expect.arrayContaining(['Rotated', 'From b after']));
+    await restarted.engine.close();
+    await b.engine.close();
+  });
+});
