@@ -182,7 +182,8 @@ export async function openAsRecipient(
       epoch: opened.epoch,
       fingerprint: opened.fingerprint,
       previous: opened.previous,
-      authKey: keys.authKey,
+      // The pin moves to the K_auth the transition tags led to.
+      authKey: opened.authKey,
     },
   };
 }
