@@ -36,7 +36,6 @@ import {
   type Wraps,
 } from './build-open';
 import {
-  ARGON2_CEILINGS,
   ARGON2_DEFAULTS,
   type Argon2Params,
   AUTH_KEY_BYTES,
@@ -46,7 +45,6 @@ import {
   type KeyDocumentVersion,
   MAX_DEVICE_ID_LENGTH,
   MAX_PREVIOUS_EPOCHS,
-  PBKDF2_MAX_ITERATIONS,
   PBKDF2_MIN_ITERATIONS,
 } from './format';
 import { generateRecipientKeyPair, importRecipientPublicKey } from './recipients';
