@@ -47,8 +47,8 @@ export interface OpenedKeyDocument {
   /** Earlier epochs' master keys, newest first. */
   previous: KeyEpoch[];
   /**
-   * The account's document-authentication key K_auth (32 bytes): keys the mac, stays the same
-   * across rotations. A device pins it and passes it to openKeyDocumentAsDevice.
+   * The epoch's document-authentication key K_auth (32 bytes): keys the mac, replaced at each
+   * rotation (auth-transition.ts). A device pins it and passes it to openKeyDocumentAsDevice.
    */
   authKey: Bytes;
 }
