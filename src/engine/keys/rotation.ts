@@ -168,8 +168,8 @@ export class KeyRotation {
       }
       throw error;
     }
-    // The rotation carries the document's authentication key over unchanged.
-    const authKey = inspected.authKey;
+    // K_auth rotated with the master; other devices reach it through the transition tag.
+    const authKey = rotated.authKey;
     const meta: Publishing = {
       phase: 'publishing',
       accountId: keys.accountId,

@@ -7,7 +7,9 @@
 import { type Bytes, bytesEqual } from '../bytes';
 import { CryptoError } from '../errors';
 import { fingerprintOf } from '../kdf';
+import { followAuthChain } from './auth-transition';
 import {
+  type AuthTransition,
   DEVICE_PREFIX,
   KEY_DOCUMENT_VERSION,
   type KeyDocumentJson,
@@ -45,8 +47,8 @@ export interface OpenedKeyDocument {
   /** Earlier epochs' master keys, newest first. */
   previous: KeyEpoch[];
   /**
-   * The account's document-authentication key K_auth (32 bytes): keys the mac, stays the same
-   * across rotations. A device pins it and passes it to openKeyDocumentAsDevice.
+   * The epoch's document-authentication key K_auth (32 bytes): keys the mac, replaced at each
+   * rotation (auth-transition.ts). A device pins it and passes it to openKeyDocumentAsDevice.
    */
   authKey: Bytes;
 }
@@ -93,6 +95,8 @@ export interface BuildInput {
   devices: ReadonlyMap<string, string>;
   /** Newest first. */
   previous: readonly KeyEpoch[];
+  /** K_auth rotations so far, newest first (auth-transition.ts). */
+  transitions?: AuthTransition[];
 }
 
 /** A whole new document (creation or rotation): every seal is fresh. */
@@ -125,6 +129,7 @@ export async function buildKeyDocument(
     wraps,
     recipients,
     previous,
+    ...(input.transitions?.length ? { transitions: input.transitions } : {}),
   };
   return { doc: await signKeyDocument(input.authKey, accountId, unsigned), fingerprint };
 }
@@ -189,7 +194,14 @@ export async function openRecipient(
   foreignKey: 'wrong_key' | 'key_document_invalid',
   authKey: Bytes,
 ): Promise<OpenedKeyDocument> {
-  await verifyKeyDocumentMac(authKey, accountId, doc);
+  let rotated = false;
+  try {
+    await verifyKeyDocumentMac(authKey, accountId, doc);
+  } catch (error) {
+    // Only a document that says K_auth rotated may fail here; it must prove it below.
+    if (!doc.transitions?.length) throw error;
+    rotated = true;
+  }
   const entry = Object.hasOwn(doc.recipients, name) ? doc.recipients[name] : undefined;
   if (!entry)
     throw new CryptoError('not_a_recipient', 'this key document is not sealed to this device');
@@ -205,7 +217,12 @@ export async function openRecipient(
   }
   const binding: EpochBinding = { accountId, epoch: doc.epoch, fingerprint: doc.fingerprint };
   const master = await openAsRecipient(own.key, pub, entry, contextOf(binding, name));
-  return openWithMaster(doc, accountId, master, 'key_document_invalid', authKey);
+  if (!rotated) return openWithMaster(doc, accountId, master, 'key_document_invalid', authKey);
+  // The document's own K_auth (its mac verified by openWithMaster) must be reached from the
+  // trusted one through transition tags; a forger's master cannot make a tag under that key.
+  const opened = await openWithMaster(doc, accountId, master, 'key_document_invalid');
+  await followAuthChain(doc, accountId, authKey, opened);
+  return opened;
 }
 
 /** Re-MAC (with K_auth) after a change that keeps the epoch: untouched fields stay byte for byte. */

@@ -144,6 +144,15 @@ const PreviousEpoch = v.strictObject({
   ct: b64(SEALED_KEY_BYTES),
 });
 
+/** One K_auth rotation (auth-transition.ts): commitments and the tag under the K_auth before. */
+const AuthTransition = v.strictObject({
+  epoch: Epoch,
+  fingerprint: b64(16),
+  auth: b64(32),
+  devices: b64(32),
+  tag: b64(MAC_BYTES),
+});
+
 const KeyDocumentJson = v.strictObject({
   v: v.literal(KEY_DOCUMENT_VERSION.Current),
   epoch: Epoch,
@@ -153,6 +162,10 @@ const KeyDocumentJson = v.strictObject({
   wraps: v.strictObject({ recovery: RecoveryWrap, passphrase: v.optional(PassphraseWrap) }),
   recipients: v.record(RecipientName, RecipientEntry),
   previous: v.pipe(v.array(PreviousEpoch), v.maxLength(MAX_PREVIOUS_EPOCHS)),
+  /** Newest first; absent on documents that never rotated K_auth. */
+  transitions: v.optional(v.pipe(v.array(AuthTransition), v.maxLength(MAX_PREVIOUS_EPOCHS))),
+  /** Records sealed under an epoch below this one are refused: the rotation resealed them all. */
+  retiredBelow: v.optional(Epoch),
   mac: b64(MAC_BYTES),
 });
 
@@ -163,6 +176,7 @@ export type Argon2idWrap = v.InferOutput<typeof Argon2idWrap>;
 export type SealedKey = v.InferOutput<typeof SealedKey>;
 export type RecipientEntry = v.InferOutput<typeof RecipientEntry>;
 export type PreviousEpoch = v.InferOutput<typeof PreviousEpoch>;
+export type AuthTransition = v.InferOutput<typeof AuthTransition>;
 export type KeyDocumentJson = v.InferOutput<typeof KeyDocumentJson>;
 
 function invalid(message: string): CryptoError {
@@ -257,6 +271,16 @@ function checkConsistency(doc: KeyDocumentJson): void {
       throw invalid(`previous.${index}.epoch must be below ${below} (newest first)`);
     }
     below = previous.epoch;
+  }
+  below = doc.epoch + 1;
+  for (const [index, step] of (doc.transitions ?? []).entries()) {
+    if (step.epoch >= below) {
+      throw invalid(`transitions.${index}.epoch must be below ${below} (newest first)`);
+    }
+    below = step.epoch;
+  }
+  if (doc.retiredBelow !== undefined && doc.retiredBelow > doc.epoch) {
+    throw invalid('retiredBelow cannot retire the current epoch');
   }
 }
 

@@ -22,6 +22,7 @@ import {
 import { CryptoError } from '../errors';
 import { deriveTokenRoot } from '../kdf';
 import { parseRecoveryKey } from '../recovery-key';
+import { rotateAuthKey } from './auth-transition';
 import {
   buildKeyDocument,
   deviceIdsOf,
@@ -35,7 +36,6 @@ import {
   type Wraps,
 } from './build-open';
 import {
-  ARGON2_CEILINGS,
   ARGON2_DEFAULTS,
   type Argon2Params,
   AUTH_KEY_BYTES,
@@ -45,10 +45,10 @@ import {
   type KeyDocumentVersion,
   MAX_DEVICE_ID_LENGTH,
   MAX_PREVIOUS_EPOCHS,
-  PBKDF2_MAX_ITERATIONS,
   PBKDF2_MIN_ITERATIONS,
 } from './format';
 import { generateRecipientKeyPair, importRecipientPublicKey } from './recipients';
+import { testArgon2, testIterations } from './test-options';
 import {
   type KeySecret,
   newPassphraseWrap,
@@ -159,31 +159,8 @@ export interface RotatedKeyDocument {
   document: string;
   fingerprint: string;
   epoch: number;
-}
-
-function testIterations(options: IterationOptions): number | undefined {
-  const test = options.unsafeTestIterations;
-  if (test === undefined) return undefined;
-  if (!Number.isInteger(test) || test < 1 || test > PBKDF2_MAX_ITERATIONS) {
-    throw new CryptoError('invalid_argument', 'unsafeTestIterations must be a positive integer');
-  }
-  return test;
-}
-
-function testArgon2(options: IterationOptions): Argon2Params | undefined {
-  const test = options.unsafeTestArgon2;
-  if (test === undefined) return undefined;
-  const names = ['memoryKiB', 'iterations', 'parallelism'] as const;
-  if (
-    names.some(
-      (name) =>
-        !Number.isInteger(test[name]) || test[name] < 1 || test[name] > ARGON2_CEILINGS[name],
-    ) ||
-    test.memoryKiB < 8 * test.parallelism
-  ) {
-    throw new CryptoError('invalid_argument', 'unsafeTestArgon2 is outside what Argon2id allows');
-  }
-  return test;
+  /** The new epoch's K_auth, which devices pin once they open the document. */
+  authKey: Bytes;
 }
 
 /** New passphrase wraps: Argon2id at ARGON2_DEFAULTS unless a test asked for cheaper. */
@@ -426,8 +403,15 @@ export async function rotateKeyDocument(
     }
     devices.set(deviceId, entry.pub);
   }
-  // K_auth stays for the account's life: the kept wraps seal it, and so must any new one.
-  const authKey = current.authKey;
+  // K_auth rotates too; kept wraps still seal an older one, which the transition tags lead on.
+  const { authKey, transitions } = await rotateAuthKey(
+    doc,
+    accountId,
+    current.authKey,
+    newMaster,
+    epoch,
+    [...devices.keys()],
+  );
   const wraps: Wraps = {
     recovery: recovery ? await newRecoveryWrap(recovery, accountId, authKey) : doc.wraps.recovery,
   };
@@ -451,8 +435,9 @@ export async function rotateKeyDocument(
       { epoch: current.epoch, master, fingerprint: current.fingerprint },
       ...current.previous,
     ],
+    transitions,
   });
-  return { document: encodeKeyDocument(rotated), fingerprint, epoch };
+  return { document: encodeKeyDocument(rotated), fingerprint, epoch, authKey };
 }
 
 /**

@@ -647,16 +647,22 @@ describe('the document-authentication key K_auth', () => {
     );
     const opened = await asDevice(epoch2, 'laptop', laptop);
     expect(opened.master).toEqual(master2);
-    expect(opened.authKey).toEqual(authKey);
+    // K_auth rotated with epoch 2: the pinned epoch-1 key led to it through the transition tag.
+    const auth2 = (await inspectKeyDocument(epoch2, ACCOUNT, master2, FAST)).authKey;
+    expect(auth2).not.toEqual(authKey);
+    expect(opened.authKey).toEqual(auth2);
+    expect((await asDevice(epoch2, 'laptop', laptop, auth2)).authKey).toEqual(auth2);
   });
 
-  it('stays the same through addDeviceRecipient, rotation and rewrap', async () => {
+  it('stays the same through addDeviceRecipient and rewrap, and rotates with each epoch', async () => {
+    const auth2 = (await inspectKeyDocument(epoch2, ACCOUNT, master2, FAST)).authKey;
+    expect(auth2).not.toEqual(authKey);
     const tablet = await generateDeviceKeyPair();
     const added = await withDevice(epoch2, master2, 'tablet', tablet);
-    expect((await asDevice(added, 'tablet', tablet)).authKey).toEqual(authKey);
-    expect((await inspectKeyDocument(epoch2, ACCOUNT, master2, FAST)).authKey).toEqual(authKey);
+    expect((await asDevice(added, 'tablet', tablet)).authKey).toEqual(auth2);
+    expect((await inspectKeyDocument(epoch2, ACCOUNT, master2, FAST)).authKey).toEqual(auth2);
     for (const secret of SECRETS()) {
-      expect((await unlockKeyDocument(epoch2, ACCOUNT, secret, FAST)).authKey).toEqual(authKey);
+      expect((await unlockKeyDocument(epoch2, ACCOUNT, secret, FAST)).authKey).toEqual(auth2);
     }
 
     const newKey = generateRecoveryKey();
@@ -669,11 +675,11 @@ describe('the document-authentication key K_auth', () => {
       ...FAST,
     });
     for (const secret of [{ recoveryKey: newKey }, { passphrase: newPassphrase }]) {
-      expect((await unlockKeyDocument(rewrapped, ACCOUNT, secret, FAST)).authKey).toEqual(authKey);
+      expect((await unlockKeyDocument(rewrapped, ACCOUNT, secret, FAST)).authKey).toEqual(auth2);
     }
-    expect((await asDevice(rewrapped, 'tablet', tablet)).authKey).toEqual(authKey);
+    expect((await asDevice(rewrapped, 'tablet', tablet)).authKey).toEqual(auth2);
 
-    // Even a rotation with a new recovery key and passphrase keeps K_auth (README.md says so).
+    // A rotation makes a new K_auth, reached from the old one through the transition tag.
     const master3 = generateMasterKey();
     const rotated = await rotateKeyDocument(rewrapped, {
       accountId: ACCOUNT,
@@ -687,11 +693,12 @@ describe('the document-authentication key K_auth', () => {
     expect(decode(rotated.document).authKey).not.toEqual(decode(rewrapped).authKey);
     const opened = await asDevice(rotated.document, 'tablet', tablet);
     expect(opened.master).toEqual(master3);
-    expect(opened.authKey).toEqual(authKey);
+    expect(rotated.authKey).not.toEqual(auth2);
+    expect(opened.authKey).toEqual(rotated.authKey);
     expect(
       (await unlockKeyDocument(rotated.document, ACCOUNT, { passphrase: PASSPHRASE }, FAST))
         .authKey,
-    ).toEqual(authKey);
+    ).toEqual(rotated.authKey);
   });
 
   it('(known limit) whoever knows K_auth and can seal to the recipients can forge', async () => {
