@@ -6,17 +6,23 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { LIVE_MESSAGE_MAX_CHARS } from '../../protocol';
 import type { Config } from '../config';
 import { isAllowedOrigin } from '../middleware/cors';
 import type { Store } from '../store/types';
 import { LiveHub } from './hub';
 import { type LiveTiming, serveLiveSocket } from './socket';
 
-/** auth is ~100 bytes and pong ~15: anything near this is not a client of ours. */
-const MAX_INCOMING_BYTES = 4096;
+/**
+ * The protocol's bound on a live frame (auth is ~100 bytes, pong ~15); every valid frame is
+ * ASCII, so characters and bytes agree. A larger frame closes the stream with 1009 unread.
+ */
+const MAX_INCOMING_BYTES = LIVE_MESSAGE_MAX_CHARS;
 
 export interface LiveServer {
   hub: LiveHub;
+  /** Cuts every open stream without a close frame, as a lost connection would (tests). */
+  dropAll(): void;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,9 @@ export async function attachLive(
 
   return {
     hub,
+    dropAll() {
+      for (const ws of wss.clients) ws.terminate();
+    },
     async close() {
       server.off('upgrade', onUpgrade);
       hub.closeAll(1001, 'server shutting down');
