@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { LIVE_MESSAGE_MAX_CHARS } from '../../protocol';
 import type { Config } from '../config';
+import { addressFrom } from '../middleware/client-address';
 import { isAllowedOrigin } from '../middleware/cors';
 import type { Store } from '../store/types';
 import { LiveHub } from './hub';
@@ -49,7 +50,13 @@ export async function attachLive(
     if (origin !== undefined && !isAllowedOrigin(origin, deps.config.appOrigins)) {
       return refuse(socket, '403 Forbidden');
     }
-    const address = req.socket.remoteAddress ?? 'unknown';
+    // Behind a proxy every stream would share its address and the per-address limit with it.
+    const forwarded = req.headers['x-forwarded-for'];
+    const address = addressFrom(
+      Array.isArray(forwarded) ? forwarded.join(',') : forwarded,
+      req.socket.remoteAddress,
+      deps.config.trustProxy,
+    );
     wss.handleUpgrade(req, socket, head, (ws) =>
       serveLiveSocket(ws, address, { store: deps.store, clock: deps.clock, hub, timing }),
     );

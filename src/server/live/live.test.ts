@@ -255,6 +255,22 @@ describe('live stream settings (each case its own server, on PostgreSQL to boot 
     expect(await second.closed).toBe(4429);
   });
 
+  it('counts streams per client address behind a trusted proxy, as REST does', async () => {
+    const server = await boot({ config: { liveMaxPerAddress: 1, trustProxy: true } }, database.url);
+    const laptop = await signInDevice(server.url, { ...person('owner'), deviceName: 'Laptop' });
+    const via = (address: string) => ({ 'x-forwarded-for': `10.0.0.9, ${address}` });
+    const first = await open(server.url, via('192.0.2.1'));
+    first.ws.send(JSON.stringify({ type: 'auth', access_token: laptop.access_token }));
+    await until(seen(first, 'ready'));
+    const second = await open(server.url, via('192.0.2.2'));
+    second.ws.send(JSON.stringify({ type: 'auth', access_token: laptop.access_token }));
+    await until(seen(second, 'ready'));
+    streams.push(first, second);
+    const again = await open(server.url, via('192.0.2.1'));
+    again.ws.send(JSON.stringify({ type: 'auth', access_token: laptop.access_token }));
+    expect(await again.closed).toBe(4429);
+  });
+
   it('sends heartbeats and closes a client that does not answer them', async () => {
     const server = await boot({ liveTiming: { heartbeatMs: 100 } }, database.url);
     const laptop = await signInDevice(server.url, { ...person('owner'), deviceName: 'Laptop' });
