@@ -39,9 +39,7 @@ const commandNames: Record<keyof EngineTestCommands, true> = {
   replaceServerKeyDocument: true,
   setServerClockOffset: true,
   purgeServerTombstones: true,
-  startLiveStub: true,
   dropLiveStreams: true,
-  stopLiveStub: true,
 };
 const engineTestCommands = Object.fromEntries(
   Object.keys(commandNames).map((name) => [name, forward(name as keyof EngineTestCommands)]),

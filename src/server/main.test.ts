@@ -46,6 +46,8 @@ describe('the command line', () => {
       ['--max-body-bytes', 'MAX_BODY_BYTES'],
       ['--max-changes-limit', 'MAX_CHANGES_LIMIT'],
       ['--log-level', 'LOG_LEVEL'],
+      ['--live-max-per-account', 'LIVE_MAX_PER_ACCOUNT'],
+      ['--live-max-per-address', 'LIVE_MAX_PER_ADDRESS'],
     ]) {
       expect(result.stdout).toContain(`${flag} <value>`);
       expect(result.stdout).toContain(`env ${env}`);

@@ -31,6 +31,8 @@ export interface TestServer {
   config: Config;
   /** Runs the server's tombstone purge once, as its timer would. */
   purgeTombstones(): Promise<number>;
+  /** Cuts every open live stream as a lost connection would (the clients see 1006). */
+  dropLiveStreams(): void;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     store: server.store,
     config,
     purgeTombstones: server.housekeeping.purgeTombstones,
+    dropLiveStreams: () => server.live.dropAll(),
     close: () => server.close(0),
   };
 }

@@ -1,31 +1,19 @@
 /**
- * Live sync (issue 13): an edit on one device reaches the others over the live stream, with no
- * timer of theirs firing. The stream comes from `liveFor`: today the stub of
- * test/rig/live-stub.ts (the contract of docs/PROTOCOL.md over `ws`, beside the real server,
- * poking from its store's batch writes); once the server's own `/v1/live` is merged, that one
- * function returns its wiring instead.
+ * Live sync (issue 13) on the real server's `/v1/live`: an edit on one device reaches the others
+ * over the stream with no timer of theirs firing, a revoked device's stream is closed, and a
+ * stream cut from the server's side reconnects and catches up. In Node the engines hold `ws`
+ * clients; in Chromium the page's own WebSocket.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { settle } from '../../src/engine/testing/manual-scheduler';
 import { newPerson } from '../rig/backend';
-import { connect, newDevice, type TestDevice, waitFor } from '../rig/devices';
+import { connect, newDevice, stateOf, type TestDevice, waitFor } from '../rig/devices';
 import type { LiveHandle } from '../rig/test-backend';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
 
-const opened: LiveHandle[] = [];
-
-/** The live stream the devices use: the one thing to swap for the real server's. */
-async function liveFor(): Promise<LiveHandle> {
-  const live = await backend.startLive();
-  opened.push(live);
-  return live;
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((live) => live.close()));
-});
+const liveFor = (): Promise<LiveHandle> => backend.startLive();
 
 /**
  * State manifests (issue 11) are writes too, and poke every peer: each device publishes its first
@@ -153,5 +141,37 @@ describe('live sync', () => {
     await waitFor("the phone's run to be logged", async () => (await triggers(b))[0] === 'live');
 
     for (const device of [a, b]) await device.engine.close();
+  });
+
+  it("closes a revoked device's stream at once: it learns of the revocation with no timer firing", async () => {
+    const live = await liveFor();
+    const person = newPerson();
+    const a = await liveDevice('laptop', live);
+    const b = await liveDevice('phone', live);
+    const c = await liveDevice('tablet', live);
+    const recoveryKey = await connect(a, backend, person);
+    await connect(b, backend, person, recoveryKey);
+    await connect(c, backend, person, recoveryKey);
+    await waitFor('all three streams to be live', () => [a, b, c].every(isLive));
+    const clock = c.scheduler.now;
+    const before = await triggers(c);
+
+    await a.engine.revokeDevice(c.engine.getStatus().account?.deviceId as string);
+    // 4403 on the stream makes the tablet ask the REST path, which tells it it is revoked.
+    // Which error the status shows races (device_revoked, or the run's not_signed_in when
+    // another call of the engine met the revocation first): the state is what this test needs.
+    await waitFor('the tablet to be signed out', () => stateOf(c) === 'signedOut');
+    expect(isLive(c)).toBe(false);
+    expect(c.scheduler.now).toBe(clock);
+    const after = await triggers(c);
+    expect(after.length).toBe(before.length + 1);
+    expect(after[0]).toBe('live');
+    // No reconnection for it, however long the backoff runs; the others keep theirs.
+    await c.scheduler.advance(10 * 60 * 1000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isLive(c)).toBe(false);
+    expect([a, b].every(isLive)).toBe(true);
+
+    for (const device of [a, b, c]) await device.engine.close();
   });
 });

@@ -5,7 +5,6 @@
  */
 import { approveDeviceCode, startServer, type TestServer } from '../../src/server/testing';
 import type { EngineTestCommands } from './command-contract';
-import { type LiveStub, startLiveStub } from './live-stub';
 import { readServerRecords, replaceKeyDocument } from './server-control';
 import type { BackendOptions } from './test-backend';
 
@@ -15,7 +14,6 @@ interface Entry {
 }
 
 const servers = new Map<string, Entry>();
-const liveStubs = new Map<string, LiveStub>();
 
 function entry(url: string): Entry {
   const found = servers.get(url);
@@ -69,24 +67,12 @@ export const engineTestCommandHandlers: EngineTestCommands = {
     entry(url).offsetMs = ms;
   },
   purgeServerTombstones: (url) => entry(url).server.purgeTombstones(),
-  async startLiveStub(url) {
-    const stub = await startLiveStub(entry(url).server);
-    liveStubs.set(stub.url, stub);
-    return stub.url;
-  },
-  async dropLiveStreams(liveUrl) {
-    liveStubs.get(liveUrl)?.dropAll();
-  },
-  async stopLiveStub(liveUrl) {
-    const stub = liveStubs.get(liveUrl);
-    liveStubs.delete(liveUrl);
-    await stub?.close();
+  async dropLiveStreams(url) {
+    entry(url).server.dropLiveStreams();
   },
 };
 
 /** Servers a test file started and did not stop (it failed before its afterAll). */
 export async function stopAllServers(): Promise<void> {
-  for (const stub of liveStubs.values()) await stub.close();
-  liveStubs.clear();
   for (const url of [...servers.keys()]) await stopRegisteredServer(url);
 }

@@ -28,8 +28,6 @@ export interface EngineTestCommands {
   ): Promise<void>;
   setServerClockOffset(url: string, ms: number): Promise<void>;
   purgeServerTombstones(url: string): Promise<number>;
-  /** Starts a live stream stub beside the server (live-stub.ts); returns its ws: URL. */
-  startLiveStub(url: string): Promise<string>;
-  dropLiveStreams(liveUrl: string): Promise<void>;
-  stopLiveStub(liveUrl: string): Promise<void>;
+  /** Cuts every live stream the server holds, as a lost connection would. */
+  dropLiveStreams(url: string): Promise<void>;
 }

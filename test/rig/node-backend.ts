@@ -2,7 +2,6 @@
 
 import WebSocket from 'ws';
 import { approveDeviceCode, startServer, type TestServer } from '../../src/server/testing';
-import { startLiveStub } from './live-stub';
 import { readServerRecords, replaceKeyDocument } from './server-control';
 import type { BackendOptions, TestBackend } from './test-backend';
 
@@ -30,12 +29,10 @@ export async function startBackend(options: BackendOptions = {}): Promise<NodeBa
     },
     purgeTombstones: () => server.purgeTombstones(),
     async startLive() {
-      const stub = await startLiveStub(server);
       return {
         // Node 20 has no WebSocket of its own: the `ws` client stands in for the platform's.
-        liveSocket: () => new WebSocket(stub.url),
-        dropAll: async () => stub.dropAll(),
-        close: () => stub.close(),
+        liveSocket: (url) => new WebSocket(url),
+        dropAll: async () => server.dropLiveStreams(),
       };
     },
     close: () => server.close(),

@@ -37,7 +37,7 @@ export interface TestBackend extends Backend {
   setClockOffset(ms: number): Promise<void>;
   /** Runs the server's tombstone purge once, as its timer would; returns how many it purged. */
   purgeTombstones(): Promise<number>;
-  /** A live stream beside the server (test/rig/live-stub.ts until the server's own is merged). */
+  /** The server's own live stream (`/v1/live`) as the devices of a test reach it. */
   startLive(): Promise<LiveHandle>;
   close(): Promise<void>;
 }
@@ -45,9 +45,8 @@ export interface TestBackend extends Backend {
 /** A live stream for the engines of a test: their `liveSocket`, and a way to cut it. */
 export interface LiveHandle {
   liveSocket: LiveSocketFactory;
-  /** Cuts every open stream as a lost connection would. */
+  /** Cuts every open stream from the server's side, as a lost connection would (1006). */
   dropAll(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** A new person: a fresh account is registered on first approval (open registration). */

@@ -6,17 +6,24 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { LIVE_MESSAGE_MAX_CHARS } from '../../protocol';
 import type { Config } from '../config';
+import { addressFrom } from '../middleware/client-address';
 import { isAllowedOrigin } from '../middleware/cors';
 import type { Store } from '../store/types';
 import { LiveHub } from './hub';
 import { type LiveTiming, serveLiveSocket } from './socket';
 
-/** auth is ~100 bytes and pong ~15: anything near this is not a client of ours. */
-const MAX_INCOMING_BYTES = 4096;
+/**
+ * The protocol's bound on a live frame (auth is ~100 bytes, pong ~15); every valid frame is
+ * ASCII, so characters and bytes agree. A larger frame closes the stream with 1009 unread.
+ */
+const MAX_INCOMING_BYTES = LIVE_MESSAGE_MAX_CHARS;
 
 export interface LiveServer {
   hub: LiveHub;
+  /** Cuts every open stream without a close frame, as a lost connection would (tests). */
+  dropAll(): void;
   close(): Promise<void>;
 }
 
@@ -43,7 +50,13 @@ export async function attachLive(
     if (origin !== undefined && !isAllowedOrigin(origin, deps.config.appOrigins)) {
       return refuse(socket, '403 Forbidden');
     }
-    const address = req.socket.remoteAddress ?? 'unknown';
+    // Behind a proxy every stream would share its address and the per-address limit with it.
+    const forwarded = req.headers['x-forwarded-for'];
+    const address = addressFrom(
+      Array.isArray(forwarded) ? forwarded.join(',') : forwarded,
+      req.socket.remoteAddress,
+      deps.config.trustProxy,
+    );
     wss.handleUpgrade(req, socket, head, (ws) =>
       serveLiveSocket(ws, address, { store: deps.store, clock: deps.clock, hub, timing }),
     );
@@ -52,6 +65,9 @@ export async function attachLive(
 
   return {
     hub,
+    dropAll() {
+      for (const ws of wss.clients) ws.terminate();
+    },
     async close() {
       server.off('upgrade', onUpgrade);
       hub.closeAll(1001, 'server shutting down');

@@ -2,13 +2,14 @@
  * This process's open live streams, indexed by account and device, fed by LISTEN satchel_live:
  * every process hears every NOTIFY (its own included) and pokes only its own streams.
  */
+import { LIVE_CLOSE, type LiveServerMessage } from '../../protocol';
 import type { LiveEvent } from '../store/types';
 
 export interface LiveStream {
   accountId: string;
   deviceId: string;
   address: string;
-  send(message: object): void;
+  send(message: LiveServerMessage): void;
   close(code: number, reason: string): void;
 }
 
@@ -51,7 +52,7 @@ export class LiveHub {
     if (!streams) return;
     for (const stream of [...streams]) {
       if (event.kind === 'revoked') {
-        if (stream.deviceId === event.device) stream.close(4403, 'device revoked');
+        if (stream.deviceId === event.device) stream.close(LIVE_CLOSE.revoked, 'device revoked');
       } else if (event.kind === 'seq') {
         if (typeof event.seq === 'number') stream.send({ type: 'seq', seq: event.seq });
       } else {

@@ -1,29 +1,34 @@
 /**
  * One live stream: authentication by first message (browsers cannot set headers on a WebSocket,
  * and a token in the URL would land in logs), then pokes from the hub, heartbeats, and closing at
- * token expiry. Incoming frames are bounded by the server's maxPayload; only auth and pong count.
+ * token expiry. Incoming frames are bounded by the server's maxPayload and read through the same
+ * schemas the engine uses (src/protocol/live.ts); only auth and pong count.
  */
 import type { WebSocket } from 'ws';
+import { LIVE_CLOSE, LiveClientMessage, type LiveServerMessage, validate } from '../../protocol';
 import { sha256Hex } from '../auth/secrets';
 import type { Store } from '../store/types';
 import type { LiveHub, LiveStream } from './hub';
-
-export const LIVE_CLOSE = { unauthorized: 4401, revoked: 4403, tooMany: 4429 } as const;
 
 export interface LiveTiming {
   authTimeoutMs: number;
   heartbeatMs: number;
 }
 
-const TOKEN = /^[A-Za-z0-9\-._~+/]{1,512}=*$/;
+/** The bearer token syntax of REST (middleware/bearer-auth.ts); the schema bounds its length. */
+const TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-function parse(data: unknown): { type?: unknown; access_token?: unknown } | null {
+/** A client frame, or null when it is not one of ours (binary, not JSON, or off the schema). */
+function parse(data: unknown, isBinary: boolean): LiveClientMessage | null {
+  if (isBinary) return null;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(String(data));
-    return typeof value === 'object' && value !== null ? value : null;
+    value = JSON.parse(String(data));
   } catch {
     return null;
   }
+  const message = validate(LiveClientMessage, value);
+  return message.ok ? message.value : null;
 }
 
 export function serveLiveSocket(
@@ -55,13 +60,13 @@ export function serveLiveSocket(
   ws.on('error', () => ws.terminate());
 
   ws.on('message', (data, isBinary) => {
-    const message = isBinary ? null : parse(data);
+    const message = parse(data, isBinary);
     if (stream) {
       if (message?.type === 'pong') missed = 0;
       return;
     }
     if (authing) return;
-    if (message?.type !== 'auth' || typeof message.access_token !== 'string') {
+    if (message?.type !== 'auth') {
       close(LIVE_CLOSE.unauthorized, 'first message must be auth');
       return;
     }
@@ -81,14 +86,16 @@ export function serveLiveSocket(
       accountId: grant.accountId,
       deviceId: grant.deviceId,
       address,
-      send: (m) => {
+      send: (m: LiveServerMessage) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
       },
       close,
     };
     if (!hub.add(own)) return close(LIVE_CLOSE.tooMany, 'too many streams');
     stream = own;
-    own.send({ type: 'ready', seq, heartbeat_s: Math.round(timing.heartbeatMs / 1000) });
+    // The schema's floor is 1 s; only tests beat faster.
+    const heartbeatS = Math.max(1, Math.round(timing.heartbeatMs / 1000));
+    own.send({ type: 'ready', seq, heartbeat_s: heartbeatS });
     // Node timers cap at ~24.8 days; access tokens live far shorter.
     expiryTimer = setTimeout(
       () => close(LIVE_CLOSE.unauthorized, 'token expired'),

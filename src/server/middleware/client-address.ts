@@ -12,11 +12,19 @@ export function clientAddress(
   c: Context<AppEnv>,
   deps: Pick<Deps, 'config' | 'peerAddress'>,
 ): string {
-  if (deps.config.trustProxy) {
+  return addressFrom(c.req.header('x-forwarded-for'), deps.peerAddress(c), deps.config.trustProxy);
+}
+
+/** The same rule for callers outside Hono (the live stream's upgrade). */
+export function addressFrom(
+  forwardedFor: string | undefined,
+  peer: string | undefined,
+  trustProxy: boolean,
+): string {
+  if (trustProxy) {
     // The right-most entry is the one our own proxy appended; entries left of it are client-made.
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1);
+    const forwarded = forwardedFor?.split(',').at(-1);
     if (forwarded?.trim()) return normalize(forwarded);
   }
-  const peer = deps.peerAddress(c);
   return peer ? normalize(peer) : 'unknown';
 }

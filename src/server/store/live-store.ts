@@ -1,5 +1,6 @@
+import * as v from 'valibot';
 import type { Db } from './db';
-import { accountSeq, LIVE_CHANNEL, notifyLive } from './sql/live';
+import { accountSeq, deviceAccount, LIVE_CHANNEL, notifyLive } from './sql/live';
 import type { LiveEvent, Store } from './types';
 
 type BaseStore = Omit<Store, 'accountSeq' | 'listenLive'>;
@@ -47,6 +48,24 @@ export function liveStore(db: Db, base: BaseStore): Store {
       if (revoked) await notify({ account: accountId, kind: 'revoked', device: deviceId });
       return revoked;
     },
+    // Tokens revoked without the device (logout of every family): its open streams were
+    // authenticated by one of them, so they close too, from whichever process holds them.
+    async revokeDeviceTokens(deviceId, now) {
+      await base.revokeDeviceTokens(deviceId, now);
+      const account = await deviceAccount(db, deviceId);
+      if (account) await notify({ account, kind: 'revoked', device: deviceId });
+    },
+    // Reuse of a refresh token revokes its family and flags the device compromised: whoever
+    // holds the device's stream, the thief or the owner, is no longer trusted with it.
+    async rotateRefreshToken(refreshHash, next, now, lifetimes) {
+      const outcome = await base.rotateRefreshToken(refreshHash, next, now, lifetimes);
+      if (outcome.kind === 'reused') {
+        const owner = await base.refreshTokenOwner(refreshHash);
+        if (owner)
+          await notify({ account: owner.accountId, kind: 'revoked', device: owner.deviceId });
+      }
+      return outcome;
+    },
     accountSeq: (accountId) => accountSeq(db, accountId),
     async listenLive(onEvent) {
       if (!db.listen) throw new Error('this database cannot LISTEN');
@@ -58,14 +77,23 @@ export function liveStore(db: Db, base: BaseStore): Store {
   };
 }
 
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
+
+/** What a NOTIFY on satchel_live carries (docs/PROTOCOL.md, "Live stream"). */
+const LiveEventSchema = v.variant('kind', [
+  v.object({ account: Id, kind: v.literal('seq'), seq: v.pipe(v.number(), v.integer()) }),
+  v.object({ account: Id, kind: v.picklist(['pairing', 'keys']) }),
+  v.object({ account: Id, kind: v.literal('revoked'), device: Id }),
+]);
+
 /** Only our own processes NOTIFY this channel, but a malformed payload is dropped, not trusted. */
 function parseLiveEvent(payload: string): LiveEvent | null {
+  let value: unknown;
   try {
-    const value = JSON.parse(payload) as Partial<LiveEvent>;
-    if (typeof value.account !== 'string') return null;
-    if (!['seq', 'pairing', 'keys', 'revoked'].includes(value.kind as string)) return null;
-    return value as LiveEvent;
+    value = JSON.parse(payload);
   } catch {
     return null;
   }
+  const event = v.safeParse(LiveEventSchema, value);
+  return event.success ? event.output : null;
 }

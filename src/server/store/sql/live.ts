@@ -20,3 +20,12 @@ export async function accountSeq(db: Db, accountId: string): Promise<number> {
   );
   return rows[0]?.last_seq ?? 0;
 }
+
+/** The account a device belongs to (revoked or not), for notifies that know only the device. */
+export async function deviceAccount(db: Db, deviceId: string): Promise<string | null> {
+  const { rows } = await db.query<{ account_id: string }>(
+    'SELECT account_id FROM devices WHERE id = $1',
+    [deviceId],
+  );
+  return rows[0]?.account_id ?? null;
+}
