@@ -113,6 +113,16 @@ export type RecordErrorCode =
   /** Labelled with a later key epoch than any document this device verified: held until one is. */
   | 'record_unknown_epoch';
 
+/**
+ * The live stream's own troubles. Neither stops syncing (the timed sync goes on); they are shown
+ * so "Live" is never claimed while it is not held.
+ */
+export type LiveErrorCode =
+  /** The server sent a stream message that breaks the contract: ignored, the stream kept. */
+  | 'live_message_refused'
+  /** The stream failed several times in a row: syncs come from the timer until it is back. */
+  | 'live_fallback';
+
 /** Local storage failed (quota, browser wiped the database) or the engine has a bug. */
 export type InternalErrorCode = 'storage_failed' | 'internal_error';
 
@@ -125,7 +135,8 @@ export type EngineErrorCode =
   | NetworkErrorCode
   | ServerErrorCode
   | PairingErrorCode
-  | RecordErrorCode;
+  | RecordErrorCode
+  | LiveErrorCode;
 
 export class EngineError extends Error {
   override readonly name: string = 'EngineError';

@@ -118,6 +118,7 @@ export function buildParts(input: PartsInput): EngineParts {
     authError: () => lifecycle.authError,
     isClosed,
     syncMode: () => live.mode,
+    liveIssue: () => live.issue,
   });
   const lifecycle: Lifecycle = new Lifecycle({
     ctx,
@@ -138,7 +139,8 @@ export function buildParts(input: PartsInput): EngineParts {
     scheduler,
     random: input.random,
     log,
-    enabled: () => ctx.settings.liveSync,
+    // With automatic sync paused every poke's pull would be skipped: no stream to hold awake.
+    enabled: () => ctx.settings.liveSync && ctx.settings.autoSync,
     cursor: async () => {
       const cursor = (await readSyncMeta(db)).cursor;
       return cursor === null ? null : Number(cursor);
@@ -164,6 +166,7 @@ export function buildParts(input: PartsInput): EngineParts {
     },
     revoked: () => void sync.request('live'),
     changed: () => void feed.changed('state'),
+    now: () => clock.now(),
   });
   // Every change of status may be one the stream follows: sign-in or out, a key, the setting.
   input.store.subscribe(() => live.reconcile());

@@ -45,6 +45,7 @@ export function initialStatus(): EngineStatus {
     pairingRequests: 0,
     rotation: null,
     syncMode: 'interval',
+    liveIssue: null,
   };
 }
 
@@ -64,6 +65,8 @@ export interface StatusSources {
   isClosed(): boolean;
   /** Whether the live stream is held. */
   syncMode(): 'live' | 'interval';
+  /** What keeps live sync from working, if anything. */
+  liveIssue(): ErrorInfo | null;
 }
 
 export class StatusFeed {
@@ -117,6 +120,7 @@ export class StatusFeed {
       pairingRequests: keys.cipher ? pairing.requests : 0,
       rotation: this.rotationProgress,
       syncMode: this.sources.syncMode(),
+      liveIssue: this.sources.liveIssue(),
       account: current
         ? {
             serverUrl: current.serverUrl,

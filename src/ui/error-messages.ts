@@ -131,6 +131,11 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   record_invalid_data: 'A record from the server holds invalid data. It was set aside.',
   record_replayed:
     'The server sent an old version of a record as if it were new. It was refused; your data is unchanged.',
+  // Live sync
+  live_message_refused:
+    'The sync server sent a live update Satchel could not accept, so it was ignored. Your data is unchanged, and syncs go on as usual.',
+  live_fallback:
+    'Live sync is unavailable right now (the server’s live connection keeps failing), so this device syncs on its timer instead. Satchel keeps trying to reconnect.',
   // Local and host
   storage_failed:
     'Satchel could not write to this browser’s storage (it may be full). Free some space and try again.',
