@@ -127,6 +127,15 @@ export type LockErrorCode =
   | 'weak_pin'
   /** The sealed secrets do not open under the data key that did: altered or damaged storage. */
   | 'vault_damaged';
+/**
+ * The live stream's own troubles. Neither stops syncing (the timed sync goes on); they are shown
+ * so "Live" is never claimed while it is not held.
+ */
+export type LiveErrorCode =
+  /** The server sent a stream message that breaks the contract: ignored, the stream kept. */
+  | 'live_message_refused'
+  /** The stream failed several times in a row: syncs come from the timer until it is back. */
+  | 'live_fallback';
 
 /** Local storage failed (quota, browser wiped the database) or the engine has a bug. */
 export type InternalErrorCode = 'storage_failed' | 'internal_error';
@@ -141,7 +150,8 @@ export type EngineErrorCode =
   | ServerErrorCode
   | PairingErrorCode
   | RecordErrorCode
-  | LockErrorCode;
+  | LockErrorCode
+  | LiveErrorCode;
 
 export class EngineError extends Error {
   override readonly name: string = 'EngineError';

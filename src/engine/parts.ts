@@ -124,6 +124,7 @@ export function buildParts(input: PartsInput): EngineParts {
     isClosed,
     syncMode: () => live.mode,
     lock: input.lock,
+    liveIssue: () => live.issue,
   });
   const lifecycle: Lifecycle = new Lifecycle({
     ctx,
@@ -144,7 +145,8 @@ export function buildParts(input: PartsInput): EngineParts {
     scheduler,
     random: input.random,
     log,
-    enabled: () => ctx.settings.liveSync,
+    // With automatic sync paused every poke's pull would be skipped: no stream to hold awake.
+    enabled: () => ctx.settings.liveSync && ctx.settings.autoSync,
     cursor: async () => {
       const cursor = (await readSyncMeta(db)).cursor;
       return cursor === null ? null : Number(cursor);
@@ -170,6 +172,7 @@ export function buildParts(input: PartsInput): EngineParts {
     },
     revoked: () => void sync.request('live'),
     changed: () => void feed.changed('state'),
+    now: () => clock.now(),
   });
   // Every change of status may be one the stream follows: sign-in or out, a key, the setting.
   const detach = input.store.subscribe(() => live.reconcile());

@@ -46,6 +46,7 @@ export function initialStatus(): EngineStatus {
     pairingRequests: 0,
     rotation: null,
     syncMode: 'interval',
+    liveIssue: null,
   };
 }
 
@@ -67,6 +68,8 @@ export interface StatusSources {
   syncMode(): 'live' | 'interval';
   /** The device lock (null: off). */
   lock(): LockView | null;
+  /** What keeps live sync from working, if anything. */
+  liveIssue(): ErrorInfo | null;
 }
 
 export class StatusFeed {
@@ -122,6 +125,7 @@ export class StatusFeed {
       rotation: this.rotationProgress,
       syncMode: this.sources.syncMode(),
       lock: this.sources.lock(),
+      liveIssue: this.sources.liveIssue(),
       account: current
         ? {
             serverUrl: current.serverUrl,

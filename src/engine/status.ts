@@ -84,6 +84,12 @@ export interface EngineStatus {
   syncMode: 'live' | 'interval';
   /** The device lock (absent or null: off). */
   lock?: LockView | null;
+  /**
+   * Why live sync is not working as it should while it is on (`live_fallback`: the stream is not
+   * held, syncs come from the timer; `live_message_refused`: the server broke the stream's
+   * contract, the message was ignored); null when all is well or live sync is off.
+   */
+  liveIssue: ErrorInfo | null;
 }
 
 export type StatusListener = (status: EngineStatus) => void;

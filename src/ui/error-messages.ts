@@ -142,6 +142,11 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   weak_pin: 'A PIN for this device needs at least 6 digits.',
   vault_damaged:
     'This device’s locked keys could not be opened: the browser’s storage was altered or damaged. Your synced data is safe on the server; sign out and connect this device again.',
+  // Live sync
+  live_message_refused:
+    'The sync server sent a live update Satchel could not accept, so it was ignored. Your data is unchanged, and syncs go on as usual.',
+  live_fallback:
+    'Live sync is unavailable right now (the server’s live connection keeps failing), so this device syncs on its timer instead. Satchel keeps trying to reconnect.',
   // Local and host
   storage_failed:
     'Satchel could not write to this browser’s storage (it may be full). Free some space and try again.',

@@ -50,6 +50,7 @@ function harness(options: { random?: () => number } = {}) {
     pairing: 0,
     keys: 0,
     revoked: 0,
+    changes: 0,
   };
   const session = {
     current: { serverUrl: 'https://sync.example', deviceId: 'dev-1', accountId: 'acc-1' },
@@ -100,7 +101,11 @@ function harness(options: { random?: () => number } = {}) {
       state.revoked += 1;
     },
     // As the engine wires it: every status change reconciles the stream.
-    changed: () => client.reconcile(),
+    changed: () => {
+      state.changes += 1;
+      client.reconcile();
+    },
+    now: () => 1_000,
   });
   const last = () => sockets[sockets.length - 1] as FakeSocket;
   /** Connects and gets to `ready` at `seq`. */
@@ -382,5 +387,69 @@ describe('live client', () => {
     h.client.reconcile();
     await h.scheduler.advance(60_000);
     expect(h.sockets).toHaveLength(0);
+  });
+
+  it('reports a stream given up for now as an issue, and clears it once the stream is held', async () => {
+    const h = harness();
+    h.client.reconcile();
+    await settle();
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      h.last().hangUp(1006);
+      expect(h.client.issue).toBeNull();
+      await h.scheduler.advance(h.scheduler.pending()[0] as number);
+      await settle();
+    }
+    const before = h.state.changes;
+    h.last().hangUp(1006);
+    await settle();
+    expect(h.client.issue).toEqual({
+      code: 'live_fallback',
+      message: 'The live stream failed 3 times in a row',
+      at: 1_000,
+    });
+    expect(h.client.mode).toBe('interval');
+    // The status was told, and the announcement did not cut the planned backoff short.
+    expect(h.state.changes).toBe(before + 1);
+    expect(h.sockets).toHaveLength(3);
+    expect(h.scheduler.pending()).toEqual([3000]);
+    await h.scheduler.advance(3000);
+    await settle();
+    expect(h.sockets).toHaveLength(4);
+    h.last().open();
+    h.last().say({ type: 'ready', seq: 0, heartbeat_s: 20 });
+    expect(h.client.issue).toBeNull();
+    expect(h.client.mode).toBe('live');
+  });
+
+  it('reports a 4429 as a fallback at once, and forgets the issue when live sync is turned off', async () => {
+    const h = harness();
+    h.client.reconcile();
+    await settle();
+    h.last().open();
+    h.last().hangUp(4429);
+    expect(h.client.issue?.code).toBe('live_fallback');
+    expect(h.scheduler.pending()).toEqual([12_000]);
+    h.state.enabled = false;
+    h.client.reconcile();
+    expect(h.client.issue).toBeNull();
+    expect(h.scheduler.pending()).toEqual([]);
+  });
+
+  it('reports refused messages as an issue, announced once however many arrive, the stream kept', async () => {
+    const h = harness();
+    await h.live(0);
+    const before = h.state.changes;
+    for (let i = 0; i < 5; i += 1) h.last().say({ type: 'seq', seq: -1 });
+    expect(h.client.issue?.code).toBe('live_message_refused');
+    expect(h.client.issue?.message).toMatch(/breaks the contract/);
+    expect(h.state.changes).toBe(before + 1);
+    expect(h.client.mode).toBe('live');
+    // A new stream starts clean.
+    h.last().hangUp(1006);
+    await h.scheduler.advance(h.scheduler.pending()[0] as number);
+    await settle();
+    h.last().open();
+    h.last().say({ type: 'ready', seq: 0, heartbeat_s: 20 });
+    expect(h.client.issue).toBeNull();
   });
 });

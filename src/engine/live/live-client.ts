@@ -10,7 +10,8 @@ import { LIVE_CLOSE, type LiveClientMessage, type LiveServerMessage } from '../.
 import type { Session } from '../auth/session';
 import type { Logger } from '../context';
 import type { Scheduler, TimerHandle } from '../deps';
-import { AuthError, asEngineError } from '../errors';
+import { AuthError, asEngineError, type LiveErrorCode } from '../errors';
+import type { ErrorInfo } from '../status';
 import { backoffDelay } from '../sync/backoff';
 import { LivePulls } from './live-pulls';
 import { readLiveMessage } from './read-message';
@@ -48,6 +49,8 @@ export interface LiveClientDeps {
   revoked(): void;
   /** The mode changed: publish the status. */
   changed(): void;
+  /** The engine's clock, to stamp a reported issue. */
+  now(): number;
 }
 
 export class LiveClient {
@@ -68,6 +71,7 @@ export class LiveClient {
   private authRetried = false;
   /** The device a 4403 named: no stream for it until the session changes. */
   private forbidden: string | null = null;
+  private problem: ErrorInfo | null = null;
 
   constructor(private readonly deps: LiveClientDeps) {
     this.pulls = new LivePulls({
@@ -80,6 +84,14 @@ export class LiveClient {
 
   get mode(): LiveMode {
     return this.ready ? 'live' : 'interval';
+  }
+
+  /**
+   * What keeps live sync from working as it should (a refused message, a stream given up for
+   * now), for the status to show; cleared by the next `ready`, or when the stream is not wanted.
+   */
+  get issue(): ErrorInfo | null {
+    return this.problem;
   }
 
   /** A sequence this device's own push produced: its poke is not pulled back. */
@@ -113,6 +125,7 @@ export class LiveClient {
     if (!this.wanted()) {
       if (this.socket || this.connecting || this.retryTimer !== null) this.drop();
       this.failures = 0;
+      if (this.problem) this.report(null);
       return;
     }
     if (this.socket || this.connecting || this.retryTimer !== null) return;
@@ -203,6 +216,10 @@ export class LiveClient {
     }
     if (read.kind === 'malformed') {
       this.deps.log({ level: 'warn', event: 'live_message_refused', reason: read.reason });
+      this.report({
+        code: 'live_message_refused',
+        message: `The live stream sent a message that breaks the contract (${read.reason})`,
+      });
       return;
     }
     this.handle(read.message);
@@ -215,6 +232,7 @@ export class LiveClient {
         this.failures = 0;
         this.authRetried = false;
         this.rejectedToken = null;
+        this.problem = null; // Announced just below.
         this.heartbeatMs = message.heartbeat_s * 1000;
         this.armSilence();
         this.deps.log({ level: 'info', event: 'live_ready', seq: message.seq });
@@ -289,13 +307,27 @@ export class LiveClient {
   private failed(): void {
     if (!this.wanted()) return;
     this.failures += 1;
-    if (this.failures === FALLBACK_AFTER)
-      this.deps.log({ level: 'warn', event: 'live_fallback', failures: this.failures });
     const delay = backoffDelay(this.failures, this.deps.random(), null, LIVE_BACKOFF);
     this.retryTimer = this.deps.scheduler.setTimeout(() => {
       this.retryTimer = null;
       this.reconcile();
     }, delay);
+    // Announced once the retry is planned (the status listener reconciles). `>=`: a 4429 jumps
+    // the count past the threshold.
+    if (this.failures >= FALLBACK_AFTER && this.problem?.code !== 'live_fallback') {
+      this.deps.log({ level: 'warn', event: 'live_fallback', failures: this.failures });
+      this.report({
+        code: 'live_fallback',
+        message: `The live stream failed ${this.failures} times in a row`,
+      });
+    }
+  }
+
+  /** Sets (or clears) the issue and publishes the status, once per change of code. */
+  private report(issue: { code: LiveErrorCode; message: string } | null): void {
+    const before = this.problem?.code ?? null;
+    this.problem = issue && { ...issue, at: this.deps.now() };
+    if ((issue?.code ?? null) !== before) this.deps.changed();
   }
 
   /**

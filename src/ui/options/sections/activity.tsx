@@ -4,6 +4,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { errorMessage } from '../../error-messages';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
+import { triggerText } from './trigger-text';
 
 /** The log of sync runs: when, why, what moved, how long, and what went wrong. */
 export function Activity({ status }: SectionProps) {
@@ -35,7 +36,7 @@ export function Activity({ status }: SectionProps) {
             {entries.map((e) => (
               <tr key={e.id}>
                 <td>{new Date(e.startedAt).toLocaleString()}</td>
-                <td>{e.trigger}</td>
+                <td data-trigger={e.trigger}>{triggerText(e.trigger)}</td>
                 <td>{e.pulled}</td>
                 <td>{e.pushed}</td>
                 <td>{e.conflicts}</td>

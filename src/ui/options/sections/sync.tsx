@@ -3,6 +3,7 @@ import { BridgeError, parseServerUrl } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { Switch } from '../../components/switch';
 import { CollectionToggles } from '../../popup/screens/collection-toggles';
+import { SyncMode } from '../../popup/sync-mode';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
 
@@ -82,6 +83,15 @@ export function Sync({ status }: SectionProps) {
             void action.run(() => bridge.call('settings.update', { autoSync }))
           }
         />
+        <Switch
+          label="Live sync (edits from your other devices arrive within seconds)"
+          checked={settings.liveSync}
+          disabled={!settings.autoSync}
+          onChange={(liveSync) =>
+            void action.run(() => bridge.call('settings.update', { liveSync }))
+          }
+        />
+        {connected && <SyncMode status={status} />}
         <div class="field">
           <label for="interval">Sync every (minutes)</label>
           <div class="row">

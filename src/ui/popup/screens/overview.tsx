@@ -7,6 +7,7 @@ import { plural, timeAgo } from '../../format';
 import { useAction, useBridge } from '../../use-bridge';
 import type { ScreenProps } from '../screen';
 import { StatusPill } from '../status-pill';
+import { SyncMode } from '../sync-mode';
 import { CollectionToggles } from './collection-toggles';
 import { LocalCounts } from './local-counts';
 import { TooLargeNotice } from './too-large-notice';
@@ -28,6 +29,7 @@ export function Overview({ status, navigate }: ScreenProps) {
         {status.lastSyncAt ? `Last synced ${timeAgo(status.lastSyncAt)}` : 'Not synced yet'}
         {status.account && ` · ${new URL(status.account.serverUrl).host}`}
       </p>
+      <SyncMode status={status} />
       {syncing && (
         <div>
           <ProgressBar
