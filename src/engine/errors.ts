@@ -36,7 +36,13 @@ export type AuthErrorCode =
   | 'sign_in_denied'
   | 'sign_in_expired'
   | 'device_revoked'
-  | 'session_expired';
+  | 'session_expired'
+  /**
+   * The server refused the refresh token as past its idle or absolute lifetime: signed out, but
+   * nobody removed this device, so key, data and pending edits stay for the next sign-in.
+   * (`session_expired` is the access token refused, which a refresh normally cures.)
+   */
+  | 'session_lapsed';
 
 export type KeyErrorCode =
   | 'wrong_secret'

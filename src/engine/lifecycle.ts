@@ -8,7 +8,7 @@
  */
 import type { Limits, TokenResponse } from '../protocol';
 import { checkLimits } from './auth/check-limits';
-import { type Session, sessionFromTokens } from './auth/session';
+import { lapsedError, type Session, sessionFromTokens } from './auth/session';
 import type { EngineContext, Logger } from './context';
 import { writeMeta } from './db/meta';
 import type { KeysMeta, PendingSignInMeta } from './db/schema';
@@ -173,6 +173,16 @@ export class Lifecycle {
         'This device was signed out by the server (revoked or replaced)',
       ),
     );
+  }
+
+  /**
+   * The session outlived the server's idle or absolute limit. Unlike a revocation nobody removed
+   * this device, and a forged "expired" must cost nothing: the key, data and pending edits stay,
+   * so signing in again to the same account resumes without the recovery key.
+   */
+  async lapsed(): Promise<void> {
+    this.parts.sync.triggers.stop();
+    this.setAuthError(lapsedError());
   }
 
   /**

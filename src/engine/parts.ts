@@ -66,7 +66,9 @@ export interface EngineParts {
 export function buildParts(input: PartsInput): EngineParts {
   const { ctx, api, scheduler, isClosed } = input;
   const { db, clock, log } = ctx;
-  const session: Session = new Session(db, api, clock, () => lifecycle.revoked());
+  const session: Session = new Session(db, api, clock, (why) =>
+    why === 'lapsed' ? lifecycle.lapsed() : lifecycle.revoked(),
+  );
   const keys: KeyManager = new KeyManager(db, api, session, input.keyOptions);
   const signInFlow: SignInFlow = new SignInFlow(db, api, clock, scheduler, log, {
     approved: (pending, tokens) => lifecycle.signedIn(pending, tokens),

@@ -87,6 +87,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   device_revoked:
     'This device was disconnected from your account from another device. Your data is still here; connect again to resume syncing.',
   session_expired: SESSION_ENDED,
+  session_lapsed:
+    'Your session on this server expired after going unused too long (90 days by default) or reaching its maximum age. Sign in again: your data, key and unsent edits are still on this device.',
   cannot_revoke_self:
     'This is the device you are using. To sign it out, use Disconnect in the popup (your data stays here).',
   nothing_to_revoke: 'Choose at least one device to remove.',

@@ -1,7 +1,8 @@
 /**
  * The signed-in session: access token use and transparent refresh (single flight, rotated
  * refresh token persisted before it is used). A refresh the server refuses means the device was
- * revoked: the session is dropped, local data stays. A refresh answered for another account or
+ * revoked, or its session lapsed when the server says the token expired: the session is dropped,
+ * local data stays. A refresh answered for another account or
  * device is refused: the session is pinned to the identity it signed in with.
  */
 import type { TokenResponse } from '../../protocol';
@@ -31,6 +32,13 @@ export function sessionFromTokens(
   };
 }
 
+export function lapsedError(): AuthError {
+  return new AuthError(
+    'session_lapsed',
+    'The server ended this session: its refresh token went unused too long or reached its maximum age',
+  );
+}
+
 export class Session {
   private meta: SessionMeta | null = null;
   private refreshing: Promise<SessionMeta> | null = null;
@@ -39,8 +47,11 @@ export class Session {
     private readonly db: EngineDatabase,
     private readonly api: ServerApi,
     private readonly clock: Clock,
-    /** Called once the server has refused our refresh token (device revoked). */
-    private readonly onRevoked: () => Promise<void>,
+    /**
+     * Called once the server has refused our refresh token: `revoked` (removed, replaced, or a
+     * token reused) or `lapsed` (past its idle or absolute lifetime).
+     */
+    private readonly onSignedOut: (why: 'revoked' | 'lapsed') => Promise<void>,
   ) {}
 
   async load(): Promise<SessionMeta | null> {
@@ -101,7 +112,11 @@ export class Session {
     } catch (error) {
       if (error instanceof OAuthProblem && error.oauthCode === 'invalid_grant') {
         await this.clear();
-        await this.onRevoked();
+        if (error.detailCode === 'refresh_token_expired') {
+          await this.onSignedOut('lapsed');
+          throw lapsedError();
+        }
+        await this.onSignedOut('revoked');
         throw new AuthError(
           'device_revoked',
           'This device was signed out by the server (revoked or replaced)',

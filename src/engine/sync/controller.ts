@@ -263,7 +263,9 @@ export class SyncController {
     ctx.log({ level: 'warn', event: 'sync_failed', code: error.code });
     if (error instanceof NetworkError && error.unreachable) {
       this.offlineSince ??= info.at;
-    } else if (!(error instanceof AuthError && error.code === 'device_revoked')) {
+    } else if (
+      !(error instanceof AuthError && ['device_revoked', 'session_lapsed'].includes(error.code))
+    ) {
       this.offlineSince = null;
     }
     this.lastError = info;

@@ -6,7 +6,9 @@
  */
 import type * as v from 'valibot';
 import {
+  OAUTH_DETAIL_CODES,
   OAUTH_ERRORS,
+  type OAuthDetailCode,
   type OAuthErrorCode,
   PROBLEM_STATUS,
   type ProblemCode,
@@ -55,6 +57,8 @@ export class OAuthProblem extends EngineError {
   constructor(
     readonly oauthCode: OAuthErrorCode,
     readonly status: number,
+    /** The finer cause the server named beside the standard code, when it is one we know. */
+    readonly detailCode: OAuthDetailCode | null = null,
   ) {
     super(OAUTH_TO_ENGINE[oauthCode], `The server answered ${oauthCode}`, {
       retriable: oauthCode === 'authorization_pending' || oauthCode === 'slow_down',
@@ -133,7 +137,10 @@ function errorFromResponse(
     typeof object.error === 'string' &&
     (OAUTH_ERRORS as readonly string[]).includes(object.error)
   ) {
-    return new OAuthProblem(object.error as OAuthErrorCode, status);
+    const detail = (OAUTH_DETAIL_CODES as readonly unknown[]).includes(object.code)
+      ? (object.code as OAuthDetailCode)
+      : null;
+    return new OAuthProblem(object.error as OAuthErrorCode, status, detail);
   }
   if (object && isProblemCode(object.code)) {
     const code = PROBLEM_TO_ENGINE[object.code];

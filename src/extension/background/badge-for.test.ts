@@ -40,6 +40,16 @@ describe('badgeFor', () => {
     expect(badgeFor(status({ state: { kind: 'signedOut' }, lastError: null })).text).toBe('');
   });
 
+  it('shows an error mark when the session lapsed on the server', () => {
+    const lapsed = badgeFor(
+      status({
+        state: { kind: 'signedOut' },
+        lastError: { code: 'session_lapsed', message: '', at: 0 },
+      }),
+    );
+    expect(lapsed.text).toBe('!');
+  });
+
   it('marks devices waiting to join before conflicts, distinct from a conflict count', () => {
     const badge = badgeFor(status({ pairingRequests: 1, conflicts: 3 }));
     expect(badge.text).toBe('+1');

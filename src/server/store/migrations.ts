@@ -200,4 +200,11 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE devices ADD COLUMN compromised_at bigint',
     ],
   },
+  {
+    version: 6,
+    name: 'tokens.regranted_at dropped: the retry grace is fixed at the rotation, so it decided nothing',
+    // Written on each re-issue since version 5 but never read: once several re-issues were allowed
+    // within the window counted from `rotated_at`, the time of the last one ruled nothing out.
+    statements: ['ALTER TABLE tokens DROP COLUMN regranted_at'],
+  },
 ];

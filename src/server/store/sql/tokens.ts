@@ -102,7 +102,6 @@ interface RefreshRow {
   family_created_at: number;
   rotated_at: number | null;
   successor_hash: string | null;
-  regranted_at: number | null;
 }
 
 export function rotateRefreshToken(
@@ -129,8 +128,7 @@ export function rotateRefreshToken(
 
     // Re-read under the device lock: a concurrent rotation of the same token has finished by now.
     const token = await tx.query<RefreshRow>(
-      `SELECT family_id, state, created_at, family_created_at, rotated_at, successor_hash,
-              regranted_at
+      `SELECT family_id, state, created_at, family_created_at, rotated_at, successor_hash
        FROM tokens WHERE token_hash = $1 FOR UPDATE`,
       [refreshHash],
     );
@@ -144,10 +142,10 @@ export function rotateRefreshToken(
       // given; the grace still counts from the rotation, not from this re-issue.
       await withdrawPairOf(tx, current.successor_hash as string);
       await insertPair(tx, deviceId, family, next, now);
-      await tx.query(
-        'UPDATE tokens SET successor_hash = $2, regranted_at = $3 WHERE token_hash = $1',
-        [refreshHash, next.refreshHash, now],
-      );
+      await tx.query('UPDATE tokens SET successor_hash = $2 WHERE token_hash = $1', [
+        refreshHash,
+        next.refreshHash,
+      ]);
       return rotated;
     }
     if (current.state !== 'active') return reused(tx, current.family_id, deviceId, now);

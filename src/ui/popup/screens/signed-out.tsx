@@ -4,11 +4,13 @@ import { ErrorAlert } from '../../components/error-alert';
 import { useAction, useBridge } from '../../use-bridge';
 import type { ScreenProps } from '../screen';
 import { LocalCounts } from './local-counts';
+import { signedOutWording } from './signed-out-wording';
 
 export function SignedOut({ status }: ScreenProps) {
   const bridge = useBridge();
   const [server, setServer] = useState(status.settings.server);
   const action = useAction();
+  const wording = signedOutWording(status.lastError);
   const connect = (e: Event) => {
     e.preventDefault();
     void action.run(async () => {
@@ -22,7 +24,7 @@ export function SignedOut({ status }: ScreenProps) {
   return (
     <section class="stack" aria-labelledby="signed-out-title">
       <div class="row spread">
-        <h1 id="signed-out-title">Not connected</h1>
+        <h1 id="signed-out-title">{wording.title}</h1>
         <span class="pill">Local only</span>
       </div>
       <p class="muted">
@@ -45,7 +47,7 @@ export function SignedOut({ status }: ScreenProps) {
         </div>
         <ErrorAlert error={action.error} />
         <button type="submit" class="primary" disabled={action.busy}>
-          {action.busy ? 'Connecting…' : 'Connect'}
+          {action.busy ? 'Connecting…' : wording.action}
         </button>
       </form>
       <LocalCounts status={status} />
