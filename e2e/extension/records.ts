@@ -1,4 +1,7 @@
-/** Editing settings data in the options page, as a person does. */
+/**
+ * Editing settings data as a person does: in the extension's options page, or on the app's records
+ * page, which shows the same screens.
+ */
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { isManifestId } from '../../src/engine/omission/manifest-seal';
 import { signInDevice, startServer, type TestServer } from '../../src/server/testing';
 import { createKey, expectInSync } from '../extension/connect';
+import { createProfile } from '../extension/records';
 import { newPerson } from '../extension/sync-server';
 import { approveInTab, startAppConnect } from './connect-app';
 import { APP_DIR, expect, PHONE, test } from './fixtures';
@@ -65,12 +66,7 @@ test('an offline edit is sent by the sync event with the app closed and its work
   const port = Number(new URL(server.url).port);
   await server.close();
   await page.goto(`${server.url}/#records`);
-  await page.getByRole('button', { name: 'New', exact: true }).click();
-  const form = page.locator('form[aria-labelledby="record-form-title"]');
-  await form.getByLabel('Name', { exact: true }).fill('From a closed app');
-  await form.getByLabel('Provider').fill('openai');
-  await form.getByLabel('Model').fill('gpt-4o');
-  await form.getByRole('button', { name: 'Save', exact: true }).click();
+  await createProfile(page, { name: 'From a closed app', provider: 'openai', model: 'gpt-4o' });
   await expect(
     page.getByRole('list', { name: 'Profiles' }).getByText('pending sync'),
   ).toBeVisible();

@@ -11,6 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { isManifestId } from '../../src/engine/omission/manifest-seal';
 import { signInDevice, startServer, type TestServer } from '../../src/server/testing';
 import { createKey, expectInSync } from '../extension/connect';
+import { createProfile } from '../extension/records';
 import { newPerson } from '../extension/sync-server';
 import { approveInTab } from './connect-app';
 import { APP_DIR, expect, PHONE, screenshot, test } from './fixtures';
@@ -103,12 +104,7 @@ test('the app served from its own static origin signs in and syncs with a server
   await expectInSync(page);
 
   await page.goto(`${host.url}/#records`);
-  await page.getByRole('button', { name: 'New', exact: true }).click();
-  const form = page.locator('form[aria-labelledby="record-form-title"]');
-  await form.getByLabel('Name', { exact: true }).fill('Served elsewhere');
-  await form.getByLabel('Provider').fill('openai');
-  await form.getByLabel('Model').fill('gpt-4o');
-  await form.getByRole('button', { name: 'Save', exact: true }).click();
+  await createProfile(page, { name: 'Served elsewhere', provider: 'openai', model: 'gpt-4o' });
   await page.goto(`${host.url}/`);
   await expectInSync(page);
   await expect(page.getByTestId('count-profiles')).toHaveText('1');

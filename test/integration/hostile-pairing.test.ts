@@ -25,11 +25,11 @@ import {
 } from '../../src/engine/crypto/pairing/key-schedule';
 import { importPeerPublicKey, loadSecret } from '../../src/engine/crypto/pairing/messages';
 import { encodeBundle } from '../../src/engine/pairing/bundle';
-import { settle } from '../../src/engine/testing/manual-scheduler';
 import type { Pairing } from '../../src/protocol';
 import { newPerson } from '../rig/backend';
-import { connect, newDevice, signIn, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
+import { connect, newDevice, signIn, syncQuiet, type TestDevice } from '../rig/devices';
 import { type HonestReply, HostileServer } from '../rig/hostile-server';
+import { pollRound, pump } from '../rig/poll-rounds';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
@@ -37,31 +37,9 @@ const backend = useBackend();
 const profile = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk-live-abc' };
 const GET_PAIRING = /^GET \/v1\/pairings\/[^/?]+$/;
 
-/**
- * Lets the devices' polls run until `done` holds. Each round leaves real time for requests in
- * flight: in Chromium they take longer than a macrotask, and virtual time racing ahead only
- * piles up other timers (syncs, refreshes) in front of the pairing's.
- */
-async function pump(devices: TestDevice[], what: string, done: () => boolean): Promise<void> {
-  await waitFor(
-    what,
-    async () => {
-      for (const device of devices) await device.scheduler.advance(1500);
-      await settle();
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      return done();
-    },
-    30_000,
-  );
-}
-
 /** A few poll rounds, for cases where the point is that nothing happens. */
 async function rounds(devices: TestDevice[], count = 6): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    for (const device of devices) await device.scheduler.advance(1500);
-    await settle();
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  for (let i = 0; i < count; i++) await pollRound(devices);
 }
 
 interface Scene {

@@ -2,26 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { settle } from '../../src/engine/testing/manual-scheduler';
 import { newPerson } from '../rig/backend';
 import { connect, newDevice, signIn, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
+import { pump } from '../rig/poll-rounds';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
 
 const profile = { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: 'sk-live-abc' };
-
-/** Lets both devices' pairing polls run until `done` holds. */
-async function pump(devices: TestDevice[], what: string, done: () => boolean): Promise<void> {
-  await waitFor(
-    what,
-    async () => {
-      for (const device of devices) await device.scheduler.advance(1500);
-      await settle();
-      // Real time for requests in flight (slower in Chromium), so virtual time does not race ahead.
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      return done();
-    },
-    30_000,
-  );
-}
 
 /** Until the new device shows its code and the existing one asks for it. */
 async function codeShown(phone: TestDevice, laptop: TestDevice): Promise<string> {

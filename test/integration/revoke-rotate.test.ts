@@ -5,30 +5,16 @@
  * resumes and still revokes.
  */
 import { describe, expect, it } from 'vitest';
-import { inspectKeyDocument, openRecord } from '../../src/engine/crypto';
-import { deriveAccountKeys } from '../../src/engine/crypto/kdf';
+import { inspectKeyDocument } from '../../src/engine/crypto';
 import { readMeta } from '../../src/engine/db/meta';
 import { openEngineDatabase } from '../../src/engine/db/open';
 import type { Device } from '../../src/protocol';
-import { newPerson } from '../rig/backend';
 import { connect, newDevice, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
 import { HostileServer } from '../rig/hostile-server';
+import { accountRef, openWithKept, threeDevices } from '../rig/three-devices';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
-
-const profile = (name: string) => ({
-  name,
-  provider: 'openai',
-  model: 'gpt-4o',
-  apiKey: `sk-${name}`,
-});
-
-function accountRef(device: TestDevice) {
-  const account = device.engine.getStatus().account;
-  if (!account) throw new Error(`${device.name} is not signed in`);
-  return { accountId: account.accountId, deviceId: account.deviceId };
-}
 
 async function keysOf(device: TestDevice) {
   const keys = await readMeta(await openEngineDatabase(device.factory, device.dbName), 'keys');
@@ -38,20 +24,10 @@ async function keysOf(device: TestDevice) {
 
 /** A laptop behind a lying server, a phone and a tablet (the one to be revoked). */
 async function account() {
-  const person = newPerson();
   const liar = new HostileServer();
-  const laptop = await newDevice('laptop', { through: liar.fetch });
-  const phone = await newDevice('phone');
-  const tablet = await newDevice('tablet');
-  const recoveryKey = (await connect(laptop, backend, person)) as string;
-  for (let i = 0; i < 4; i++) await laptop.engine.create('profiles', profile(`p${i}`));
-  await syncQuiet(laptop);
-  await connect(phone, backend, person, recoveryKey);
-  await connect(tablet, backend, person, recoveryKey);
-  await syncQuiet(phone);
-  await syncQuiet(tablet);
-  await syncQuiet(laptop);
-  return { person, liar, recoveryKey, laptop, phone, tablet };
+  const scene = await threeDevices(backend, { profiles: 4, laptopThrough: liar.fetch });
+  await syncQuiet(scene.laptop);
+  return { ...scene, liar };
 }
 
 /** The server keeps listing `device` as a live device after it was revoked. */
@@ -107,25 +83,9 @@ describe('revoke and rotate as one action', () => {
 
     // What the tablet kept opens nothing written under the new epoch.
     const records = await backend.records(accountRef(laptop));
-    const oldKeys = await deriveAccountKeys(stolen.master, stolen.accountId, stolen.epoch, {
-      tokenRoot: stolen.tokenRoot,
-    });
     for (const record of records.values()) {
       expect(record.key_fingerprint).toBe(keys.fingerprint);
-      await expect(
-        openRecord(
-          oldKeys,
-          {
-            accountId: stolen.accountId,
-            collection: record.collection,
-            id: record.id,
-            epoch: record.key_epoch,
-            deleted: record.deleted,
-            rev: record.rev,
-          },
-          record.payload,
-        ),
-      ).rejects.toMatchObject({ code: 'wrong_key' });
+      await expect(openWithKept(stolen, record)).rejects.toMatchObject({ code: 'wrong_key' });
     }
 
     // The phone picks the new epoch up, and the tablet is signed out by the server.

@@ -1,41 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { openRecord } from '../../src/engine/crypto';
-import { deriveAccountKeys } from '../../src/engine/crypto/kdf';
 import { readMeta } from '../../src/engine/db/meta';
 import { openEngineDatabase } from '../../src/engine/db/open';
-import { newPerson } from '../rig/backend';
-import { connect, newDevice, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
+import type { newPerson } from '../rig/backend';
+import { connect, newDevice, syncQuiet, waitFor } from '../rig/devices';
+import {
+  accountRef,
+  openWithKept,
+  keyedProfile as profile,
+  threeDevices,
+} from '../rig/three-devices';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
 
-const profile = (name: string) => ({
-  name,
-  provider: 'openai',
-  model: 'gpt-4o',
-  apiKey: `sk-${name}`,
-});
-
-async function account() {
-  const person = newPerson();
-  const laptop = await newDevice('laptop');
-  const phone = await newDevice('phone');
-  const tablet = await newDevice('tablet');
-  const recoveryKey = (await connect(laptop, backend, person)) as string;
-  for (let i = 0; i < 5; i++) await laptop.engine.create('profiles', profile(`p${i}`));
-  await syncQuiet(laptop);
-  await connect(phone, backend, person, recoveryKey);
-  await connect(tablet, backend, person, recoveryKey);
-  await syncQuiet(phone);
-  await syncQuiet(tablet);
-  return { person, recoveryKey, laptop, phone, tablet };
-}
-
-function accountRef(device: TestDevice) {
-  const account = device.engine.getStatus().account;
-  if (!account) throw new Error(`${device.name} is not signed in`);
-  return { accountId: account.accountId, deviceId: account.deviceId };
-}
+const account = () => threeDevices(backend, { profiles: 5 });
 
 /** A device whose next key-document write first lets `other` run to its end: a certain race. */
 async function racingDevice(person: ReturnType<typeof newPerson>, recoveryKey: string) {
@@ -89,28 +67,7 @@ describe('key rotation after revoking a device', () => {
       (r) => r.key_fingerprint === after,
     );
     if (!stolenKeys || !latest) throw new Error('setup');
-    const oldKeys = await deriveAccountKeys(
-      stolenKeys.master,
-      stolenKeys.accountId,
-      stolenKeys.epoch,
-      {
-        tokenRoot: stolenKeys.tokenRoot,
-      },
-    );
-    await expect(
-      openRecord(
-        oldKeys,
-        {
-          accountId: stolenKeys.accountId,
-          collection: latest.collection,
-          id: latest.id,
-          epoch: latest.key_epoch,
-          deleted: latest.deleted,
-          rev: latest.rev,
-        },
-        latest.payload,
-      ),
-    ).rejects.toMatchObject({ code: 'wrong_key' });
+    await expect(openWithKept(stolenKeys, latest)).rejects.toMatchObject({ code: 'wrong_key' });
 
     // The recovery key still unlocks the account on a brand-new device.
     const fresh2 = await newDevice('new laptop');

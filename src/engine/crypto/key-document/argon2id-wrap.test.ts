@@ -1,14 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectCode } from '../expect-code.test-helper';
+import { ARGON2_DEFAULTS, createKeyDocument, rewrapKeyDocument, unlockKeyDocument } from '../index';
 import {
-  ARGON2_DEFAULTS,
-  createKeyDocument,
-  generateMasterKey,
-  generateRecoveryKey,
-  rewrapKeyDocument,
-  unlockKeyDocument,
-} from '../index';
-import { ACCOUNT, decode, edit, FAST, PASSPHRASE } from './key-document.test-helper';
+  ACCOUNT,
+  decode,
+  edit,
+  FAST,
+  freshDocument,
+  PASSPHRASE,
+  passphraseDocument,
+} from './key-document.test-helper';
 
 /** Cheaper Argon2id for speed, through the explicit test option; one test uses the defaults. */
 const CHEAP = { memoryKiB: 256, iterations: 1, parallelism: 1 };
@@ -19,28 +20,13 @@ let recoveryKey: string;
 let document: string;
 
 beforeAll(async () => {
-  master = generateMasterKey();
-  recoveryKey = generateRecoveryKey();
-  ({ document } = await createKeyDocument({
-    master,
-    accountId: ACCOUNT,
-    epoch: 1,
-    recoveryKey,
-    passphrase: PASSPHRASE,
-    ...FAST_ARGON2,
-  }));
+  ({ master, recoveryKey, document } = await freshDocument(FAST_ARGON2));
 });
 
 describe('Argon2id passphrase wrap', () => {
   it('writes Argon2id at Bitwarden’s parameters by default, and unlocks without any option', async () => {
     expect(ARGON2_DEFAULTS).toEqual({ memoryKiB: 65_536, iterations: 3, parallelism: 4 });
-    const created = await createKeyDocument({
-      master,
-      accountId: ACCOUNT,
-      epoch: 1,
-      recoveryKey,
-      passphrase: PASSPHRASE,
-    });
+    const created = await passphraseDocument(master, recoveryKey, {});
     const wrap = decode(created.document).wraps.passphrase;
     expect(wrap).toMatchObject({ kdf: 'argon2id', ...ARGON2_DEFAULTS });
     expect(wrap.iterations).toBe(3);
@@ -190,14 +176,7 @@ describe('Argon2id passphrase wrap', () => {
   });
 
   it('rewrap writes Argon2id, and a PBKDF2 document is upgraded by setting the passphrase', async () => {
-    const pbkdf2 = await createKeyDocument({
-      master,
-      accountId: ACCOUNT,
-      epoch: 1,
-      recoveryKey,
-      passphrase: PASSPHRASE,
-      ...FAST,
-    });
+    const pbkdf2 = await passphraseDocument(master, recoveryKey, FAST);
     expect(decode(pbkdf2.document).wraps.passphrase.kdf).toBe('pbkdf2-sha256');
     const upgraded = await rewrapKeyDocument(pbkdf2.document, {
       master,

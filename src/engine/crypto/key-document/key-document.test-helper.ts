@@ -1,5 +1,11 @@
 /** Shared by the key document tests: read and tamper with a document's JSON. */
 import { fromBase64url, toBase64url } from '../base64url';
+import {
+  type CreateKeyDocumentInput,
+  createKeyDocument,
+  generateMasterKey,
+  generateRecoveryKey,
+} from '../index';
 
 export const ACCOUNT = 'acct-42';
 export const PASSPHRASE = 'correct horse battery staple';
@@ -27,4 +33,31 @@ export function flipFirstByte(text: string): string {
   const bytes = fromBase64url(text) as Uint8Array;
   bytes[0] = (bytes[0] as number) ^ 1;
   return toBase64url(bytes);
+}
+
+/** Key-derivation cost options for a test: lowered PBKDF2, lowered Argon2id, or none (defaults). */
+type Cost = Pick<CreateKeyDocumentInput, 'unsafeTestIterations' | 'unsafeTestArgon2'>;
+
+/** An epoch-1 document of ACCOUNT wrapping `master` under `recoveryKey` and a passphrase. */
+export function passphraseDocument(
+  master: Uint8Array,
+  recoveryKey: string,
+  cost: Cost,
+  passphrase = PASSPHRASE,
+): Promise<{ document: string; fingerprint: string }> {
+  return createKeyDocument({
+    master,
+    accountId: ACCOUNT,
+    epoch: 1,
+    recoveryKey,
+    passphrase,
+    ...cost,
+  });
+}
+
+/** The suites' shared fixture: a fresh master and recovery key, and their passphrase document. */
+export async function freshDocument(cost: Cost) {
+  const master = generateMasterKey();
+  const recoveryKey = generateRecoveryKey();
+  return { master, recoveryKey, ...(await passphraseDocument(master, recoveryKey, cost)) };
 }

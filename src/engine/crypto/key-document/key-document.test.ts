@@ -23,8 +23,10 @@ import {
   encode,
   FAST,
   flipFirstByte,
+  freshDocument,
   type Json,
   PASSPHRASE,
+  passphraseDocument,
 } from './key-document.test-helper';
 
 let master: Uint8Array;
@@ -33,16 +35,7 @@ let document: string;
 let fingerprint: string;
 
 beforeAll(async () => {
-  master = generateMasterKey();
-  recoveryKey = generateRecoveryKey();
-  ({ document, fingerprint } = await createKeyDocument({
-    master,
-    accountId: ACCOUNT,
-    epoch: 1,
-    recoveryKey,
-    passphrase: PASSPHRASE,
-    ...FAST,
-  }));
+  ({ master, recoveryKey, document, fingerprint } = await freshDocument(FAST));
 });
 
 describe('createKeyDocument', () => {
@@ -137,14 +130,7 @@ describe('unlockKeyDocument', () => {
     const viaRecovery = await unlockKeyDocument(document, ACCOUNT, { recoveryKey }, FAST);
     expect(unlocked.authKey).toEqual(viaRecovery.authKey);
     const composed = 'caf\u00e9 au lait, s\u2019il vous pla\u00eet';
-    const created = await createKeyDocument({
-      master,
-      accountId: ACCOUNT,
-      epoch: 1,
-      recoveryKey,
-      passphrase: composed,
-      ...FAST,
-    });
+    const created = await passphraseDocument(master, recoveryKey, FAST, composed);
     const decomposed = composed.normalize('NFD');
     expect(decomposed).not.toBe(composed);
     const again = await unlockKeyDocument(
@@ -211,12 +197,7 @@ describe('PBKDF2 iteration floor', () => {
   // devices wrote before, still unlocks without any option.
   it('a 600,000-iteration PBKDF2 document unlocks without any option', async () => {
     expect(PBKDF2_MIN_ITERATIONS).toBe(600_000);
-    const created = await createKeyDocument({
-      master,
-      accountId: ACCOUNT,
-      epoch: 1,
-      recoveryKey,
-      passphrase: PASSPHRASE,
+    const created = await passphraseDocument(master, recoveryKey, {
       unsafeTestIterations: PBKDF2_MIN_ITERATIONS,
     });
     expect(decode(created.document).wraps.passphrase.kdf).toBe('pbkdf2-sha256');
@@ -327,14 +308,7 @@ describe('key document tampering', () => {
   });
 
   it('refuses a passphrase wrap swapped in from another key document', async () => {
-    const other = await createKeyDocument({
-      master: generateMasterKey(),
-      accountId: ACCOUNT,
-      epoch: 1,
-      recoveryKey,
-      passphrase: PASSPHRASE,
-      ...FAST,
-    });
+    const other = await passphraseDocument(generateMasterKey(), recoveryKey, FAST);
     const swapped = edit(document, (j) => {
       j.wraps.passphrase = decode(other.document).wraps.passphrase;
     });

@@ -46,6 +46,16 @@ export function newDevice(store: Store, accountId: string, now = T0): Promise<De
   });
 }
 
+/** A new account with one device signed in at T0: `first` is its first token pair. */
+export async function signedIn(ctx: SuiteContext) {
+  const store = ctx.store();
+  const account = await newAccount(store);
+  const device = await newDevice(store, account.id);
+  const first = tokenPair();
+  await store.issueTokens(device.id, first, T0);
+  return { store, account, device, first };
+}
+
 /** An account with a key document (epoch 1, FINGERPRINT) and one device: ready to sync. */
 export async function syncingAccount(
   store: Store,

@@ -1,18 +1,9 @@
-/** Refresh-token lifetimes, the one grace re-issue, and reuse of withdrawn pairs (issue 12, item 6). */
+/** Refresh-token lifetimes, grace re-issues, and reuse of withdrawn pairs (issue 12, item 6). */
 import { expect, test } from 'vitest';
-import { newAccount, newDevice, type SuiteContext, T0, tokenPair } from './context';
+import { newDevice, type SuiteContext, signedIn, T0, tokenPair } from './context';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MINUTE = 60_000;
-
-async function signedIn(ctx: SuiteContext) {
-  const store = ctx.store();
-  const account = await newAccount(store);
-  const device = await newDevice(store, account.id);
-  const first = tokenPair();
-  await store.issueTokens(device.id, first, T0);
-  return { store, account, device, first };
-}
 
 export function tokenLifetimeTests(ctx: SuiteContext): void {
   test('a refresh token unused for the idle period (90 days by default) has expired', async () => {

@@ -1,15 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { hash, newAccount, newDevice, type SuiteContext, T0, tokenPair } from './context';
+import { hash, newDevice, type SuiteContext, signedIn, T0, tokenPair } from './context';
 import { tokenLifetimeTests } from './token-lifetimes';
-
-async function signedIn(ctx: SuiteContext) {
-  const store = ctx.store();
-  const account = await newAccount(store);
-  const device = await newDevice(store, account.id);
-  const first = tokenPair();
-  await store.issueTokens(device.id, first, T0);
-  return { store, account, device, first };
-}
 
 export function tokenTests(ctx: SuiteContext): void {
   describe('tokens', () => {
