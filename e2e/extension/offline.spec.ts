@@ -52,5 +52,6 @@ test('edits made offline show as pending and sync by themselves when back online
   await expect(lastRun.locator('td').nth(3)).toHaveText('2');
   await expect(lastRun.locator('td').nth(6)).toHaveText('OK');
   // Coming back online is what started it, not a retry timer that happened to fire.
-  await expect(lastRun.locator('td').nth(1)).toHaveText('online');
+  await expect(lastRun.locator('td').nth(1)).toHaveAttribute('data-trigger', 'online');
+  await expect(lastRun.locator('td').nth(1)).toHaveText('Back online');
 });

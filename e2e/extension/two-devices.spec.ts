@@ -1,6 +1,7 @@
 /**
  * A second browser profile joins the same account with the recovery key and shows the profile;
- * an edit on one appears on the other after "Sync now", and by itself within the interval.
+ * an edit on one appears on the other after "Sync now", and by itself within the interval (live
+ * sync off on the receiving one).
  */
 import type { TestServer } from '../../src/server/testing';
 import { connectExistingAccount, connectNewAccount, expectInSync } from './connect';
@@ -50,8 +51,11 @@ test('a second profile joins with the recovery key; edits travel both ways', asy
         .getByRole('button', { name: 'Work (from B)' }),
     ).toBeVisible();
 
-    // B syncs every 30 s by itself: an edit on A arrives with no click on B.
+    // B syncs every 30 s by itself: an edit on A arrives with no click on B. Live sync off, so
+    // the timer is what brings it (e2e/extension/live.spec.ts covers the stream).
     await optionsB.getByRole('link', { name: 'Sync' }).click();
+    await optionsB.getByRole('switch', { name: /Live sync/ }).uncheck();
+    await expect(optionsB.getByTestId('sync-mode')).toHaveAttribute('data-mode', 'interval');
     await optionsB.getByLabel('Sync every (minutes)').fill('0.5');
     await optionsB.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(optionsB.getByTestId('interval-current')).toHaveText(
@@ -65,7 +69,9 @@ test('a second profile joins with the recovery key; edits travel both ways', asy
       timeout: 45_000,
     });
     await optionsB.getByRole('link', { name: 'Activity' }).click();
-    await expect(optionsB.locator('tbody tr').first().locator('td').nth(1)).toHaveText('interval');
+    const why = optionsB.locator('tbody tr').first().locator('td').nth(1);
+    await expect(why).toHaveAttribute('data-trigger', 'interval');
+    await expect(why).toHaveText('Timed sync');
   } finally {
     await second.close();
   }
