@@ -8,7 +8,7 @@
  */
 import type { Limits, TokenResponse } from '../protocol';
 import { checkLimits } from './auth/check-limits';
-import { lapsedError, type Session, sessionFromTokens } from './auth/session';
+import { lapsedError, revokedError, type Session, sessionFromTokens } from './auth/session';
 import type { EngineContext, Logger } from './context';
 import { writeMeta } from './db/meta';
 import type { KeysMeta, PendingSignInMeta } from './db/schema';
@@ -167,12 +167,7 @@ export class Lifecycle {
     // Signed out by the server: local data stays, the key goes with the session.
     await this.parts.keys.drop('new_device');
     this.parts.sync.triggers.stop();
-    this.setAuthError(
-      new AuthError(
-        'device_revoked',
-        'This device was signed out by the server (revoked or replaced)',
-      ),
-    );
+    this.setAuthError(revokedError());
   }
 
   /**

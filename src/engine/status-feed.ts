@@ -119,7 +119,10 @@ export class StatusFeed {
       decision: sync.decision,
       tooLarge: session.current ? sync.tooLarge : 0,
       lastSyncAt: this.lastSyncAt,
-      lastError: sync.lastError ?? this.sources.authError(),
+      // Signed out by the server, its reason outranks whatever the last run met.
+      lastError: current
+        ? (sync.lastError ?? this.sources.authError())
+        : (this.sources.authError() ?? sync.lastError),
       pairing: pairing.view,
       pairingRequests: keys.cipher ? pairing.requests : 0,
       rotation: this.rotationProgress,

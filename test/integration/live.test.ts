@@ -157,15 +157,20 @@ describe('live sync', () => {
     const before = await triggers(c);
 
     await a.engine.revokeDevice(c.engine.getStatus().account?.deviceId as string);
-    // 4403 on the stream makes the tablet ask the REST path, which tells it it is revoked.
-    // Which error the status shows races (device_revoked, or the run's not_signed_in when
-    // another call of the engine met the revocation first): the state is what this test needs.
+    // 4403 on the stream makes the tablet ask the REST path, which tells it it is revoked. The
+    // session is cleared before the run that learnt it is logged, so the log is waited for.
     await waitFor('the tablet to be signed out', () => stateOf(c) === 'signedOut');
+    await waitFor(
+      'the poked run to be logged',
+      async () => (await triggers(c)).length > before.length,
+    );
+    expect(c.engine.getStatus().lastError?.code).toBe('device_revoked');
     expect(isLive(c)).toBe(false);
     expect(c.scheduler.now).toBe(clock);
     const after = await triggers(c);
     expect(after.length).toBe(before.length + 1);
     expect(after[0]).toBe('live');
+    expect((await c.engine.activity(1))[0]?.errorCode).toBe('device_revoked');
     // No reconnection for it, however long the backoff runs; the others keep theirs.
     await c.scheduler.advance(10 * 60 * 1000);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -39,9 +39,18 @@ export function lapsedError(): AuthError {
   );
 }
 
+export function revokedError(): AuthError {
+  return new AuthError(
+    'device_revoked',
+    'This device was signed out by the server (revoked or replaced)',
+  );
+}
+
 export class Session {
   private meta: SessionMeta | null = null;
   private refreshing: Promise<SessionMeta> | null = null;
+  /** Why the server ended the session, until the next sign-in: every later call reports it. */
+  endedBy: AuthError | null = null;
 
   constructor(
     private readonly db: EngineDatabase,
@@ -66,6 +75,7 @@ export class Session {
   async establish(meta: SessionMeta): Promise<void> {
     await writeMeta(this.db, 'session', meta);
     this.meta = meta;
+    this.endedBy = null;
   }
 
   async clear(): Promise<void> {
@@ -85,7 +95,8 @@ export class Session {
   /** Runs a request with a valid access token, refreshing first or once after a 401. */
   async withAccess<T>(call: (server: string, accessToken: string) => Promise<T>): Promise<T> {
     let meta = this.meta;
-    if (!meta) throw new StateError('not_signed_in', 'This device is not signed in');
+    if (!meta)
+      throw this.endedBy ?? new StateError('not_signed_in', 'This device is not signed in');
     if (meta.accessExpiresAt - this.clock.now() < REFRESH_MARGIN_MS)
       meta = await this.refresh(meta);
     try {
@@ -111,16 +122,13 @@ export class Session {
       tokens = await this.api.refresh(stale.serverUrl, stale.refreshToken);
     } catch (error) {
       if (error instanceof OAuthProblem && error.oauthCode === 'invalid_grant') {
+        const lapsed = error.detailCode === 'refresh_token_expired';
+        // Set before anything awaits, so a call racing this one reports the same reason.
+        const ended = lapsed ? lapsedError() : revokedError();
+        this.endedBy = ended;
         await this.clear();
-        if (error.detailCode === 'refresh_token_expired') {
-          await this.onSignedOut('lapsed');
-          throw lapsedError();
-        }
-        await this.onSignedOut('revoked');
-        throw new AuthError(
-          'device_revoked',
-          'This device was signed out by the server (revoked or replaced)',
-        );
+        await this.onSignedOut(lapsed ? 'lapsed' : 'revoked');
+        throw ended;
       }
       throw error;
     }

@@ -51,14 +51,26 @@ function harness(options: { random?: () => number } = {}) {
     keys: 0,
     revoked: 0,
     changes: 0,
+    /** The server refuses the next refresh: the device was revoked. */
+    revokeOnRefresh: false,
   };
   const session = {
-    current: { serverUrl: 'https://sync.example', deviceId: 'dev-1', accountId: 'acc-1' },
+    current: { serverUrl: 'https://sync.example', deviceId: 'dev-1', accountId: 'acc-1' } as {
+      serverUrl: string;
+      deviceId: string;
+      accountId: string;
+    } | null,
+    endedBy: null as AuthError | null,
     async withAccess<T>(call: (server: string, token: string) => Promise<T>): Promise<T> {
       try {
         return await call('https://sync.example', state.token);
       } catch (error) {
         if (!(error instanceof AuthError && error.code === 'session_expired')) throw error;
+      }
+      if (state.revokeOnRefresh) {
+        session.endedBy = new AuthError('device_revoked', 'revoked');
+        session.current = null;
+        throw session.endedBy;
       }
       state.refreshes += 1;
       state.token = `tok-${state.refreshes + 1}`;
@@ -260,6 +272,22 @@ describe('live client', () => {
     expect(h.scheduler.pending()).toEqual([]);
     h.client.reconcile();
     h.client.setOnline(true);
+    await h.scheduler.advance(60 * 60_000);
+    expect(h.sockets).toHaveLength(1);
+  });
+
+  it("asks for a run when its own token refresh meets the server's sign-out, and stops", async () => {
+    const h = harness();
+    await h.live(0);
+    h.state.revokeOnRefresh = true;
+    // The revoked token is refused at attach (4401) before any 4403 reaches this device.
+    h.last().hangUp(4401);
+    await settle();
+    expect(h.state.revoked).toBe(1);
+    expect(h.logs.some((e) => e.event === 'live_token_failed' && e.code === 'device_revoked')).toBe(
+      true,
+    );
+    expect(h.scheduler.pending()).toEqual([]);
     await h.scheduler.advance(60 * 60_000);
     expect(h.sockets).toHaveLength(1);
   });

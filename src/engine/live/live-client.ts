@@ -45,7 +45,10 @@ export interface LiveClientDeps {
   pairingChanged(): void;
   /** The key document changed. */
   keysChanged(): Promise<void>;
-  /** Closed with 4403: a REST call now finds out (and handles) the revocation. */
+  /**
+   * Closed with 4403, or the stream's own token refresh met the server's sign-out: a sync run
+   * finds out (and handles and logs) the revocation.
+   */
   revoked(): void;
   /** The mode changed: publish the status. */
   changed(): void;
@@ -157,7 +160,10 @@ export class LiveClient {
     } catch (error) {
       if (generation !== this.generation) return;
       this.connecting = false;
-      this.deps.log({ level: 'warn', event: 'live_token_failed', code: asEngineError(error).code });
+      const failure = asEngineError(error);
+      this.deps.log({ level: 'warn', event: 'live_token_failed', code: failure.code });
+      // The stream's token refresh is what met the server's sign-out: a run says so.
+      if (this.deps.session.endedBy === failure) return this.deps.revoked();
       this.failed();
       return;
     }

@@ -56,6 +56,9 @@ export interface SyncControllerDeps {
   ran?(): void;
 }
 
+/** The server's ways of signing a device out: neither is "offline", both stop syncing. */
+const SIGNED_OUT: ReadonlySet<string> = new Set(['device_revoked', 'session_lapsed']);
+
 const AUTOMATIC: ReadonlySet<SyncTrigger> = new Set([
   'edit',
   'interval',
@@ -147,6 +150,19 @@ export class SyncController {
     };
   }
 
+  /**
+   * A poke asked for a run, but another call met the server's sign-out first: the run that would
+   * have learnt it is still logged, with the server's reason, so the activity log says what the
+   * poke led to whichever call got there first.
+   */
+  private async signedOut(trigger: SyncTrigger): Promise<SyncReport> {
+    const reason = this.deps.session.endedBy;
+    if (trigger !== 'live' || !reason) return this.skip('not_signed_in');
+    const report = await this.failed(reason);
+    await this.log(trigger, this.deps.ctx.clock.now(), this.deps.api.requests, report);
+    return report;
+  }
+
   private async execute(
     trigger: SyncTrigger,
     answers: Answers,
@@ -156,7 +172,7 @@ export class SyncController {
     if (this.stopped) return this.skip('engine_closed');
     if (AUTOMATIC.has(trigger) && (!ctx.settings.autoSync || this.decision))
       return this.skip('automatic_sync_paused');
-    if (!session.current) return this.skip('not_signed_in');
+    if (!session.current) return this.signedOut(trigger);
     const cipher = keys.cipher;
     if (!cipher) return this.skip('locked');
 
@@ -263,9 +279,7 @@ export class SyncController {
     ctx.log({ level: 'warn', event: 'sync_failed', code: error.code });
     if (error instanceof NetworkError && error.unreachable) {
       this.offlineSince ??= info.at;
-    } else if (
-      !(error instanceof AuthError && ['device_revoked', 'session_lapsed'].includes(error.code))
-    ) {
+    } else if (!(error instanceof AuthError && SIGNED_OUT.has(error.code))) {
       this.offlineSince = null;
     }
     this.lastError = info;
@@ -304,7 +318,8 @@ export class SyncController {
       message: report.error?.message ?? withheldNote(tally).message,
     });
     const retrying = report.result === 'error' && this.retryScheduled;
-    if (!retrying && !this.stopped && ctx.settings.autoSync) {
+    // A device the server signed out has nothing to sync until it signs in again.
+    if (!retrying && !this.stopped && ctx.settings.autoSync && this.deps.session.current) {
       this.triggers.scheduleNext('interval', ctx.settings.intervalSeconds * 1000);
     }
   }
