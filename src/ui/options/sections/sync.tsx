@@ -79,17 +79,13 @@ export function Sync({ status }: SectionProps) {
         <Switch
           label="Sync automatically"
           checked={settings.autoSync}
-          onChange={(autoSync) =>
-            void action.run(() => bridge.call('settings.update', { autoSync }))
-          }
+          onChange={(autoSync) => action.run(() => bridge.call('settings.update', { autoSync }))}
         />
         <Switch
           label="Live sync (edits from your other devices arrive within seconds)"
           checked={settings.liveSync}
           disabled={!settings.autoSync}
-          onChange={(liveSync) =>
-            void action.run(() => bridge.call('settings.update', { liveSync }))
-          }
+          onChange={(liveSync) => action.run(() => bridge.call('settings.update', { liveSync }))}
         />
         {connected && <SyncMode status={status} />}
         <div class="field">

@@ -22,7 +22,7 @@ export function CollectionToggles({
           label={COLLECTION_SPECS[name].label}
           checked={status.settings.collections[name]}
           onChange={(on) =>
-            void onError(() =>
+            onError(() =>
               bridge.call('settings.update', {
                 collections: { ...status.settings.collections, [name]: on },
               }),

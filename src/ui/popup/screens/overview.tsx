@@ -114,9 +114,7 @@ export function Overview({ status, navigate }: ScreenProps) {
         <Switch
           label="Sync automatically"
           checked={status.settings.autoSync}
-          onChange={(autoSync) =>
-            void action.run(() => bridge.call('settings.update', { autoSync }))
-          }
+          onChange={(autoSync) => action.run(() => bridge.call('settings.update', { autoSync }))}
         />
         <CollectionToggles status={status} onError={action.run} />
       </div>
