@@ -17,8 +17,10 @@ function manifestFor(browser: 'chrome' | 'firefox'): Manifest {
   const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8'));
   if (browser === 'chrome') return manifest;
   const { service_worker, ...background } = manifest.background;
+  // Chromium's floor (the build target: WebSocket traffic keeps its worker alive since 116).
+  const { minimum_chrome_version, ...rest } = manifest;
   return {
-    ...manifest,
+    ...rest,
     background: { ...background, scripts: [service_worker] },
     browser_specific_settings: {
       gecko: {

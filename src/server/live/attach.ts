@@ -1,6 +1,7 @@
 /**
  * `GET /v1/live` on the node http server's upgrade event (Hono's fetch handler cannot hold a
- * socket): origin check against the /v1 CORS allow-list, then a ws stream per connection, and a
+ * socket): origin check against the /v1 CORS allow-list (or the server's own origin, for the app
+ * it serves), then a ws stream per connection, and a
  * LISTEN on satchel_live that fans every process's NOTIFYs out to this process's streams.
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -27,6 +28,20 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
+/**
+ * The app this server serves itself opens its stream from the server's own origin, which is no
+ * CORS origin (REST calls from it are same-origin). A browser cannot forge Origin, and Host names
+ * the server the browser connected to, so an Origin naming that same host is that app.
+ */
+function isOwnOrigin(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -47,7 +62,11 @@ export async function attachLive(
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/v1/live') return refuse(socket, '404 Not Found');
     const origin = req.headers.origin;
-    if (origin !== undefined && !isAllowedOrigin(origin, deps.config.appOrigins)) {
+    if (
+      origin !== undefined &&
+      !isAllowedOrigin(origin, deps.config.appOrigins) &&
+      !isOwnOrigin(origin, req.headers.host)
+    ) {
       return refuse(socket, '403 Forbidden');
     }
     // Behind a proxy every stream would share its address and the per-address limit with it.

@@ -240,6 +240,14 @@ describe('live stream settings (each case its own server, on PostgreSQL to boot 
     expect(await third.closed).toBe(4429);
 
     await expect(open(server.url, { origin: 'https://evil.example' })).rejects.toThrow('403');
+    // The app this server serves opens its stream from the server's own origin.
+    const own = await open(server.url, { origin: server.url });
+    own.ws.close();
+    // Another port of the same host is another origin.
+    const port = new URL(server.url).port;
+    await expect(
+      open(server.url, { origin: server.url.replace(`:${port}`, `:${Number(port) + 1}`) }),
+    ).rejects.toThrow('403');
 
     const big = await open(server.url);
     big.ws.send('x'.repeat(10_000));
