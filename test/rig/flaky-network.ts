@@ -33,6 +33,8 @@ export class FlakyNetwork {
   readonly log: string[] = [];
   private rules: Array<FaultRule & { left: number }> = [];
   private readonly hung: Array<() => void> = [];
+  /** Requests sent whose answer (its headers) has not come back yet. */
+  inFlight = 0;
 
   constructor(
     private readonly delayMs = 20,
@@ -98,7 +100,13 @@ export class FlakyNetwork {
         },
       );
     }
-    const response = await this.base(input, init);
+    this.inFlight += 1;
+    let response: Response;
+    try {
+      response = await this.base(input, init);
+    } finally {
+      this.inFlight -= 1;
+    }
     // Untouched when no fault applies: the device reads the body as it streams, as it would from
     // the network (reading it here first would hide how much of a huge body the device reads).
     if (fault === null) return response;

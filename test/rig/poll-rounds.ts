@@ -5,15 +5,24 @@
 import { settle } from '../../src/engine/testing/manual-scheduler';
 import { type TestDevice, waitFor } from './devices';
 
+/** How long a round waits at most for the requests it started to be answered. */
+const ANSWER_WAIT_MS = 5_000;
+
 /**
- * One round. It ends with 25 ms of real time because a request in flight is not done within a
- * macrotask: over the loopback in Chromium it takes a few milliseconds more, and if virtual time
+ * One round. It ends once the requests it started are answered (and 25 ms more for what the
+ * answers start): a request in flight is not done within a macrotask, and on a loaded machine it
+ * can take far longer than the few milliseconds it takes over an idle loopback. If virtual time
  * raced ahead meanwhile, other timers (syncs, token refreshes) would pile up in front of the
- * polls that matter. Without the pause, hostile-pairing's "N never confirms" stalled once in
- * Chromium (cause not found); with it the pairing suites keep to real request order.
+ * polls that matter: a fixed 25 ms pause kept the pairing suites in order on a quiet machine,
+ * yet they stalled in CI under load.
  */
 export async function pollRound(devices: TestDevice[]): Promise<void> {
   for (const device of devices) await device.scheduler.advance(1500);
+  await settle();
+  const deadline = Date.now() + ANSWER_WAIT_MS;
+  while (devices.some((device) => device.net.inFlight > 0) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   await settle();
   await new Promise((resolve) => setTimeout(resolve, 25));
 }

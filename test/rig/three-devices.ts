@@ -28,11 +28,11 @@ export function accountRef(device: TestDevice): AccountRef {
 /** `profiles` profiles written on the laptop (`p0`, `p1`…), then the phone and tablet join. */
 export async function threeDevices(
   backend: Backend,
-  options: { profiles: number; laptopThrough?: FetchLike },
+  options: { profiles: number; laptopThrough?: FetchLike; phoneThrough?: FetchLike },
 ) {
   const person = newPerson();
   const laptop = await newDevice('laptop', { through: options.laptopThrough });
-  const phone = await newDevice('phone');
+  const phone = await newDevice('phone', { through: options.phoneThrough });
   const tablet = await newDevice('tablet');
   const recoveryKey = (await connect(laptop, backend, person)) as string;
   for (let i = 0; i < options.profiles; i++)

@@ -134,7 +134,7 @@ function harness(options: { random?: () => number } = {}) {
     done(cursor);
     await settle();
   };
-  return { scheduler, sockets, logs, state, client, last, live, finish };
+  return { scheduler, sockets, logs, state, session, client, last, live, finish };
 }
 
 describe('live client', () => {
@@ -290,6 +290,23 @@ describe('live client', () => {
     expect(h.scheduler.pending()).toEqual([]);
     await h.scheduler.advance(60 * 60_000);
     expect(h.sockets).toHaveLength(1);
+  });
+
+  it("asks for a run when another call met the server's sign-out while the stream was held", async () => {
+    const h = harness();
+    await h.live(0);
+    // A REST call's refresh learnt it first: the session is gone before any 4403 is read.
+    h.session.endedBy = new AuthError('device_revoked', 'revoked');
+    h.session.current = null;
+    h.client.reconcile();
+    expect(h.state.revoked).toBe(1);
+    expect(h.last().closedWith).not.toBeNull();
+    // A plain sign-out (no reason from the server) asks for nothing.
+    const quiet = harness();
+    await quiet.live(0);
+    quiet.session.current = null;
+    quiet.client.reconcile();
+    expect(quiet.state.revoked).toBe(0);
   });
 
   it('on 4429 falls back to the timer and retries later than after a plain drop', async () => {

@@ -126,9 +126,13 @@ export class LiveClient {
   /** Opens or closes the stream to match the conditions; called whenever they may have moved. */
   reconcile(): void {
     if (!this.wanted()) {
-      if (this.socket || this.connecting || this.retryTimer !== null) this.drop();
+      const held = this.socket !== null || this.connecting || this.retryTimer !== null;
+      if (held) this.drop();
       this.failures = 0;
       if (this.problem) this.report(null);
+      // Another call met the server's sign-out while the stream was held, so its 4403 will not
+      // be read: a run still says what the stream would have led to.
+      if (held && !this.closed && this.deps.session.endedBy) this.deps.revoked();
       return;
     }
     if (this.socket || this.connecting || this.retryTimer !== null) return;

@@ -14,6 +14,7 @@ import { withheldNote } from '../omission/withheld-note';
 import type { ErrorInfo } from '../status';
 import type { ServerApi } from '../transport/api';
 import { backoffDelay } from './backoff';
+import type { RecordCipher } from './cipher';
 import { type Answers, type Decision, type RunTally, runSync } from './run';
 import { SyncTriggers } from './triggers';
 
@@ -54,6 +55,11 @@ export interface SyncControllerDeps {
   wrote?(seq: number): void;
   /** A run ended, whatever its outcome. */
   ran?(): void;
+  /**
+   * A run succeeded: finish what waits for a drained outbox (a rotation's retirement of the
+   * earlier epochs). Its failure is logged and tried again after the next run.
+   */
+  afterRun?(cipher: RecordCipher, limits: Limits): Promise<void>;
 }
 
 /** The server's ways of signing a device out: neither is "offline", both stop syncing. */
@@ -82,6 +88,8 @@ export class SyncController {
   private chain: Promise<unknown> = Promise.resolve();
   private queued: Promise<SyncReport> | null = null;
   private stopped = false;
+  /** The server's sign-out a logged run already reported: logged once, whoever meets it again. */
+  private endLogged: EngineError | null = null;
 
   constructor(private readonly deps: SyncControllerDeps) {
     this.triggers = new SyncTriggers(
@@ -150,6 +158,18 @@ export class SyncController {
     };
   }
 
+  private async finishAfter(cipher: RecordCipher): Promise<void> {
+    try {
+      await this.deps.afterRun?.(cipher, this.deps.limits());
+    } catch (error) {
+      this.deps.ctx.log({
+        level: 'warn',
+        event: 'after_run_failed',
+        code: asEngineError(error).code,
+      });
+    }
+  }
+
   /**
    * A poke asked for a run, but another call met the server's sign-out first: the run that would
    * have learnt it is still logged, with the server's reason, so the activity log says what the
@@ -157,7 +177,10 @@ export class SyncController {
    */
   private async signedOut(trigger: SyncTrigger): Promise<SyncReport> {
     const reason = this.deps.session.endedBy;
-    if (trigger !== 'live' || !reason) return this.skip('not_signed_in');
+    if (trigger !== 'live' || !reason || reason === this.endLogged) {
+      return this.skip('not_signed_in');
+    }
+    this.endLogged = reason;
     const report = await this.failed(reason);
     await this.log(trigger, this.deps.ctx.clock.now(), this.deps.api.requests, report);
     return report;
@@ -238,10 +261,12 @@ export class SyncController {
         }
         error = verdict;
       }
+      if (error === this.deps.session.endedBy) this.endLogged = error;
       report = await this.failed(error);
     } finally {
       this.running = null;
     }
+    if (report.result === 'ok') await this.finishAfter(cipher);
     await this.log(trigger, startedAt, requestsBefore, report);
     await this.deps.changed(quiet ? 'state' : 'all');
     this.deps.ran?.();
