@@ -117,7 +117,9 @@ export type RecordErrorCode =
   /** Authentic, but served as a revision it was not written as: a rollback or resurrection. */
   | 'record_replayed'
   /** Labelled with a later key epoch than any document this device verified: held until one is. */
-  | 'record_unknown_epoch';
+  | 'record_unknown_epoch'
+  /** Sealed under an epoch the key document retired: an old master cannot write any more. */
+  | 'record_retired_epoch';
 
 /** The device lock (src/engine/lock): its secrets are sealed at rest under a passphrase or PIN. */
 export type LockErrorCode =

@@ -7,12 +7,14 @@
 import type { Limits } from '../protocol';
 import { Session } from './auth/session';
 import { SignInFlow } from './auth/sign-in-flow';
+import type { CollectionName } from './collections';
 import type { EngineContext } from './context';
 import { readMeta } from './db/meta';
 import type { Scheduler } from './deps';
 import { asEngineError } from './errors';
 import type { KeyOptions } from './keys/account-key';
 import { KeyManager } from './keys/key-manager';
+import { retireEarlierEpochs } from './keys/retirement';
 import { KeyRotation } from './keys/rotation';
 import { Lifecycle } from './lifecycle';
 import { LiveClient } from './live/live-client';
@@ -69,7 +71,7 @@ export function buildParts(input: PartsInput): EngineParts {
   const session: Session = new Session(db, api, clock, (why) =>
     why === 'lapsed' ? lifecycle.lapsed() : lifecycle.revoked(),
   );
-  const keys: KeyManager = new KeyManager(db, api, session, input.keyOptions);
+  const keys: KeyManager = new KeyManager(db, api, session, input.keyOptions, log);
   const signInFlow: SignInFlow = new SignInFlow(db, api, clock, scheduler, log, {
     approved: (pending, tokens) => lifecycle.signedIn(pending, tokens),
     failed: (error) => lifecycle.setAuthError(error),
@@ -90,6 +92,19 @@ export function buildParts(input: PartsInput): EngineParts {
     pairingsNoticed: (count) => pairing.noticed(count),
     wrote: (seq) => live.wrote(seq),
     ran: () => live.ran(),
+    afterRun: async (cipher, limits) => {
+      const retirement = {
+        db,
+        api,
+        session,
+        log,
+        options: input.keyOptions,
+        syncs: (collection: string) =>
+          ctx.settings.collections[collection as CollectionName] === true,
+        retired: (below: number, rev: number) => keys.retired(below, rev),
+      };
+      await retireEarlierEpochs(retirement, cipher, limits);
+    },
   });
   const rotation: KeyRotation = new KeyRotation({
     db,
@@ -99,6 +114,7 @@ export function buildParts(input: PartsInput): EngineParts {
     log,
     options: input.keyOptions,
     adopt: (held) => keys.replace(held),
+    syncs: (collection) => ctx.settings.collections[collection as CollectionName] === true,
   });
   const pairing: PairingFlow = new PairingFlow({
     db,

@@ -124,6 +124,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
     'A record from the server failed its integrity check. It was set aside; your other data is fine.',
   record_unknown_epoch:
     'This item is sealed under a newer account key than this device has verified, so it is held aside until the server shows that key’s document. It is retried by itself.',
+  record_retired_epoch:
+    'A record from the server is sealed under an account key that was replaced and retired, so it was refused: only the current key can write. Your other data is fine.',
   record_wrong_key:
     'A record from the server is encrypted with a different key. It was set aside; your other data is fine.',
   record_envelope_invalid:

@@ -202,6 +202,11 @@ export interface KeysMeta {
   /** Earlier epochs, newest first (absent before the account's first rotation). */
   previous?: KeyEpochMeta[];
   /**
+   * Records sealed under an epoch below this are refused (the key document retired them once a
+   * rotation resealed everything). Absent: none retired. Only ever rises.
+   */
+  retiredBelow?: number;
+  /**
    * The key document's authentication key, pinned when this device first got the key: a
    * document the server forged (its own master sealed to our public key) fails its MAC. Every
    * key this device stores has it; optional only because a pairing bundle may leave it out
@@ -222,6 +227,8 @@ export interface KeyPinsMeta {
   fingerprint: string;
   authKey: Uint8Array;
   rev: number | null;
+  /** The highest `retiredBelow` verified: a document without it cannot bring retired epochs back. */
+  retiredBelow?: number;
 }
 
 /**

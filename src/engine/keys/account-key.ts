@@ -112,6 +112,7 @@ export async function unlockAccountKey(
       epoch: unlocked.epoch,
       fingerprint: unlocked.fingerprint,
       previous: unlocked.previous,
+      ...(unlocked.retiredBelow ? { retiredBelow: unlocked.retiredBelow } : {}),
       authKey: unlocked.authKey,
     };
   } catch (error) {

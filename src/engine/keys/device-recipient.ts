@@ -213,6 +213,7 @@ export async function openAsRecipient(
       epoch: opened.epoch,
       fingerprint: opened.fingerprint,
       previous: opened.previous,
+      ...(opened.retiredBelow ? { retiredBelow: opened.retiredBelow } : {}),
       // The pin moves to the K_auth the transition tags led to.
       authKey: opened.authKey,
     },

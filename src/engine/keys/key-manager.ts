@@ -5,6 +5,7 @@
  */
 import type { KeyDocument } from '../../protocol';
 import type { Session } from '../auth/session';
+import type { Logger } from '../context';
 import {
   CryptoError,
   generateRecoveryKey,
@@ -15,7 +16,7 @@ import {
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { KeysMeta } from '../db/schema';
-import { KeyError, StateError } from '../errors';
+import { asEngineError, KeyError, StateError } from '../errors';
 import { RecordCipher } from '../sync/cipher';
 import type { ServerApi } from '../transport/api';
 import { type KeyOptions, newAccountKey, unlockAccountKey } from './account-key';
@@ -26,6 +27,12 @@ export type KeyMode = 'create' | 'unlock' | null;
 
 /** Writes of the same key by other devices (re-wraps) that a re-wrap rebuilds upon. */
 const REWRAP_ATTEMPTS = 3;
+
+/** `keys` with the epochs below `retiredBelow` retired (their records refused). Never lowers it. */
+function withRetirement(keys: KeysMeta, retiredBelow: number): KeysMeta {
+  const below = Math.max(retiredBelow, keys.retiredBelow ?? 0);
+  return below === 0 || below === keys.retiredBelow ? keys : { ...keys, retiredBelow: below };
+}
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
@@ -42,6 +49,7 @@ export class KeyManager {
     private readonly api: ServerApi,
     private readonly session: Session,
     private readonly options: KeyOptions,
+    private readonly log: Logger,
   ) {}
 
   /** Loads the stored key for this account, if any. */
@@ -203,7 +211,7 @@ export class KeyManager {
       if (keys.authKey && !sameBytes(inspected.authKey, keys.authKey)) {
         throw new KeyError('key_document_invalid', 'The authentication keys differ');
       }
-      keys = { ...keys, authKey: inspected.authKey };
+      keys = withRetirement({ ...keys, authKey: inspected.authKey }, inspected.retiredBelow);
     } catch (error) {
       throw new KeyError(
         'key_document_invalid',
@@ -235,6 +243,7 @@ export class KeyManager {
       );
     }
     if (current.key_fingerprint === keys.fingerprint && current.epoch === keys.epoch) {
+      await this.followRetirement(keys, current);
       return 'unchanged';
     }
     const verdict = await openAsRecipient(this.db, current, keys, session.deviceId, this.options);
@@ -248,6 +257,32 @@ export class KeyManager {
     return 'picked_up';
   }
 
+  /**
+   * The same epoch's document may have retired earlier epochs (the rotating device resealed
+   * everything): verified under the master this device holds, the retirement is taken up, and
+   * never undone. A document that does not verify changes nothing here.
+   */
+  private async followRetirement(keys: KeysMeta, current: KeyDocument): Promise<void> {
+    let retiredBelow: number;
+    try {
+      ({ retiredBelow } = await inspectKeyDocument(
+        current.key_document,
+        keys.accountId,
+        keys.master,
+        this.options,
+      ));
+    } catch (error) {
+      this.log({
+        level: 'warn',
+        event: 'key_retirement_unverified',
+        code: asEngineError(error).code,
+      });
+      return;
+    }
+    if (retiredBelow <= (keys.retiredBelow ?? 0)) return;
+    await this.store(withRetirement(keys, retiredBelow), current.rev);
+  }
+
   /** Adds this device's public key to the document so a future rotation includes it. */
   async register(): Promise<boolean> {
     const keys = await readMeta(this.db, 'keys');
@@ -255,12 +290,21 @@ export class KeyManager {
     return registerDeviceRecipient(this.db, this.api, this.session, keys, this.options);
   }
 
+  /** This device retired the epochs below `below` in the document now at `rev`. */
+  async retired(below: number, rev: number): Promise<void> {
+    const keys = await readMeta(this.db, 'keys');
+    if (keys) await this.store(withRetirement(keys, below), rev);
+  }
+
   /** Makes `keys` current (a rotation this device carried out). */
   async replace(keys: KeysMeta): Promise<void> {
     await this.store(keys);
   }
 
-  private async store(keys: KeysMeta, rev: number | null = null, reset = false): Promise<void> {
+  private async store(stored: KeysMeta, rev: number | null = null, reset = false): Promise<void> {
+    // A retirement this device verified stays, whatever document the key came from since.
+    const pins = reset ? null : await readPins(this.db, stored.accountId);
+    const keys = withRetirement(stored, pins?.retiredBelow ?? 0);
     const cipher = await RecordCipher.create(keys);
     await writeMeta(this.db, 'keys', keys);
     await raisePins(this.db, keys, rev, reset);

@@ -21,14 +21,20 @@ export async function readPins(db: EngineDatabase, accountId: string): Promise<K
  */
 export async function raisePins(
   db: EngineDatabase,
-  keys: Pick<KeysMeta, 'accountId' | 'epoch' | 'fingerprint' | 'authKey'>,
+  keys: Pick<KeysMeta, 'accountId' | 'epoch' | 'fingerprint' | 'authKey' | 'retiredBelow'>,
   rev: number | null,
   reset = false,
 ): Promise<void> {
   if (!keys.authKey) return;
   const pins = await readPins(db, keys.accountId);
-  if (pins && !reset && pins.epoch > keys.epoch) return;
+  const retiredBelow = Math.max(keys.retiredBelow ?? 0, reset ? 0 : (pins?.retiredBelow ?? 0));
+  if (pins && !reset && pins.epoch > keys.epoch) {
+    if (retiredBelow > (pins.retiredBelow ?? 0))
+      await writeMeta(db, 'keyPins', { ...pins, retiredBelow });
+    return;
+  }
   await writeMeta(db, 'keyPins', {
+    ...(retiredBelow ? { retiredBelow } : {}),
     accountId: keys.accountId,
     epoch: keys.epoch,
     fingerprint: keys.fingerprint,

@@ -59,6 +59,8 @@ export interface RotationDeps {
   options: KeyOptions;
   /** Makes `keys` this device's current key (cipher included). */
   adopt(keys: KeysMeta): Promise<void>;
+  /** Whether this device syncs the collection: others are resealed by the retirement sweep. */
+  syncs(collection: string): boolean;
 }
 
 export class KeyRotation {
@@ -282,7 +284,8 @@ export class KeyRotation {
     let cursor = await tx.objectStore('records').openCursor();
     while (cursor) {
       const row = cursor.value;
-      if (row.base && !(await outbox.get([row.collection, row.id]))) {
+      const queue = row.base && this.deps.syncs(row.collection);
+      if (queue && !(await outbox.get([row.collection, row.id]))) {
         await outbox.put({
           collection: row.collection,
           id: row.id,
@@ -331,18 +334,19 @@ export class KeyRotation {
     this.deps.log({ level: 'warn', event: 'key_rotation_rolled_back', message: why });
   }
 
-  /** Progress of the resealing phase; ends the rotation once every queued record went out. */
+  /**
+   * Progress of the resealing phase; null once every queued record went out. The rotation ends
+   * when the sweep after a sync retires the earlier epochs (retirement.ts).
+   */
   async progress(): Promise<RotationProgress | null> {
     const { db } = this.deps;
     const meta = await readMeta(db, 'rotation');
     if (!meta) return null;
     if (meta.phase === 'publishing') return { epoch: meta.keys.epoch, total: 0, done: 0 };
-    const queued = (await db.getAll('outbox')).filter((row) => row.reseal).length;
-    if (queued === 0) {
-      await deleteMeta(db, 'rotation');
-      this.deps.log({ level: 'info', event: 'key_rotation_finished', epoch: meta.epoch });
-      return null;
-    }
+    const queued = (await db.getAll('outbox')).filter(
+      (row) => row.reseal && this.deps.syncs(row.collection),
+    ).length;
+    if (queued === 0) return null;
     return { epoch: meta.epoch, total: meta.total, done: Math.max(0, meta.total - queued) };
   }
 

@@ -50,6 +50,8 @@ export class RecordCipher {
     private readonly collections: Map<string, CollectionName>,
     /** Every epoch this device can open, by fingerprint (the current one included). */
     private readonly ring: Map<string, AccountKeys>,
+    /** Records sealed under an epoch below this are refused (KeysMeta.retiredBelow). */
+    private readonly retiredBelow: number,
   ) {}
 
   static async create(meta: KeysMeta): Promise<RecordCipher> {
@@ -70,7 +72,7 @@ export class RecordCipher {
       tokens.set(name, token);
       collections.set(token, name);
     }
-    return new RecordCipher(keys, tokens, collections, ring);
+    return new RecordCipher(keys, tokens, collections, ring, meta.retiredBelow ?? 0);
   }
 
   get fingerprint(): string {
@@ -144,6 +146,12 @@ export class RecordCipher {
       throw new RecordError(
         'record_wrong_key',
         `Record ${remote.id} was sealed under another account key`,
+      );
+    }
+    if (keys.epoch < this.retiredBelow) {
+      throw new RecordError(
+        'record_retired_epoch',
+        `Record ${remote.id} is sealed under key epoch ${keys.epoch}, which the account retired (epochs below ${this.retiredBelow})`,
       );
     }
     if (!Number.isSafeInteger(remote.rev)) {

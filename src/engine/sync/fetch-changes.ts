@@ -8,7 +8,10 @@ import { NetworkError } from '../errors';
 import { safePageLimit } from '../transport/response-caps';
 import type { SyncDeps } from './deps';
 
-function requestPage(deps: SyncDeps, since: string, limit: number): Promise<ChangesResponse> {
+/** What reading the feed needs of a sync run (a rotation's retirement reads it too). */
+export type FeedDeps = Pick<SyncDeps, 'api' | 'session' | 'limits' | 'pairingsNoticed'>;
+
+function requestPage(deps: FeedDeps, since: string, limit: number): Promise<ChangesResponse> {
   return deps.session.withAccess((server, token) =>
     deps.api.changes(server, token, since, limit, deps.limits),
   );
@@ -19,7 +22,7 @@ function advances(since: string, next: string): boolean {
   return Number(next) > Number(since);
 }
 
-export async function fetchChanges(deps: SyncDeps, since: string): Promise<ChangesResponse> {
+export async function fetchChanges(deps: FeedDeps, since: string): Promise<ChangesResponse> {
   const { limits } = deps;
   let page: ChangesResponse;
   try {

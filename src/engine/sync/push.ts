@@ -5,7 +5,7 @@
  * An op whose response was lost is resent with the same op id, and the server answers it as
  * before without applying it twice.
  */
-import type { BatchOp, BatchResult, RemoteRecord } from '../../protocol';
+import type { BatchOp, BatchResult, Limits, RemoteRecord } from '../../protocol';
 import type { CollectionName } from '../collections';
 import type { OutboxRow, RecordRow } from '../db/schema';
 import { RECORD_STORES } from '../db/tx';
@@ -118,12 +118,12 @@ async function prepare(deps: SyncDeps, entry: OutboxRow, row: RecordRow): Promis
 }
 
 /** Splits ops into batches within the server's op-count and byte limits. */
-function batches(deps: SyncDeps, prepared: Prepared[]): Prepared[][] {
-  const maxOps = Math.max(1, deps.limits.max_batch_ops);
+export function batches<T extends { op: BatchOp }>(limits: Limits, prepared: T[]): T[][] {
+  const maxOps = Math.max(1, limits.max_batch_ops);
   // Leave room for the JSON around the payloads.
-  const maxBytes = Math.max(1, Math.floor(deps.limits.max_batch_bytes * 0.9));
-  const out: Prepared[][] = [];
-  let current: Prepared[] = [];
+  const maxBytes = Math.max(1, Math.floor(limits.max_batch_bytes * 0.9));
+  const out: T[][] = [];
+  let current: T[] = [];
   let bytes = 0;
   for (const item of prepared) {
     const size = item.op.payload.length;
@@ -294,7 +294,7 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
     if (orphans.length > 0) await dropOrphans(deps, orphans);
     let requeued = 0;
     const total = done + prepared.length;
-    for (const batch of batches(deps, prepared)) {
+    for (const batch of batches(deps.limits, prepared)) {
       await markSent(deps, batch);
       const request = {
         key_fingerprint: deps.cipher.fingerprint,

@@ -46,6 +46,8 @@ export interface OpenedKeyDocument {
   tokenRoot: Bytes;
   /** Earlier epochs' master keys, newest first. */
   previous: KeyEpoch[];
+  /** Records sealed under an epoch below this are refused (0: no epoch retired). */
+  retiredBelow: number;
   /**
    * The epoch's document-authentication key K_auth (32 bytes): keys the mac, replaced at each
    * rotation (auth-transition.ts). A device pins it and passes it to openKeyDocumentAsDevice.
@@ -97,6 +99,8 @@ export interface BuildInput {
   previous: readonly KeyEpoch[];
   /** K_auth rotations so far, newest first (auth-transition.ts). */
   transitions?: AuthTransition[];
+  /** Carried over from the document rotated: retirement never goes back. */
+  retiredBelow?: number;
 }
 
 /** A whole new document (creation or rotation): every seal is fresh. */
@@ -130,6 +134,7 @@ export async function buildKeyDocument(
     recipients,
     previous,
     ...(input.transitions?.length ? { transitions: input.transitions } : {}),
+    ...(input.retiredBelow ? { retiredBelow: input.retiredBelow } : {}),
   };
   return { doc: await signKeyDocument(input.authKey, accountId, unsigned), fingerprint };
 }
@@ -177,7 +182,15 @@ export async function openWithMaster(
     }
     previous.push({ epoch: entry.epoch, master: earlier, fingerprint: entry.fingerprint });
   }
-  return { master, epoch: doc.epoch, fingerprint: doc.fingerprint, tokenRoot, previous, authKey };
+  return {
+    master,
+    epoch: doc.epoch,
+    fingerprint: doc.fingerprint,
+    tokenRoot,
+    previous,
+    retiredBelow: doc.retiredBelow ?? 0,
+    authKey,
+  };
 }
 
 /**
@@ -230,7 +243,11 @@ export async function resignKeyDocument(
   authKey: Bytes,
   accountId: string,
   doc: KeyDocumentJson,
-  change: { wraps?: Wraps; recipients?: Record<string, RecipientEntry> },
+  change: {
+    wraps?: Wraps;
+    recipients?: Record<string, RecipientEntry>;
+    retiredBelow?: number;
+  },
 ): Promise<KeyDocumentJson> {
   const { mac: _old, ...unsigned } = doc;
   return signKeyDocument(authKey, accountId, { ...unsigned, ...change });
