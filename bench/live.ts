@@ -17,13 +17,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { DEFAULT_EDIT_DEBOUNCE_MS as EDIT_DEBOUNCE_MS } from '../src/engine/sync/triggers';
 import { signInDevice, startServer, type TestServer } from '../src/server/testing';
 import { editToVisible, setLive, setUpPair, workerHeap } from './live/two-profiles';
 
 const EDITS = Number(process.env.BENCH_EDITS ?? 50);
 const POLL_EDITS = Number(process.env.BENCH_POLL_EDITS ?? 1);
-/** The engine's default (satchel-engine.ts): a save is pushed once edits pause this long. */
-const EDIT_DEBOUNCE_MS = 2000;
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 2000);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 20);
 const POLL_MINUTES = 0.5;

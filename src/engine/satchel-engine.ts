@@ -45,6 +45,7 @@ import type { BulkDeleteAnswer } from './sync/bulk-delete';
 import type { SyncController, SyncReport } from './sync/controller';
 import type { FirstJoinChoice } from './sync/first-join';
 import { listQuarantine } from './sync/quarantine-retry';
+import { DEFAULT_EDIT_DEBOUNCE_MS } from './sync/triggers';
 import { ServerApi } from './transport/api';
 import { HttpTransport } from './transport/http';
 import { ServerClock } from './transport/server-clock';
@@ -125,7 +126,7 @@ export class SatchelEngine implements Engine {
       store: this.status,
       limits,
       random: this.options.random ?? Math.random,
-      editDebounceMs: this.options.editDebounceMs ?? 2000,
+      editDebounceMs: this.options.editDebounceMs ?? DEFAULT_EDIT_DEBOUNCE_MS,
       keyOptions: this.options.keyOptions ?? {},
       liveSocket: this.options.liveSocket ?? null,
       isClosed: () => this.closed,

@@ -7,6 +7,13 @@
 import type { SyncTrigger } from '../db/schema';
 import type { Clock, Scheduler, TimerHandle } from '../deps';
 
+/**
+ * How long edits must pause before they are pushed. Short, so that with live sync an edit shows
+ * on the other devices within a second (issue 13); still long enough that a burst (an import, a
+ * form saving several records) goes out as one run, since each edit restarts the wait.
+ */
+export const DEFAULT_EDIT_DEBOUNCE_MS = 300;
+
 export class SyncTriggers {
   private editTimer: TimerHandle | null = null;
   private nextTimer: TimerHandle | null = null;
