@@ -113,6 +113,25 @@ describe('live sync', () => {
     for (const device of [a, b, c]) await device.engine.close();
   });
 
+  it('does not pull its own state manifest back when it publishes one beside an edit', async () => {
+    const live = await liveFor();
+    // The engine's own manifest schedule: its first manifest goes out with its first record.
+    const a = await newDevice('laptop', { engine: { liveSocket: live.liveSocket } });
+    await connect(a, backend, newPerson());
+    await waitFor('the stream to be live', () => isLive(a));
+    const before = await triggers(a);
+    await a.engine.create('profiles', { name: 'Seed', provider: 'openai', model: 'gpt-4o' });
+    const run = await a.engine.syncNow();
+    expect(run.tally?.pushed).toBe(1);
+    // Both writes (the record and the manifest) were poked about; neither is news to it.
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settle();
+    const since = await triggers(a);
+    expect(since.slice(0, since.length - before.length)).toEqual(['manual']);
+    await a.engine.close();
+  });
+
   it('reconnects after the stream drops and catches up on what it missed', async () => {
     const live = await liveFor();
     const person = newPerson();

@@ -112,6 +112,8 @@ export async function publishManifest(deps: SyncDeps): Promise<number> {
       ),
     );
     const result = response.results.find((r) => r.op_id === op.op_id);
+    // Its own write: the stream's poke about it is not news to this device.
+    if (result?.status === 'ok') deps.wrote?.(result.seq);
     const index = Number(op.id.slice(op.id.lastIndexOf('_m') + 2));
     if (result?.status === 'ok' && result.rev === (op.base_rev ?? 0) + 1) {
       meta.own.revs[index] = result.rev;
