@@ -102,6 +102,7 @@ export function buildParts(input: PartsInput): EngineParts {
         syncs: (collection: string) =>
           ctx.settings.collections[collection as CollectionName] === true,
         retired: (below: number, rev: number) => keys.retired(below, rev),
+        wrote: (seq: number) => live.wrote(seq),
       };
       await retireEarlierEpochs(retirement, cipher, limits);
     },

@@ -32,6 +32,8 @@ export interface RetirementDeps {
   syncs(collection: string): boolean;
   /** Takes up the retirement this device wrote, as a verified document's would be. */
   retired(below: number, rev: number): Promise<void>;
+  /** The server took one of this device's writes at this sequence (no pull back for its poke). */
+  wrote?(seq: number): void;
 }
 
 export interface RetirementOutcome {
@@ -138,7 +140,11 @@ async function resealTheRest(
           limits,
         ),
       );
-      outcome.resealed += reply.results.filter((result) => result.status === 'ok').length;
+      for (const result of reply.results) {
+        if (result.status !== 'ok') continue;
+        outcome.resealed += 1;
+        deps.wrote?.(result.seq);
+      }
     }
     if (!page.has_more) return outcome;
     since = page.cursor;
