@@ -48,6 +48,7 @@ import {
   PBKDF2_MIN_ITERATIONS,
 } from './format';
 import { generateRecipientKeyPair, importRecipientPublicKey } from './recipients';
+import { type RetireEpochsInput, retireEpochs } from './retire';
 import { testArgon2, testIterations } from './test-options';
 import {
   type KeySecret,
@@ -68,6 +69,7 @@ export {
   PBKDF2_MAX_ITERATIONS,
   PBKDF2_MIN_ITERATIONS,
 } from './format';
+export type { RetireEpochsInput } from './retire';
 export type { KeySecret } from './wraps';
 
 /** A passphrase guards against an offline attacker holding the document: demand some length. */
@@ -441,42 +443,6 @@ export async function rotateKeyDocument(
   return { document: encodeKeyDocument(rotated), fingerprint, epoch, authKey };
 }
 
-export interface RetireEpochsInput {
-  accountId: string;
-  /** The current epoch's master key. */
-  master: Bytes;
-  /** Epochs below this one are retired; at most the current epoch. */
-  below: number;
-}
-
-/**
- * Retires every epoch below `below`, in the same epoch: `retiredBelow` (under the mac) tells
- * every device to refuse records still sealed under them. Their masters stay in `previous`
- * (sealed under the current master, so no use to whoever holds only an old one): a device's
- * pins prove a later epoch continues theirs by them. Called once a rotation resealed
- * everything; retiring lower than before changes nothing.
- */
-export async function retireKeyDocumentEpochs(
-  document: string,
-  input: RetireEpochsInput & IterationOptions,
-): Promise<string> {
-  const { master, accountId, below } = input;
-  assertKeyBytes(master, 'master key');
-  assertAccountId(accountId);
-  const doc = decodeKeyDocument(document, kdfFloors(input));
-  const { authKey } = await openWithMaster(doc, accountId, master, 'wrong_key');
-  if (!Number.isSafeInteger(below) || below < 1 || below > doc.epoch) {
-    throw new CryptoError(
-      'invalid_argument',
-      `below must be an epoch from 1 to the current one (${doc.epoch})`,
-    );
-  }
-  if (below <= (doc.retiredBelow ?? 0)) return document;
-  return encodeKeyDocument(
-    await resignKeyDocument(authKey, accountId, doc, { retiredBelow: below }),
-  );
-}
-
 /**
  * Replaces the recovery key and/or sets, changes or removes the passphrase, in the same epoch.
  * What it does not replace is kept byte for byte: device recipients, previous epochs, the token
@@ -516,4 +482,12 @@ export async function rewrapKeyDocument(
     recipients.passphrase = await sealCurrentMaster(doc, accountId, master, wrap.pub, 'passphrase');
   }
   return encodeKeyDocument(await resignKeyDocument(authKey, accountId, doc, { wraps, recipients }));
+}
+
+/** Retires the epochs below `input.below` (retire.ts), under the KDF floors in force. */
+export function retireKeyDocumentEpochs(
+  document: string,
+  input: RetireEpochsInput & IterationOptions,
+): Promise<string> {
+  return retireEpochs(document, input, kdfFloors(input));
 }
