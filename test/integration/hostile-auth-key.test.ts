@@ -15,16 +15,10 @@ import { readMeta } from '../../src/engine/db/meta';
 import { openEngineDatabase } from '../../src/engine/db/open';
 import { newPerson } from '../rig/backend';
 import { connect, newDevice, syncQuiet, type TestDevice } from '../rig/devices';
+import { keyedProfile as profile } from '../rig/three-devices';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
-
-const profile = (name: string) => ({
-  name,
-  provider: 'openai',
-  model: 'gpt-4o',
-  apiKey: `sk-${name}`,
-});
 
 function accountOf(device: TestDevice) {
   const account = device.engine.getStatus().account;

@@ -15,16 +15,10 @@ import type { KeyDocument } from '../../src/protocol';
 import { newPerson } from '../rig/backend';
 import { connect, newDevice, signIn, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
 import { HostileServer } from '../rig/hostile-server';
+import { keyedProfile as profile } from '../rig/three-devices';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
-
-const profile = (name: string) => ({
-  name,
-  provider: 'openai',
-  model: 'gpt-4o',
-  apiKey: `sk-${name}`,
-});
 
 type DocumentJson = Record<string, unknown> & {
   mac: string;

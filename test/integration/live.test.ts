@@ -40,6 +40,20 @@ async function manifestsExchanged(devices: TestDevice[]): Promise<void> {
   }
 }
 
+/** A laptop, a phone and a tablet of one account, each holding its stream. */
+async function threeLive() {
+  const live = await liveFor();
+  const person = newPerson();
+  const a = await liveDevice('laptop', live);
+  const b = await liveDevice('phone', live);
+  const c = await liveDevice('tablet', live);
+  const recoveryKey = await connect(a, backend, person);
+  await connect(b, backend, person, recoveryKey);
+  await connect(c, backend, person, recoveryKey);
+  await waitFor('all three streams to be live', () => [a, b, c].every(isLive));
+  return { a, b, c };
+}
+
 const isLive = (device: TestDevice) => device.engine.getStatus().syncMode === 'live';
 
 async function triggers(device: TestDevice): Promise<string[]> {
@@ -48,15 +62,7 @@ async function triggers(device: TestDevice): Promise<string[]> {
 
 describe('live sync', () => {
   it('brings an edit on one device to two others without any timer of theirs firing', async () => {
-    const live = await liveFor();
-    const person = newPerson();
-    const a = await liveDevice('laptop', live);
-    const b = await liveDevice('phone', live);
-    const c = await liveDevice('tablet', live);
-    const recoveryKey = await connect(a, backend, person);
-    await connect(b, backend, person, recoveryKey);
-    await connect(c, backend, person, recoveryKey);
-    await waitFor('all three streams to be live', () => [a, b, c].every(isLive));
+    const { a, b, c } = await threeLive();
     await a.engine.create('profiles', { name: 'Seed', provider: 'openai', model: 'gpt-4o' });
     await manifestsExchanged([a, b, c]);
     const before = { a: await triggers(a), b: await triggers(b), c: await triggers(c) };
@@ -163,15 +169,7 @@ describe('live sync', () => {
   });
 
   it("closes a revoked device's stream at once: it learns of the revocation with no timer firing", async () => {
-    const live = await liveFor();
-    const person = newPerson();
-    const a = await liveDevice('laptop', live);
-    const b = await liveDevice('phone', live);
-    const c = await liveDevice('tablet', live);
-    const recoveryKey = await connect(a, backend, person);
-    await connect(b, backend, person, recoveryKey);
-    await connect(c, backend, person, recoveryKey);
-    await waitFor('all three streams to be live', () => [a, b, c].every(isLive));
+    const { a, b, c } = await threeLive();
     const clock = c.scheduler.now;
     const before = await triggers(c);
 

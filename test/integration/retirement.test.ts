@@ -12,16 +12,10 @@ import { RecordCipher } from '../../src/engine/sync/cipher';
 import type { ChangesResponse, RemoteRecord } from '../../src/protocol';
 import { syncQuiet, type TestDevice, waitFor } from '../rig/devices';
 import { HostileServer } from '../rig/hostile-server';
-import { accountRef, threeDevices } from '../rig/three-devices';
+import { accountRef, keysOf, threeDevices } from '../rig/three-devices';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
-
-async function keysOf(device: TestDevice) {
-  const keys = await readMeta(await openEngineDatabase(device.factory, device.dbName), 'keys');
-  if (!keys) throw new Error(`${device.name} holds no key`);
-  return keys;
-}
 
 async function rowOf(device: TestDevice, id: string) {
   const db = await openEngineDatabase(device.factory, device.dbName);

@@ -6,21 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inspectKeyDocument } from '../../src/engine/crypto';
-import { readMeta } from '../../src/engine/db/meta';
-import { openEngineDatabase } from '../../src/engine/db/open';
 import type { Device } from '../../src/protocol';
-import { connect, newDevice, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
+import { connect, newDevice, syncQuiet, waitFor } from '../rig/devices';
 import { HostileServer } from '../rig/hostile-server';
-import { accountRef, openWithKept, threeDevices } from '../rig/three-devices';
+import { accountRef, keysOf, openWithKept, threeDevices } from '../rig/three-devices';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
-
-async function keysOf(device: TestDevice) {
-  const keys = await readMeta(await openEngineDatabase(device.factory, device.dbName), 'keys');
-  if (!keys) throw new Error(`${device.name} holds no key`);
-  return keys;
-}
 
 /** A laptop behind a lying server, a phone and a tablet (the one to be revoked). */
 async function account() {

@@ -6,6 +6,8 @@
 import type { FetchLike } from '../../src/engine';
 import { openRecord } from '../../src/engine/crypto';
 import { deriveAccountKeys } from '../../src/engine/crypto/kdf';
+import { readMeta } from '../../src/engine/db/meta';
+import { openEngineDatabase } from '../../src/engine/db/open';
 import type { KeysMeta } from '../../src/engine/db/schema';
 import type { RemoteRecord } from '../../src/protocol';
 import { type Backend, connect, newDevice, syncQuiet, type TestDevice } from './devices';
@@ -43,6 +45,13 @@ export async function threeDevices(
   await syncQuiet(phone);
   await syncQuiet(tablet);
   return { person, recoveryKey, laptop, phone, tablet };
+}
+
+/** The account key a device holds in its database (what a thief copying its storage gets). */
+export async function keysOf(device: TestDevice): Promise<KeysMeta> {
+  const keys = await readMeta(await openEngineDatabase(device.factory, device.dbName), 'keys');
+  if (!keys) throw new Error(`${device.name} holds no key`);
+  return keys;
 }
 
 /** Opens a server record with keys a (revoked) device kept: what it could still read. */

@@ -307,7 +307,7 @@ export class KeyManager {
     const keys = withRetirement(stored, pins?.retiredBelow ?? 0);
     const cipher = await RecordCipher.create(keys);
     await writeMeta(this.db, 'keys', keys);
-    await raisePins(this.db, keys, rev, reset);
+    await raisePins(this.db, keys, rev, reset, reset ? undefined : pins);
     this.cipher = cipher;
     this.mode = null;
   }

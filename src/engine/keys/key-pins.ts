@@ -24,9 +24,11 @@ export async function raisePins(
   keys: Pick<KeysMeta, 'accountId' | 'epoch' | 'fingerprint' | 'authKey' | 'retiredBelow'>,
   rev: number | null,
   reset = false,
+  /** The pins as the caller just read them (saves reading them again). */
+  known?: KeyPinsMeta | null,
 ): Promise<void> {
   if (!keys.authKey) return;
-  const pins = await readPins(db, keys.accountId);
+  const pins = known !== undefined ? known : await readPins(db, keys.accountId);
   const retiredBelow = Math.max(keys.retiredBelow ?? 0, reset ? 0 : (pins?.retiredBelow ?? 0));
   if (pins && !reset && pins.epoch > keys.epoch) {
     if (retiredBelow > (pins.retiredBelow ?? 0))

@@ -72,6 +72,17 @@ const owner = (name: string) => ({ username: name, password: `${name} password 1
 let people = 0;
 const person = (name: string) => owner(`${name}-${++people}`);
 
+/** A laptop and a phone of one account, each holding a stream (the laptop's closed after the case). */
+async function phoneAndLaptopStreams(server: TestServer) {
+  const me = person('owner');
+  const laptop = await signInDevice(server.url, { ...me, deviceName: 'Laptop' });
+  const phone = await signInDevice(server.url, { ...me, deviceName: 'Phone' });
+  const s = await authed(server.url, phone.access_token);
+  const other = await authed(server.url, laptop.access_token);
+  streams.push(other);
+  return { laptop, phone, s, other };
+}
+
 /** The default server, shared by the cases that need nothing else (open registration). */
 let shared: TestServer;
 beforeAll(async () => {
@@ -118,12 +129,7 @@ describe('live stream (PGlite, one process)', () => {
 
   it('closes a revoked device at once with 4403', async () => {
     const server = shared;
-    const me = person('owner');
-    const laptop = await signInDevice(server.url, { ...me, deviceName: 'Laptop' });
-    const phone = await signInDevice(server.url, { ...me, deviceName: 'Phone' });
-    const s = await authed(server.url, phone.access_token);
-    const other = await authed(server.url, laptop.access_token);
-    streams.push(other);
+    const { laptop, s, other } = await phoneAndLaptopStreams(server);
     const devices = await call(server.url, '/v1/devices', { token: laptop.access_token });
     const list = (devices.body as { devices: Array<{ id: string; name: string }> }).devices;
     const id = list.find((d) => d.name === 'Phone')?.id;
@@ -168,12 +174,7 @@ describe('live stream (PGlite, one process)', () => {
 
   it("closes with 4403 when the device's tokens are revoked without the device route", async () => {
     const server = shared;
-    const me = person('owner');
-    const laptop = await signInDevice(server.url, { ...me, deviceName: 'Laptop' });
-    const phone = await signInDevice(server.url, { ...me, deviceName: 'Phone' });
-    const s = await authed(server.url, phone.access_token);
-    const other = await authed(server.url, laptop.access_token);
-    streams.push(other);
+    const { phone, s, other } = await phoneAndLaptopStreams(server);
     const grant = await server.store.findAccessToken(sha256Hex(phone.access_token), Date.now());
     await server.store.revokeDeviceTokens(grant?.deviceId as string, Date.now());
     expect(await s.closed).toBe(4403);
