@@ -9,7 +9,9 @@
  * floor (fetch + decrypt + raw IndexedDB puts of the same data, nothing else), a sync with
  * nothing to do (requests counted), and at 10,000 one changed record. Prints times and ratios to
  * the floor measured in this run. Targets: first pull of 10,000 within 1.3x of the floor,
- * nothing-to-do in 1 request, one changed record under 60 ms.
+ * nothing-to-do in 1 request, one changed record under 60 ms. Up to 10,000 records, one more
+ * first pull runs with the device lock on (every record row sealed at rest) beside the same floor,
+ * and the time to turn the lock on over the pulled rows (BENCH_LOCK=0 leaves them out).
  */
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -30,6 +32,8 @@ const PAGE_SIZE = 1000;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 /** BENCH_FLOOR=engine: the floor writes rows shaped as the engine's (see page.ts). */
 const FLOOR_SHAPE = process.env.BENCH_FLOOR === 'engine' ? 'engine' : 'plain';
+const LOCKED_UP_TO = process.env.BENCH_LOCK === '0' ? 0 : 10_000;
+const LOCK_PASSPHRASE = 'bench lantern across the quiet harbour';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -177,6 +181,26 @@ async function main(): Promise<void> {
         `${REPEATS(size)} run(s), median`,
       ]);
 
+      if (size <= LOCKED_UP_TO) {
+        // The same pull with the lock already on: the cost of sealing every row it writes.
+        const locked = `d${device++}`;
+        await newPageDevice(page, server.url, locked, account);
+        await page.evaluate(([n, p]) => window.satchelBench.lock(n, p), [
+          locked,
+          LOCK_PASSPHRASE,
+        ] as const);
+        const figure = await sync(page, locked);
+        expectRecords(figure, size, 'first pull, lock on');
+        rows.push([
+          `first pull of ${size.toLocaleString('en')}, lock on`,
+          figure.ms.toFixed(0),
+          floorMs.toFixed(0),
+          (figure.ms / floorMs).toFixed(2),
+          `1 run; ${(figure.ms / engineMs).toFixed(2)}x the unlocked pull`,
+        ]);
+        await page.evaluate((n) => window.satchelBench.close(n), locked);
+      }
+
       const idle = PROFILE
         ? await withProfile(page, () => sync(page, last))
         : await sync(page, last);
@@ -205,6 +229,20 @@ async function main(): Promise<void> {
           '',
           '',
           `${CHANGED_REPEATS} runs, median; requests ${requests.join(',')}`,
+        ]);
+      }
+      if (size <= LOCKED_UP_TO) {
+        // Turning the lock on over rows already pulled: every record row rewritten sealed.
+        const sealMs = await page.evaluate(([n, p]) => window.satchelBench.lock(n, p), [
+          last,
+          LOCK_PASSPHRASE,
+        ] as const);
+        rows.push([
+          `lock turned on over ${size.toLocaleString('en')}`,
+          sealMs.toFixed(0),
+          '',
+          '',
+          'Argon2id 64 MiB stretch included',
         ]);
       }
       await page.evaluate((n) => window.satchelBench.close(n), last);

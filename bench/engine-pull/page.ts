@@ -70,6 +70,14 @@ const bench = {
     await engine.unlock({ recoveryKey });
   },
 
+  /** Turns the device lock on (its rows are then sealed at rest); returns the time it took. */
+  async lock(name: string, passphrase: string): Promise<number> {
+    const { engine } = devices.get(name) as Device;
+    const started = performance.now();
+    await engine.setDeviceLock({ method: 'passphrase', secret: passphrase });
+    return performance.now() - started;
+  },
+
   /** One measured "sync now": wall time, requests made, records live afterwards. */
   async sync(name: string): Promise<{ ms: number; requests: number; records: number }> {
     const device = devices.get(name) as Device;

@@ -1,7 +1,7 @@
 /**
  * The device lock in the real extension: setting the account passphrase locks the device with
  * it by default; "Lock now" (or the idle time) locks it, the popup and options show Locked with
- * an unlock form, the worker's database holds no key or token in the clear, a stopped worker
+ * an unlock form, the worker's database holds no key, token or record in the clear, a stopped worker
  * comes back locked, and the passphrase unlocks it with the data there.
  */
 import type { Worker } from '@playwright/test';
@@ -18,6 +18,39 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.close();
 });
+
+/**
+ * The worker's database as the browser stores it, as text (byte strings as their characters):
+ * what someone who copied the profile folder would read.
+ */
+function storedText(worker: Worker): Promise<string> {
+  return worker.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('satchel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = Array.from(db.objectStoreNames);
+          const tx = db.transaction(names);
+          const parts: unknown[] = [];
+          for (const name of names) {
+            const request = tx.objectStore(name).getAll();
+            request.onsuccess = () => parts.push(request.result);
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(
+              JSON.stringify(parts, (_key, value) =>
+                value instanceof Uint8Array ? new TextDecoder().decode(value) : value,
+              ),
+            );
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
 
 /** Which secret meta keys the worker's database holds as they are (none while the lock is on). */
 function plainSecrets(worker: Worker): Promise<string[]> {
@@ -69,6 +102,11 @@ test('a passphrase locks the device; popup and options show Locked; the passphra
   await expect(card.getByLabel('Lock after')).toHaveValue('5');
   await screenshot(options, 'lock-options-on');
   expect(await plainSecrets(await profile.serviceWorker())).toEqual([]);
+  // The profile itself (its API key, even its name) is sealed at rest too.
+  const stored = await storedText(await profile.serviceWorker());
+  expect(stored).toContain('"collection":"profiles"');
+  expect(stored).not.toContain('sk-at-rest');
+  expect(stored).not.toContain('Locked away');
 
   await popup.reload();
   await expectInSync(popup);

@@ -134,7 +134,9 @@ export type LockErrorCode =
   /** A PIN shorter than the lock accepts. */
   | 'weak_pin'
   /** The sealed secrets do not open under the data key that did: altered or damaged storage. */
-  | 'vault_damaged';
+  | 'vault_damaged'
+  /** A record, conflict or earlier value sealed on this device does not open: altered storage. */
+  | 'stored_row_damaged';
 /**
  * The live stream's own troubles. Neither stops syncing (the timed sync goes on); they are shown
  * so "Live" is never claimed while it is not held.
@@ -212,8 +214,9 @@ export class LockError extends EngineError {
     message: string,
     /** For `unlock_throttled`: when the next try is allowed (epoch ms, the engine's clock). */
     readonly retryAt: number | null = null,
+    cause?: unknown,
   ) {
-    super(code, message);
+    super(code, message, { cause });
   }
 }
 

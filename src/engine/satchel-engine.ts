@@ -12,7 +12,7 @@ import type { Session } from './auth/session';
 import type { SignInFlow } from './auth/sign-in-flow';
 import type { CollectionName, RecordInput } from './collections';
 import { type Resolution, resolveConflict } from './conflicts/resolve';
-import { conflictView } from './conflicts/view';
+import { listConflicts } from './conflicts/view';
 import type { EngineContext, Logger } from './context';
 import type { ActivityRow } from './db/schema';
 import { type Clock, type FetchLike, type Scheduler, systemClock, systemScheduler } from './deps';
@@ -240,8 +240,7 @@ export class SatchelEngine implements Engine {
   }
 
   async listConflicts(options: ReadOptions = {}) {
-    const rows = await (await this.live()).db.getAll('conflicts');
-    return rows.map((row) => conflictView(row, options.reveal ?? false));
+    return listConflicts((await this.live()).db, options.reveal ?? false);
   }
 
   async resolveConflict(collection: CollectionName, id: string, resolution: Resolution) {

@@ -146,6 +146,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
   weak_pin: 'A PIN for this device needs at least 6 digits.',
   vault_damaged:
     'This device’s locked keys could not be opened: the browser’s storage was altered or damaged. Your synced data is safe on the server; sign out and connect this device again.',
+  stored_row_damaged:
+    'A setting stored on this device could not be opened: the browser’s storage was altered or damaged. Nothing was changed; your synced copy is safe on the server.',
   // Live sync
   live_message_refused:
     'The sync server sent a live update Satchel could not accept, so it was ignored. Your data is unchanged, and syncs go on as usual.',

@@ -49,6 +49,22 @@ async function rawDump(device: TestDevice): Promise<Record<string, unknown[]>> {
   return dump;
 }
 
+/** Writes values as they are, past the engine: for a device left by an earlier version. */
+async function rawPut(device: TestDevice, store: string, values: Array<[unknown, unknown?]>) {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = device.factory.open(device.dbName);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(store, 'readwrite');
+    for (const [value, key] of values) tx.objectStore(store).put(value, key as IDBValidKey);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
+
 async function rawMeta(device: TestDevice, key: string): Promise<unknown> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = device.factory.open(device.dbName);
@@ -83,6 +99,15 @@ function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   return false;
 }
 
+/** Neither as text nor as UTF-8 bytes inside any stored value. */
+function expectNoPlaintext(found: { bytes: Uint8Array[]; text: string[] }, needles: string[]) {
+  for (const needle of needles) {
+    const bytes = new TextEncoder().encode(needle);
+    expect(found.text.filter((text) => text.includes(needle))).toEqual([]);
+    expect(found.bytes.some((stored) => containsBytes(stored, bytes))).toBe(false);
+  }
+}
+
 async function expectCode(work: Promise<unknown>, code: string) {
   await expect(work).rejects.toMatchObject({ code });
 }
@@ -114,6 +139,8 @@ describe('device lock at rest', () => {
     for (const key of ['keys', 'session', 'keyPins', 'deviceKey'])
       expect(await rawMeta(a, key)).toBeUndefined();
     expect(await rawMeta(a, 'vault')).toBeDefined();
+    // The records' plaintext (current value, last-synced copy) is sealed too.
+    expectNoPlaintext(found, ['sk-Work', '"Work"']);
 
     // Unlocked, it is the same device: same key, same session, syncing.
     await a.engine.unlockDevice(PASSPHRASE);
@@ -220,17 +247,65 @@ describe('device lock at rest', () => {
     await b.engine.close();
   });
 
+  it("seals a device's rows at its next unlock when its lock was set before rows were sealed", async () => {
+    const person = newPerson();
+    const a = await newDevice('a', { engine: CHEAP });
+    await connect(a, backend, person);
+    const { id } = await a.engine.create('profiles', profile('Old'));
+    await a.engine.update('profiles', id, { model: 'm2' });
+    await syncQuiet(a);
+    const before = await rawDump(a);
+    await a.engine.setDeviceLock({ method: 'passphrase', secret: PASSPHRASE });
+    await a.engine.lockDevice();
+
+    // As an earlier version left it: the lock on, the rows in the clear, no `rowsSealed`.
+    await rawPut(
+      a,
+      'records',
+      (before.records ?? []).map((row) => [row]),
+    );
+    await rawPut(
+      a,
+      'history',
+      (before.history ?? []).map((row) => [row]),
+    );
+    const { rowsSealed: _, ...oldLock } = (await rawMeta(a, 'lock')) as Record<string, unknown>;
+    await rawPut(a, 'meta', [[oldLock, 'lock']]);
+    expect(JSON.stringify((await rawDump(a)).records)).toContain('sk-Old');
+
+    const restarted = await a.restart();
+    await settle();
+    await restarted.engine.unlockDevice(PASSPHRASE);
+    const after = await rawDump(restarted);
+    expectNoPlaintext(strands(after, { bytes: [], text: [] }), ['sk-Old', '"Old"']);
+    expect(await rawMeta(restarted, 'lock')).toMatchObject({ rowsSealed: true });
+    expect((await restarted.engine.get('profiles', id, { reveal: true }))?.data).toMatchObject({
+      apiKey: 'sk-Old',
+      model: 'm2',
+    });
+    expect((await restarted.engine.history('profiles', id)).length).toBeGreaterThan(0);
+    await restarted.engine.close();
+  });
+
   it('turned off, puts the secrets back as they were and starts unlocked', async () => {
     const { a, b } = await lockedPair();
     await expectCode(b.engine.lockDevice(), 'lock_not_set');
+    await a.engine.create('profiles', profile('Kept'));
     await a.engine.removeDeviceLock();
     expect(await rawMeta(a, 'vault')).toBeUndefined();
     expect(await rawMeta(a, 'keys')).toBeDefined();
+    // The rows are back in the clear, as with no lock: nothing is left sealed under a lost key.
+    const rows = (await rawDump(a)).records as Array<Record<string, unknown>>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((row) => 'sealed' in row)).toEqual([]);
     const restarted = await a.restart();
     await settle();
     expect(stateOf(restarted)).not.toBe('locked');
     expect(restarted.engine.getStatus().lock ?? null).toBeNull();
     expect((await restarted.engine.syncNow()).result).toBe('ok');
+    expect((await restarted.engine.list('profiles')).map((view) => view.data.name)).toContain(
+      'Kept',
+    );
     await restarted.engine.close();
     await b.engine.close();
   });

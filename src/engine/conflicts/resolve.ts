@@ -11,6 +11,7 @@ import {
 } from '../collections/validate';
 import type { EngineContext } from '../context';
 import type { ConflictRow, RecordRow } from '../db/schema';
+import { rowStore } from '../db/sealed-rows';
 import { RECORD_STORES, type WriteTx } from '../db/tx';
 import { InputError } from '../errors';
 import { randomId } from '../ids';
@@ -74,12 +75,12 @@ async function write(
   const key: [CollectionName, string] = [row.collection, row.id];
   const now = ctx.clock.now();
   await appendHistory(tx, row, 'resolve', now, ctx.historyDepth);
-  await tx.objectStore('conflicts').delete(key);
+  await rowStore(tx, 'conflicts').delete(key);
   const outbox = tx.objectStore('outbox');
   const pending = await outbox.get(key);
   if (resolution.keep === 'remote') {
     const remote = conflict.remote;
-    await tx.objectStore('records').put({
+    await rowStore(tx, 'records').put({
       ...row,
       live: remote.data ? 1 : 0,
       data: remote.data,
@@ -102,7 +103,7 @@ async function write(
   for (const field of new Set([...Object.keys(data ?? {}), ...Object.keys(remoteData)])) {
     if (!jsonEqual(data?.[field], remoteData[field])) clocks[field] = stamp;
   }
-  await tx.objectStore('records').put({
+  await rowStore(tx, 'records').put({
     ...row,
     live: data ? 1 : 0,
     data,
@@ -145,8 +146,8 @@ export async function resolveConflict(
   const tx = ctx.db.transaction(RECORD_STORES, 'readwrite');
   try {
     const key: [CollectionName, string] = [collection, id];
-    const conflict = await tx.objectStore('conflicts').get(key);
-    const row = await tx.objectStore('records').get(key);
+    const conflict = await rowStore(tx, 'conflicts').get(key);
+    const row = await rowStore(tx, 'records').get(key);
     if (!conflict || !row)
       throw new InputError('conflict_not_found', `No conflict on ${collection} record ${id}`);
     await write(ctx, tx, row, conflict, resolution);

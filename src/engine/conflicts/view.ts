@@ -1,6 +1,8 @@
 /** A stored conflict as a UI shows it: base, this device and the other, field by field. */
 import { type CollectionName, titleFieldOf } from '../collections';
+import type { EngineDatabase } from '../db/open';
 import type { ConflictRow } from '../db/schema';
+import { readRows } from '../db/sealed-rows';
 import { isSecretField, maskValue } from '../mask';
 import { jsonEqual } from '../merge/equal';
 
@@ -82,4 +84,9 @@ export function conflictView(row: ConflictRow, reveal = false): ConflictView {
     remoteDevice: row.remote.device,
     detectedAt: row.detectedAt,
   };
+}
+
+/** Every stored conflict, as views. */
+export async function listConflicts(db: EngineDatabase, reveal = false): Promise<ConflictView[]> {
+  return (await readRows(db, 'conflicts').getAll()).map((row) => conflictView(row, reveal));
 }

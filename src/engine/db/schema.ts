@@ -365,6 +365,11 @@ export interface LockMeta {
   failures: number;
   /** No unlock is tried before this (engine clock, epoch ms). */
   nextTryAt: number;
+  /**
+   * The records' plaintext is sealed too (db/sealed-rows.ts). Absent on a lock set before rows
+   * were sealed: the next unlock seals them.
+   */
+  rowsSealed?: boolean;
 }
 
 export interface MetaMap {
@@ -384,6 +389,8 @@ export interface MetaMap {
   lock: LockMeta;
   /** The secrets of SECRET_META_KEYS, sealed under the lock's data key (lock on only). */
   vault: SealedBytes;
+  /** The key record rows are sealed under: only ever inside the vault, never stored alone. */
+  rowKey: Uint8Array;
 }
 
 export type MetaKey = keyof MetaMap;

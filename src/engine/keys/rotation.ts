@@ -25,6 +25,7 @@ import { fromBase64url } from '../crypto/base64url';
 import { deleteMeta, metaGuarded, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { KeysMeta, RotationMeta } from '../db/schema';
+import { rowStore } from '../db/sealed-rows';
 import type { Clock } from '../deps';
 import { KeyError, ServerError, StateError } from '../errors';
 import { randomId } from '../ids';
@@ -281,7 +282,7 @@ export class KeyRotation {
     const tx = db.transaction(['records', 'outbox', 'meta'], 'readwrite');
     const outbox = tx.objectStore('outbox');
     let total = 0;
-    let cursor = await tx.objectStore('records').openCursor();
+    let cursor = await rowStore(tx, 'records').openCursor();
     while (cursor) {
       const row = cursor.value;
       const queue = row.base && this.deps.syncs(row.collection);

@@ -12,9 +12,11 @@ import {
   openLock,
   passphraseKdfFor,
 } from '../crypto';
+import { newRowKey } from '../crypto/row-seal';
 import { guardMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { LockMeta } from '../db/schema';
+import { RowSealer, rewriteRows, SEALED_STORES, sealRowsOf } from '../db/sealed-rows';
 import type { Clock, Scheduler, TimerHandle } from '../deps';
 import { InputError, KeyError, LockError } from '../errors';
 import type { KeyOptions } from '../keys/account-key';
@@ -75,6 +77,7 @@ export class DeviceLock {
   private meta: LockMeta | null = null;
   private timer: TimerHandle | null = null;
   private readonly vault: SecretVault;
+  private readonly rows = new RowSealer();
 
   constructor(
     private readonly db: EngineDatabase,
@@ -91,6 +94,7 @@ export class DeviceLock {
   async load(): Promise<void> {
     this.meta = ((await this.db.get('meta', 'lock')) as LockMeta | undefined) ?? null;
     guardMeta(this.db, this.meta ? this.vault : null);
+    sealRowsOf(this.db, this.meta ? this.rows : null);
   }
 
   get enabled(): boolean {
@@ -122,10 +126,29 @@ export class DeviceLock {
         : setting.idleMinutes;
     checkIdle(idleMinutes);
     const { wrap, dataKey } = await createLock(setting.secret, passphraseKdfFor(this.options));
-    const meta: LockMeta = { wrap, method: setting.method, idleMinutes, failures: 0, nextTryAt: 0 };
-    await this.vault.seize(dataKey, async (tx) => {
-      await tx.store.put(meta, 'lock');
-    });
+    const meta: LockMeta = {
+      wrap,
+      method: setting.method,
+      idleMinutes,
+      failures: 0,
+      nextTryAt: 0,
+      rowsSealed: true,
+    };
+    const wasOn = this.meta !== null;
+    const rowKey = this.vault.rowKey ?? newRowKey();
+    try {
+      await this.vault.seize(dataKey, rowKey, async (tx) => {
+        await tx.objectStore('meta').put(meta, 'lock');
+        if (this.meta?.rowsSealed && this.rows.unlocked) return;
+        // From here on every row this database writes is sealed, this transaction's first.
+        this.rows.useKey(rowKey);
+        sealRowsOf(this.db, this.rows);
+        await rewriteRows(tx);
+      });
+    } catch (error) {
+      if (!wasOn) this.stopSealing();
+      throw error;
+    }
     this.meta = meta;
     guardMeta(this.db, this.vault);
     this.touch();
@@ -135,12 +158,27 @@ export class DeviceLock {
   async remove(): Promise<void> {
     if (!this.meta) throw new LockError('lock_not_set', 'This device has no lock');
     if (this.locked) throw new LockError('device_locked', 'Unlock this device first');
-    await this.vault.release(async (tx) => {
-      await tx.store.delete('lock');
-    });
+    // Rows are still opened, but written in the clear: this transaction's first.
+    this.rows.sealing = false;
+    try {
+      await this.vault.release(async (tx) => {
+        await tx.objectStore('meta').delete('lock');
+        await rewriteRows(tx);
+      });
+    } catch (error) {
+      this.rows.sealing = true;
+      throw error;
+    }
+    this.stopSealing();
     this.meta = null;
     guardMeta(this.db, null);
     this.cancelTimer();
+  }
+
+  private stopSealing(): void {
+    sealRowsOf(this.db, null);
+    this.rows.forget();
+    this.rows.sealing = true;
   }
 
   async setIdle(idleMinutes: number | null): Promise<void> {
@@ -179,14 +217,36 @@ export class DeviceLock {
     }
     await this.vault.open(dataKey);
     if (meta.failures > 0) await this.save({ ...meta, failures: 0, nextTryAt: 0 });
+    const rowKey = this.vault.rowKey;
+    if (rowKey && meta.rowsSealed) this.rows.useKey(rowKey);
+    else await this.sealRowsNow();
     this.touch();
+  }
+
+  /** A lock set before rows were sealed: its rows are sealed at its first unlock since. */
+  private async sealRowsNow(): Promise<void> {
+    let rowKey = this.vault.rowKey;
+    if (!rowKey) {
+      rowKey = newRowKey();
+      await this.vault.write('rowKey', rowKey);
+    }
+    this.rows.useKey(rowKey);
+    const tx = this.db.transaction(['meta', ...SEALED_STORES], 'readwrite');
+    await rewriteRows(tx);
+    const meta = { ...(this.meta as LockMeta), rowsSealed: true };
+    await tx.objectStore('meta').put(meta, 'lock');
+    await tx.done;
+    this.meta = meta;
   }
 
   /** Forgets the data key and every secret it opened. */
   async lock(): Promise<void> {
     this.cancelTimer();
     // After the writes already queued (a token just rotated lands sealed, not lost).
-    await this.vault.exclusive(async () => this.vault.forget());
+    await this.vault.exclusive(async () => {
+      this.vault.forget();
+      this.rows.forget();
+    });
   }
 
   /** The person used the device: the idle time starts again. */

@@ -6,6 +6,7 @@ import { freshDbName, testIndexedDB } from '../testing/idb';
 import { waitAfter } from './device-lock';
 import { SecretVault } from './secret-vault';
 
+const ROW_KEY = new Uint8Array(32).fill(7);
 const CHEAP = { kdf: 'argon2id', memoryKiB: 64, iterations: 1, parallelism: 1 } as const;
 
 async function database() {
@@ -25,7 +26,7 @@ describe('secret vault', () => {
     });
     const vault = new SecretVault(db);
     const { dataKey, wrap } = await createLock('a long enough lock phrase', CHEAP);
-    await vault.seize(dataKey, async () => undefined);
+    await vault.seize(dataKey, ROW_KEY, async () => undefined);
     guardMeta(db, vault);
     expect(await db.get('meta', 'keys')).toBeUndefined();
     expect((await readMeta(db, 'keys'))?.master).toEqual(master);
@@ -54,6 +55,7 @@ describe('secret vault', () => {
     const vault = new SecretVault(db);
     await vault.seize(
       (await createLock('a long enough lock phrase', CHEAP)).dataKey,
+      ROW_KEY,
       async () => undefined,
     );
     guardMeta(db, vault);
@@ -70,7 +72,7 @@ describe('secret vault', () => {
     const db = await database();
     const vault = new SecretVault(db);
     const { dataKey } = await createLock('a long enough lock phrase', CHEAP);
-    await vault.seize(dataKey, async () => undefined);
+    await vault.seize(dataKey, ROW_KEY, async () => undefined);
     await Promise.all([
       vault.write('keyPins', 1),
       vault.write('pairing', 2),
@@ -87,13 +89,14 @@ describe('secret vault', () => {
     const db = await database();
     const vault = new SecretVault(db);
     const { dataKey } = await createLock('a long enough lock phrase', CHEAP);
-    await vault.seize(dataKey, async () => undefined);
+    await vault.seize(dataKey, ROW_KEY, async () => undefined);
     const queued = vault.write('pairing', 'rotated token');
     await vault.exclusive(async () => vault.forget());
     await queued;
     const reopened = new SecretVault(db);
     await reopened.open(dataKey);
     expect(reopened.read('pairing')).toBe('rotated token');
+    expect(reopened.rowKey).toEqual(ROW_KEY);
 
     const release = reopened.release(async () => undefined);
     const late = reopened.write('keyPins', 'late');
@@ -101,6 +104,9 @@ describe('secret vault', () => {
     expect(await db.get('meta', 'vault')).toBeUndefined();
     expect(await db.get('meta', 'pairing')).toBe('rotated token');
     expect(await db.get('meta', 'keyPins')).toBe('late');
+    // The row key lived only inside the vault: turned off, it is not left behind in the clear.
+    expect(reopened.rowKey).toBeUndefined();
+    expect(await db.get('meta', 'rowKey')).toBeUndefined();
     db.close();
   });
 

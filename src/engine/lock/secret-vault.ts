@@ -10,6 +10,7 @@ import { fromBase64url, toBase64url } from '../crypto/base64url';
 import type { MetaGuard } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { EngineDB, MetaKey } from '../db/schema';
+import { SEALED_STORES, type SealedStoreName } from '../db/sealed-rows';
 import { EngineError, LockError } from '../errors';
 
 /** The meta keys that hold a key, a token or a secret. */
@@ -23,6 +24,8 @@ export const SECRET_META_KEYS: readonly MetaKey[] = [
 ];
 
 const SECRET = new Set<MetaKey>(SECRET_META_KEYS);
+/** The vault is written with the rows it seals or puts back, in one transaction. */
+const VAULT_STORES: ('meta' | SealedStoreName)[] = ['meta', ...SEALED_STORES];
 const VAULT_NAME = 'secrets';
 const SEIZE_ATTEMPTS = 5;
 
@@ -73,6 +76,11 @@ export class SecretVault implements MetaGuard {
   read(key: MetaKey): unknown {
     if (!this.dataKey) throw lockedError();
     return this.values.get(key);
+  }
+
+  /** The key record rows are sealed under; undefined while locked or before rows were sealed. */
+  get rowKey(): Uint8Array | undefined {
+    return this.values.get('rowKey') as Uint8Array | undefined;
   }
 
   write(key: MetaKey, value: unknown): Promise<void> {
@@ -132,16 +140,22 @@ export class SecretVault implements MetaGuard {
 
   /**
    * The lock is turned on (or its secret changed): the secrets as they are now (from memory, or
-   * from the store when the lock was off) are sealed under the new data key and written with
-   * `extra` in one transaction that also removes every plaintext copy.
+   * from the store when the lock was off) and the row key are sealed under the new data key and
+   * written with `extra` in one transaction that also removes every plaintext copy.
    */
-  async seize(dataKey: CryptoKey, extra: (tx: VaultTx) => Promise<void>): Promise<void> {
+  async seize(
+    dataKey: CryptoKey,
+    rowKey: Uint8Array,
+    extra: (tx: VaultTx) => Promise<void>,
+  ): Promise<void> {
     await this.exclusive(async () => {
       for (let attempt = 1; ; attempt++) {
         const fromStore = !this.dataKey;
         const values: Values = fromStore ? await this.readPlain() : new Map(this.values);
-        const sealed = await this.seal(dataKey, values);
-        const tx = this.db.transaction('meta', 'readwrite');
+        const kept: Values = new Map(values).set('rowKey', rowKey);
+        const sealed = await this.seal(dataKey, kept);
+        const tx = this.db.transaction(VAULT_STORES, 'readwrite');
+        const meta = tx.objectStore('meta');
         // With the lock off, a write (a token refresh) may have reached the store while this
         // sealed: then this copy is stale and is sealed again, never written over the new one.
         if (fromStore && textOf(await this.readPlain(tx)) !== textOf(values)) {
@@ -154,11 +168,11 @@ export class SecretVault implements MetaGuard {
             );
           continue;
         }
-        await tx.store.put(sealed, 'vault');
-        for (const key of SECRET_META_KEYS) await tx.store.delete(key);
+        await meta.put(sealed, 'vault');
+        for (const key of SECRET_META_KEYS) await meta.delete(key);
         await extra(tx);
         await tx.done;
-        this.values = values;
+        this.values = kept;
         this.dataKey = dataKey;
         this.released = false;
         return;
@@ -170,9 +184,12 @@ export class SecretVault implements MetaGuard {
   async release(extra: (tx: VaultTx) => Promise<void>): Promise<void> {
     await this.exclusive(async () => {
       if (!this.dataKey) throw lockedError();
-      const tx = this.db.transaction('meta', 'readwrite');
-      for (const [key, value] of this.values) await tx.store.put(value as never, key);
-      await tx.store.delete('vault');
+      const tx = this.db.transaction(VAULT_STORES, 'readwrite');
+      const meta = tx.objectStore('meta');
+      // The row key stays behind: the rows are written in the clear with `extra`.
+      for (const [key, value] of this.values)
+        if (SECRET.has(key)) await meta.put(value as never, key);
+      await meta.delete('vault');
       await extra(tx);
       await tx.done;
       this.forget();
@@ -183,7 +200,7 @@ export class SecretVault implements MetaGuard {
   private async readPlain(tx?: VaultTx): Promise<Values> {
     const values: Values = new Map();
     for (const key of SECRET_META_KEYS) {
-      const value = tx ? await tx.store.get(key) : await this.db.get('meta', key);
+      const value = tx ? await tx.objectStore('meta').get(key) : await this.db.get('meta', key);
       if (value !== undefined) values.set(key, value);
     }
     return values;
@@ -197,4 +214,4 @@ export class SecretVault implements MetaGuard {
   }
 }
 
-export type VaultTx = IDBPTransaction<EngineDB, ['meta'], 'readwrite'>;
+export type VaultTx = IDBPTransaction<EngineDB, ('meta' | SealedStoreName)[], 'readwrite'>;

@@ -12,6 +12,7 @@
 import { isCollectionName } from '../collections';
 import type { EngineContext } from '../context';
 import type { PeerManifestChunk } from '../db/schema';
+import { rowStore } from '../db/sealed-rows';
 import { decodeEntries, idHash } from './manifest-codec';
 
 export interface Withheld {
@@ -44,7 +45,7 @@ export function completeManifest(
 async function localIndex(ctx: EngineContext): Promise<Map<string, Map<string, number>>> {
   const tx = ctx.db.transaction(['records', 'quarantine']);
   const [rows, quarantined] = await Promise.all([
-    tx.objectStore('records').getAll(),
+    rowStore(tx, 'records').getAll(),
     tx.objectStore('quarantine').getAll(),
   ]);
   const index = new Map<string, Map<string, number>>();

@@ -6,6 +6,7 @@
  */
 import type { BatchOp } from '../../protocol';
 import type { CollectionName } from '../collections';
+import { readRows } from '../db/sealed-rows';
 import { randomId } from '../ids';
 import type { SyncDeps } from '../sync/deps';
 import { ENTRY_BYTES_MAX, encodeEntries, idHash, type ManifestEntry } from './manifest-codec';
@@ -21,7 +22,7 @@ const CHUNK_OVERHEAD_BYTES = 2048;
 type Lists = Array<{ collection: CollectionName; entry: ManifestEntry }>;
 
 async function heldEntries(deps: SyncDeps): Promise<Lists> {
-  const rows = await deps.ctx.db.getAll('records');
+  const rows = await readRows(deps.ctx.db, 'records').getAll();
   const out: Lists = [];
   for (const row of rows) {
     if (!row.base) continue;

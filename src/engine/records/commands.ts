@@ -9,6 +9,7 @@ import {
 } from '../collections/validate';
 import type { EngineContext } from '../context';
 import type { RecordRow } from '../db/schema';
+import { readRows } from '../db/sealed-rows';
 import { InputError } from '../errors';
 import { randomId } from '../ids';
 import { commitLocalChange } from './commit-local';
@@ -105,7 +106,7 @@ export async function restoreRecord(
 ): Promise<void> {
   assertCollection(collection);
   assertRecordId(id);
-  const entry = await ctx.db.get('history', historySeq);
+  const entry = await readRows(ctx.db, 'history').get(historySeq);
   if (!entry || entry.collection !== collection || entry.id !== id) {
     throw new InputError(
       'revision_not_found',

@@ -7,6 +7,7 @@ import type { CollectionName } from '../collections';
 import type { Fields } from '../collections/validate';
 import type { EngineContext } from '../context';
 import type { ConflictRow, HistorySource, RecordRow } from '../db/schema';
+import { rowStore } from '../db/sealed-rows';
 import { RECORD_STORES, type WriteTx } from '../db/tx';
 import { randomId } from '../ids';
 import { jsonEqual } from '../merge/equal';
@@ -72,7 +73,7 @@ async function writeChange(
   source: HistorySource,
 ): Promise<RecordRow | null> {
   const now = ctx.clock.now();
-  const previous = await tx.objectStore('records').get([collection, id]);
+  const previous = await rowStore(tx, 'records').get([collection, id]);
   const next = nextData(previous);
   const stamp = ctx.hlc.tick();
   let row: RecordRow = {
@@ -89,16 +90,16 @@ async function writeChange(
   if (previous) await appendHistory(tx, previous, source, now, ctx.historyDepth);
   await tx.objectStore('meta').put(ctx.hlc.value, 'clock');
 
-  const conflict = await tx.objectStore('conflicts').get([collection, id]);
+  const conflict = await rowStore(tx, 'conflicts').get([collection, id]);
   if (conflict) {
     conflict.local = { data: row.data, hlc: row.hlc, device: row.device, clocks: row.clocks };
-    await tx.objectStore('conflicts').put(reexamine(conflict));
+    await rowStore(tx, 'conflicts').put(reexamine(conflict));
   }
   const outbox = tx.objectStore('outbox');
   const pending = await outbox.get([collection, id]);
   if (row.base === null && next === null && !pending?.sent) {
     // Created and deleted before it ever synced: there is nothing to tell the server.
-    await tx.objectStore('records').delete([collection, id]);
+    await rowStore(tx, 'records').delete([collection, id]);
     await outbox.delete([collection, id]);
     return null;
   }
@@ -106,11 +107,11 @@ async function writeChange(
   if (!conflict && base && jsonEqual(base.data, next)) {
     // Back to exactly what the server holds: nothing left to send.
     row = { ...row, hlc: base.hlc, device: base.device, clocks: { ...base.clocks } };
-    await tx.objectStore('records').put(row);
+    await rowStore(tx, 'records').put(row);
     await outbox.delete([collection, id]);
     return row;
   }
-  await tx.objectStore('records').put(row);
+  await rowStore(tx, 'records').put(row);
   await outbox.put({
     collection,
     id,

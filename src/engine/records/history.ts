@@ -1,6 +1,7 @@
 import type { CollectionName } from '../collections';
 import type { EngineDatabase } from '../db/open';
 import type { HistoryRow, HistorySource, RecordRow } from '../db/schema';
+import { readRows, rowStore } from '../db/sealed-rows';
 import type { WriteTx } from '../db/tx';
 
 /** Keeps the value `row` held before it is replaced, trimming to the newest `depth` entries. */
@@ -11,7 +12,7 @@ export async function appendHistory(
   at: number,
   depth: number,
 ): Promise<void> {
-  const store = tx.objectStore('history');
+  const store = rowStore(tx, 'history');
   await store.add({
     collection: row.collection,
     id: row.id,
@@ -35,6 +36,6 @@ export async function readHistory(
   collection: CollectionName,
   id: string,
 ): Promise<HistoryRow[]> {
-  const rows = await db.getAllFromIndex('history', 'byRecord', [collection, id]);
+  const rows = await readRows(db, 'history').index('byRecord').getAll([collection, id]);
   return rows.sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
 }

@@ -3,6 +3,7 @@ import { COLLECTION_NAMES, type CollectionName, type RecordData } from '../colle
 import { assertCollection } from '../collections/validate';
 import type { EngineDatabase } from '../db/open';
 import type { HistoryRow, RecordRow } from '../db/schema';
+import { readRows, rowStore } from '../db/sealed-rows';
 import { maskData } from '../mask';
 import { readHistory } from './history';
 
@@ -47,9 +48,9 @@ export async function getRecord<C extends CollectionName>(
   assertCollection(collection);
   const tx = db.transaction(['records', 'outbox', 'conflicts']);
   const [row, pending, conflict] = await Promise.all([
-    tx.objectStore('records').get([collection, id]),
+    rowStore(tx, 'records').get([collection, id]),
     tx.objectStore('outbox').getKey([collection, id]),
-    tx.objectStore('conflicts').getKey([collection, id]),
+    rowStore(tx, 'conflicts').getKey([collection, id]),
   ]);
   if (!row || row.data === null) return null;
   return view(row, pending !== undefined, conflict !== undefined, options.reveal ?? false);
@@ -64,9 +65,9 @@ export async function listRecords<C extends CollectionName>(
   const tx = db.transaction(['records', 'outbox', 'conflicts']);
   const range = IDBKeyRange.bound([collection, ''], [collection, '\uffff']);
   const [rows, pending, conflicts] = await Promise.all([
-    tx.objectStore('records').index('byCollectionLive').getAll([collection, 1]),
+    rowStore(tx, 'records').index('byCollectionLive').getAll([collection, 1]),
     tx.objectStore('outbox').getAllKeys(range),
-    tx.objectStore('conflicts').getAllKeys(range),
+    rowStore(tx, 'conflicts').getAllKeys(range),
   ]);
   const pendingIds = new Set(pending.map((key) => key[1]));
   const conflictIds = new Set(conflicts.map((key) => key[1]));
@@ -78,8 +79,7 @@ export async function listRecords<C extends CollectionName>(
 }
 
 export async function countLive(db: EngineDatabase): Promise<Record<CollectionName, number>> {
-  const tx = db.transaction('records');
-  const index = tx.store.index('byCollectionLive');
+  const index = readRows(db, 'records').index('byCollectionLive');
   const counts = await Promise.all(COLLECTION_NAMES.map((name) => index.count([name, 1])));
   return Object.fromEntries(COLLECTION_NAMES.map((name, i) => [name, counts[i] ?? 0])) as Record<
     CollectionName,

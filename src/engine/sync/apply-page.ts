@@ -4,6 +4,7 @@
  */
 import type { EngineContext } from '../context';
 import type { SyncMeta } from '../db/schema';
+import { rowStore } from '../db/sealed-rows';
 import { RECORD_STORES } from '../db/tx';
 import { abortQuietly } from '../records/commit-local';
 import { type ApplyMode, type ApplyResult, applyRemote } from './apply-remote';
@@ -97,7 +98,7 @@ export async function applyPage(
     for (const wave of waves(items)) {
       const [outboxKeys, conflictRows] = await Promise.all([
         tx.objectStore('outbox').getAllKeys(),
-        tx.objectStore('conflicts').getAllKeys(),
+        rowStore(tx, 'conflicts').getAllKeys(),
       ]);
       pendingKeys = new Set(outboxKeys.map(([collection, id]) => keyOf(collection, id)));
       conflictKeys = new Set(conflictRows.map(([collection, id]) => keyOf(collection, id)));

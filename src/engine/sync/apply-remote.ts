@@ -7,6 +7,7 @@
 import { compareHlc } from '../clock/hlc';
 import type { EngineContext } from '../context';
 import type { ConflictRow, OutboxRow, RecordRow, SyncedState } from '../db/schema';
+import { rowStore } from '../db/sealed-rows';
 import type { WriteTx } from '../db/tx';
 import { randomId } from '../ids';
 import { jsonEqual } from '../merge/equal';
@@ -63,7 +64,7 @@ class RecordWriter {
     if (previous && !jsonEqual(previous.data, row.data)) {
       await appendHistory(this.tx, previous, 'remote', this.ctx.clock.now(), this.ctx.historyDepth);
     }
-    await this.tx.objectStore('records').put(row);
+    await rowStore(this.tx, 'records').put(row);
   }
 
   /** The local state becomes exactly the remote one; nothing is pending any more. */
@@ -82,7 +83,7 @@ class RecordWriter {
       updatedAt: this.ctx.clock.now(),
     });
     if (this.has.pending) await this.tx.objectStore('outbox').delete(this.key);
-    if (this.has.conflict) await this.tx.objectStore('conflicts').delete(this.key);
+    if (this.has.conflict) await rowStore(this.tx, 'conflicts').delete(this.key);
   }
 
   /** Keeps `data` as the local value over the remote base, and queues it to be pushed. */
@@ -204,9 +205,9 @@ export async function applyRemote(
 ): Promise<ApplyResult> {
   const key: [RecordRow['collection'], string] = [remote.collection, remote.id];
   const [row, pending, conflict] = await Promise.all([
-    tx.objectStore('records').get(key),
+    rowStore(tx, 'records').get(key),
     absent.pending ? undefined : tx.objectStore('outbox').get(key),
-    absent.conflict ? undefined : tx.objectStore('conflicts').get(key),
+    absent.conflict ? undefined : rowStore(tx, 'conflicts').get(key),
   ]);
   const doubtful = row?.base ? doubtfulBase(row.base, remote, pending !== undefined) : null;
   // Already known: our own acknowledged write echoed back, or an older version.
@@ -225,7 +226,7 @@ export async function applyRemote(
       await writer.adoptRemote();
       return 'applied';
     }
-    await tx.objectStore('conflicts').delete(key);
+    await rowStore(tx, 'conflicts').delete(key);
     // A fresh clock: this is a new write over the remote version, and devices holding that
     // version refuse anything stamped earlier than it.
     const stamps = {
@@ -263,18 +264,18 @@ export async function applyRemote(
   const base = conflict ? conflict.base : doubtful ? null : (row.base?.data ?? null);
   const outcome = threeWayMerge(base, versionOf(row), versionOf(remote));
   if (outcome.kind === 'clean') {
-    await tx.objectStore('conflicts').delete(key);
+    await rowStore(tx, 'conflicts').delete(key);
     await applyMerged(writer, ctx, remote, outcome.data, outcome.clocks);
     return 'merged';
   }
   if (ctx.settings.conflictStrategy === 'lastWriteWins') {
     const settled = settleLastWriteWins(outcome, versionOf(row), versionOf(remote));
-    await tx.objectStore('conflicts').delete(key);
+    await rowStore(tx, 'conflicts').delete(key);
     await applyMerged(writer, ctx, remote, settled.data, settled.clocks);
     return 'merged';
   }
   // Manual: the local value stays, the conflict waits, and the pending change is held.
-  await tx.objectStore('conflicts').put({
+  await rowStore(tx, 'conflicts').put({
     ...conflictRow(ctx, remote, base, row, outcome),
     detectedAt: conflict?.detectedAt ?? ctx.clock.now(),
   });

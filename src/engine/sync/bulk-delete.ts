@@ -5,6 +5,7 @@
  */
 import type { CollectionName } from '../collections';
 import type { EngineContext } from '../context';
+import { readRows } from '../db/sealed-rows';
 import type { EngineSettings } from '../settings';
 
 export interface BulkDeleteDecision {
@@ -41,7 +42,7 @@ export function countByCollection(
 
 /** Live records on this device in the collections that sync. */
 export async function liveCount(ctx: EngineContext): Promise<number> {
-  const index = ctx.db.transaction('records').store.index('byCollectionLive');
+  const index = readRows(ctx.db, 'records').index('byCollectionLive');
   let total = 0;
   for (const [name, on] of Object.entries(ctx.settings.collections)) {
     if (on) total += await index.count([name as CollectionName, 1]);

@@ -5,6 +5,7 @@
  */
 import type { CollectionName } from '../collections';
 import type { EngineContext } from '../context';
+import { rowStore } from '../db/sealed-rows';
 import { RECORD_STORES } from '../db/tx';
 import { randomId } from '../ids';
 import { abortQuietly } from '../records/commit-local';
@@ -16,7 +17,7 @@ export async function bindToAccount(ctx: EngineContext, accountId: string): Prom
   if (meta.accountId === accountId) return false;
   const tx = ctx.db.transaction([...RECORD_STORES, 'quarantine'], 'readwrite');
   try {
-    const records = tx.objectStore('records');
+    const records = rowStore(tx, 'records');
     const outbox = tx.objectStore('outbox');
     const now = ctx.clock.now();
     for (const row of await records.getAll()) {
@@ -36,7 +37,7 @@ export async function bindToAccount(ctx: EngineContext, accountId: string): Prom
         held: false,
       });
     }
-    await tx.objectStore('conflicts').clear();
+    await rowStore(tx, 'conflicts').clear();
     await tx.objectStore('quarantine').clear();
     await tx.objectStore('meta').put({ ...INITIAL_SYNC_META, accountId }, 'sync');
     // Manifests of another account say nothing about this one.

@@ -6,6 +6,7 @@
 import type { CollectionName } from '../collections';
 import type { Fields } from '../collections/validate';
 import type { EngineContext } from '../context';
+import { readRows, rowStore } from '../db/sealed-rows';
 import { RECORD_STORES } from '../db/tx';
 import { jsonEqual } from '../merge/equal';
 import { abortQuietly } from '../records/commit-local';
@@ -31,7 +32,7 @@ export interface FirstJoinDecision {
 const keyOf = (collection: CollectionName, id: string) => `${collection}/${id}`;
 
 async function localLive(ctx: EngineContext): Promise<Map<string, Fields>> {
-  const rows = await ctx.db.getAll('records');
+  const rows = await readRows(ctx.db, 'records').getAll();
   const live = new Map<string, Fields>();
   for (const row of rows) {
     if (row.data && ctx.settings.collections[row.collection])
@@ -102,14 +103,14 @@ export async function assessFirstJoin(deps: SyncDeps): Promise<FirstJoinDecision
 export async function discardLocalForJoin(ctx: EngineContext): Promise<void> {
   const tx = ctx.db.transaction(RECORD_STORES, 'readwrite');
   try {
-    const records = tx.objectStore('records');
+    const records = rowStore(tx, 'records');
     for (const row of await records.getAll()) {
       if (!ctx.settings.collections[row.collection]) continue;
       const key: [CollectionName, string] = [row.collection, row.id];
       if (row.data) await appendHistory(tx, row, 'remote', ctx.clock.now(), ctx.historyDepth);
       await records.delete(key);
       await tx.objectStore('outbox').delete(key);
-      await tx.objectStore('conflicts').delete(key);
+      await rowStore(tx, 'conflicts').delete(key);
     }
     await updateSyncMeta(tx, { joinChoice: 'useAccount' });
     await tx.done;

@@ -7,6 +7,7 @@
 import type { CollectionName } from '../collections';
 import type { EngineContext } from '../context';
 import type { MissingRecord } from '../db/schema';
+import { rowStore } from '../db/sealed-rows';
 import { RECORD_STORES } from '../db/tx';
 import { randomId } from '../ids';
 import { abortQuietly, commitLocalChange } from '../records/commit-local';
@@ -34,7 +35,7 @@ export async function noteMissing(ctx: EngineContext, seen: Set<string>): Promis
       ),
     );
     const missing: MissingRecord[] = [];
-    for (const row of await tx.objectStore('records').getAll()) {
+    for (const row of await rowStore(tx, 'records').getAll()) {
       const key = keyOf(row.collection, row.id);
       if (!row.base || row.data === null || seen.has(key) || pending.has(key)) continue;
       if (!ctx.settings.collections[row.collection]) continue;
@@ -63,7 +64,7 @@ async function stillMissing(ctx: EngineContext): Promise<MissingRecord[]> {
   for (const entry of noted) {
     const key: [CollectionName, string] = [entry.collection, entry.id];
     const [row, pending] = await Promise.all([
-      tx.objectStore('records').get(key),
+      rowStore(tx, 'records').get(key),
       tx.objectStore('outbox').get(key),
     ]);
     if (row?.data && row.base?.rev === entry.rev && !pending) out.push(entry);
@@ -110,9 +111,9 @@ export async function answerMissing(ctx: EngineContext, answer: BulkDeleteAnswer
   const tx = ctx.db.transaction(RECORD_STORES, 'readwrite');
   try {
     for (const { collection, id } of missing) {
-      const row = await tx.objectStore('records').get([collection, id]);
+      const row = await rowStore(tx, 'records').get([collection, id]);
       if (!row) continue;
-      await tx.objectStore('records').put({ ...row, base: null });
+      await rowStore(tx, 'records').put({ ...row, base: null });
       await tx.objectStore('outbox').put({
         collection,
         id,

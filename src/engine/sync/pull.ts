@@ -12,6 +12,7 @@
 import type { ChangesResponse } from '../../protocol';
 import type { CollectionName } from '../collections';
 import type { EngineContext } from '../context';
+import { readRows } from '../db/sealed-rows';
 import { ServerError } from '../errors';
 import { manifestToken } from '../omission/manifest-seal';
 import { omissionRewind } from '../omission/omission-check';
@@ -63,7 +64,7 @@ async function localDeletions(ctx: EngineContext, items: PageItem[]): Promise<Se
   );
   const hits = new Set<OpenedItem>();
   if (deletes.length === 0) return hits;
-  const store = ctx.db.transaction('records').store;
+  const store = readRows(ctx.db, 'records');
   for (const item of deletes) {
     const row = await store.get([item.record.collection, item.record.id]);
     if (row?.data && (!row.base || row.base.rev < item.record.rev)) hits.add(item);

@@ -8,6 +8,7 @@
 import type { BatchOp, BatchResult, Limits, RemoteRecord } from '../../protocol';
 import type { CollectionName } from '../collections';
 import type { OutboxRow, RecordRow } from '../db/schema';
+import { readRows, rowStore } from '../db/sealed-rows';
 import { RECORD_STORES } from '../db/tx';
 import { ServerError } from '../errors';
 import { randomId } from '../ids';
@@ -50,7 +51,7 @@ async function pendingEntries(
     .filter((entry) => !entry.held && deps.ctx.settings.collections[entry.collection])
     .sort((a, b) => a.queuedAt - b.queuedAt);
   const rows = await Promise.all(
-    entries.map((entry) => tx.objectStore('records').get([entry.collection, entry.id])),
+    entries.map((entry) => rowStore(tx, 'records').get([entry.collection, entry.id])),
   );
   return entries.map((entry, index) => ({ entry, row: rows[index] }));
 }
@@ -62,7 +63,7 @@ async function remoteDeletions(
 ) {
   const deleting = pending.filter(({ row }) => row && row.data === null && row.base?.data);
   if (deleting.length < deps.ctx.settings.bulkDeleteMinimum) return null;
-  const rows = await deps.ctx.db.getAll('records');
+  const rows = await readRows(deps.ctx.db, 'records').getAll();
   const total = rows.filter(
     (row) => row.base?.data && deps.ctx.settings.collections[row.collection],
   ).length;
@@ -75,10 +76,10 @@ async function restoreDeleted(deps: SyncDeps, rows: RecordRow[]): Promise<void> 
   const tx = deps.ctx.db.transaction(RECORD_STORES, 'readwrite');
   try {
     for (const row of rows) {
-      const current = await tx.objectStore('records').get([row.collection, row.id]);
+      const current = await rowStore(tx, 'records').get([row.collection, row.id]);
       if (!current?.base || current.data !== null) continue;
       const base = current.base;
-      await tx.objectStore('records').put({
+      await rowStore(tx, 'records').put({
         ...current,
         live: base.data === null ? 0 : 1,
         data: base.data,
@@ -175,7 +176,7 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
       const result = byOp.get(op.op_id);
       if (!result) continue; // Not answered: stays queued with the same op id for an exact retry.
       const key: [CollectionName, string] = [entry.collection, entry.id];
-      const row = await tx.objectStore('records').get(key);
+      const row = await rowStore(tx, 'records').get(key);
       const pending = await tx.objectStore('outbox').get(key);
       if (!row) continue;
       // The server answered for this record with something that opens (or took the write):
@@ -192,7 +193,7 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
           continue;
         }
         settled.pushed += 1;
-        await tx.objectStore('records').put({ ...row, base: { rev: result.rev, ...sent } });
+        await rowStore(tx, 'records').put({ ...row, base: { rev: result.rev, ...sent } });
         // An edit made while the op was in flight renewed the op id: that edit stays queued.
         if (pending?.opId === op.op_id) await tx.objectStore('outbox').delete(key);
         continue;
@@ -200,7 +201,7 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
       const current = currents.get(op.op_id);
       if (!current) {
         // The server has no such record any more (its tombstone was purged): create it anew.
-        await tx.objectStore('records').put({ ...row, base: null });
+        await rowStore(tx, 'records').put({ ...row, base: null });
         if (pending) await tx.objectStore('outbox').put({ ...pending, opId: randomId() });
         settled.requeued += 1;
         continue;
@@ -216,7 +217,7 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
           // at that base is not there. Send the local value again over what it does have;
           // compare-and-set keeps this safe if it is the rollback that is the lie.
           const { rev, data, hlc, device, clocks } = record;
-          await tx.objectStore('records').put({ ...row, base: { rev, data, hlc, device, clocks } });
+          await rowStore(tx, 'records').put({ ...row, base: { rev, data, hlc, device, clocks } });
           await tx.objectStore('outbox').put({
             collection: entry.collection,
             id: entry.id,
@@ -346,10 +347,10 @@ async function markSent(deps: SyncDeps, batch: Prepared[]): Promise<void> {
 async function dropOrphans(deps: SyncDeps, orphans: OutboxRow[]): Promise<void> {
   const tx = deps.ctx.db.transaction(['outbox', 'records'], 'readwrite');
   for (const entry of orphans) {
-    const row = await tx.objectStore('records').get([entry.collection, entry.id]);
+    const row = await rowStore(tx, 'records').get([entry.collection, entry.id]);
     if (!row || (row.base === null && row.data === null && !entry.sent)) {
       await tx.objectStore('outbox').delete([entry.collection, entry.id]);
-      if (row) await tx.objectStore('records').delete([entry.collection, entry.id]);
+      if (row) await rowStore(tx, 'records').delete([entry.collection, entry.id]);
     }
   }
   await tx.done;

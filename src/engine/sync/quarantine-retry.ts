@@ -8,6 +8,7 @@
  */
 import type { EngineContext } from '../context';
 import type { QuarantineRow } from '../db/schema';
+import { rowStore } from '../db/sealed-rows';
 import type { QuarantineView } from '../engine';
 import { randomId } from '../ids';
 import { abortQuietly } from '../records/commit-local';
@@ -84,7 +85,7 @@ export async function prepareRetries(
     const outbox = tx.objectStore('outbox');
     for (const entry of await outbox.getAll()) {
       if (!entry.held || waiting.has(`${entry.collection}/${entry.id}`)) continue;
-      if (await tx.objectStore('conflicts').getKey([entry.collection, entry.id])) continue;
+      if (await rowStore(tx, 'conflicts').getKey([entry.collection, entry.id])) continue;
       await outbox.put({ ...entry, held: false, opId: randomId() });
       ctx.log({ level: 'info', event: 'held_edit_released', collection: entry.collection });
     }
