@@ -111,6 +111,7 @@ export class KeyRotation {
       revoke,
       this.deps.session.current?.deviceId ?? null,
       fingerprints,
+      inspected.deviceNames,
     );
   }
 
