@@ -1,46 +1,61 @@
 /**
- * The account's devices as the server lists them: read, rename, revoke. Names come from the
- * server and are shown as its word; what decides who holds the key is the key document.
+ * The account's devices as the server lists them: read, rename, revoke. The server's names are
+ * its word only: each device is listed with the name the MAC-verified key document gives it too
+ * (keys/device-names.ts), and a rename here also renames it in the document when this device
+ * holds the key. What decides who holds the key is the key document.
  */
 import type { Device } from '../protocol';
 import type { Session } from './auth/session';
+import { isDeviceName } from './crypto';
 import { StateError, ValidationError } from './errors';
+import {
+  type DeviceNamesDeps,
+  type ListedDevice,
+  nameInKeyDocument,
+  verifiedDeviceNames,
+  withNames,
+} from './keys/device-names';
 import { revocationIds } from './keys/rotation-recipients';
-import type { ServerApi } from './transport/api';
 
 export class DeviceDirectory {
   constructor(
-    private readonly api: () => ServerApi,
-    /** The session once the engine is open; null while signed out. */
-    private readonly session: () => Promise<Session>,
+    /** What the directory works with, once the engine is open. */
+    private readonly deps: () => Promise<DeviceNamesDeps>,
   ) {}
 
-  private async signedIn(): Promise<Session> {
-    const session = await this.session();
-    if (!session.current) throw new StateError('not_signed_in', 'Sign in to manage devices');
-    return session;
+  private async signedIn(): Promise<DeviceNamesDeps & { session: Session }> {
+    const deps = await this.deps();
+    if (!deps.session.current) throw new StateError('not_signed_in', 'Sign in to manage devices');
+    return deps;
   }
 
-  async list(): Promise<Device[]> {
-    const session = await this.signedIn();
-    return session.withAccess((server, token) => this.api().devices(server, token));
+  async list(): Promise<ListedDevice[]> {
+    const deps = await this.signedIn();
+    const { session, api } = deps;
+    const devices = await session.withAccess((server, token) => api.devices(server, token));
+    return withNames(devices, await verifiedDeviceNames(deps));
   }
 
   async rename(id: string, name: string): Promise<Device> {
-    const session = await this.signedIn();
-    if (typeof name !== 'string' || name.trim().length === 0 || name.trim().length > 64) {
-      throw new ValidationError('A device name is 1 to 64 characters', [
-        { path: 'name', message: 'must be 1 to 64 characters' },
+    const deps = await this.signedIn();
+    const { session, api } = deps;
+    // The key document takes the name too, so it must be one the document may carry.
+    if (typeof name !== 'string' || !isDeviceName(name.trim())) {
+      throw new ValidationError('A device name is 1 to 64 characters, without control characters', [
+        { path: 'name', message: 'must be 1 to 64 characters, without control characters' },
       ]);
     }
-    return session.withAccess((server, token) =>
-      this.api().renameDevice(server, token, id, name.trim()),
+    const renamed = await session.withAccess((server, token) =>
+      api.renameDevice(server, token, id, name.trim()),
     );
+    // The name typed here, not the server's echo of it.
+    await nameInKeyDocument(deps, id, name.trim());
+    return renamed;
   }
 
   async revoke(id: string): Promise<void> {
-    const session = await this.signedIn();
+    const { session, api } = await this.signedIn();
     revocationIds([id], session.current?.deviceId);
-    await session.withAccess((server, token) => this.api().revokeDevice(server, token, id));
+    await session.withAccess((server, token) => api.revokeDevice(server, token, id));
   }
 }

@@ -13,6 +13,7 @@ import type { Logger } from './context';
 import type { ActivityRow, QuarantineRow } from './db/schema';
 import type { Clock, FetchLike, Scheduler } from './deps';
 import type { KeyOptions } from './keys/account-key';
+import type { ListedDevice } from './keys/device-names';
 import type { RotationPlan } from './keys/rotation-recipients';
 import type { LiveSocketFactory } from './live/socket';
 import type { LockSetting, LockView } from './lock/device-lock';
@@ -159,8 +160,8 @@ export interface Engine {
   /** Either device: refuses or cancels (this device's pairing, or another device's request). */
   denyPairing(id?: string): Promise<void>;
 
-  /** The account's devices (signed in). */
-  listDevices(): Promise<Device[]>;
+  /** The account's devices (signed in), each with the name the verified key document gives it. */
+  listDevices(): Promise<ListedDevice[]>;
   renameDevice(id: string, name: string): Promise<Device>;
   /** Signs another device out; revoking this device is `signOut`. */
   revokeDevice(id: string): Promise<void>;

@@ -46,6 +46,7 @@ export {
   StateError,
   ValidationError,
 } from './errors';
+export { type DeviceNaming, type ListedDevice, namingOf } from './keys/device-names';
 export type { RotationProgress } from './keys/rotation';
 export type { LiveMode, LiveSocket, LiveSocketFactory } from './live';
 export {

@@ -49,7 +49,8 @@ export class Lifecycle {
 
   async signedIn(pending: PendingSignInMeta, tokens: TokenResponse): Promise<void> {
     const { ctx, clock, session, keys } = this.parts;
-    const established = sessionFromTokens(pending.serverUrl, tokens, clock.now());
+    const name = pending.deviceName.trim();
+    const established = sessionFromTokens(pending.serverUrl, tokens, clock.now(), name);
     // Read before anything is stored, so limits out of bounds leave this device as it was.
     const limits = await this.serverLimits(established.serverUrl, tokens.access_token);
     await bindToAccount(ctx, established.accountId);

@@ -20,6 +20,7 @@ import { DeviceDirectory } from './device-directory';
 import type { Engine, EngineOptions, QuarantineView } from './engine';
 import { openContext } from './engine-context';
 import { asEngineError, InputError, StateError } from './errors';
+import type { ListedDevice } from './keys/device-names';
 import type { KeyManager } from './keys/key-manager';
 import type { KeyRotation, RotationChange } from './keys/rotation';
 import { type RotationPlan, revocationIds } from './keys/rotation-recipients';
@@ -451,15 +452,13 @@ export class SatchelEngine implements Engine {
   // ---------------------------------------------------------------------------------------------
   // Devices
 
-  private readonly devices = new DeviceDirectory(
-    () => this.api,
-    async () => {
-      await this.live();
-      return this.session;
-    },
-  );
+  private readonly devices = new DeviceDirectory(async () => {
+    await this.live();
+    const { api, session, log } = this;
+    return { db: this.ctx.db, api, session, log, options: this.options.keyOptions ?? {} };
+  });
 
-  listDevices = (): Promise<Device[]> => this.devices.list();
+  listDevices = (): Promise<ListedDevice[]> => this.devices.list();
   renameDevice = (id: string, name: string): Promise<Device> => this.devices.rename(id, name);
   revokeDevice = (id: string): Promise<void> => this.devices.revoke(id);
 

@@ -94,7 +94,12 @@ export interface ActivityEntry {
 
 export interface DeviceInfo {
   id: string;
+  /** What to call it: the name the verified key document gives it, else the server's. */
   name: string;
+  /** `name` comes from the MAC-verified key document (the server cannot change it). */
+  nameVerified: boolean;
+  /** The server's name when it differs from the verified one: the server relabelled it. */
+  serverName: string | null;
   platform: string;
   createdAt: string;
   lastSeenAt: string | null;
@@ -104,8 +109,11 @@ export interface DeviceInfo {
 /** One recipient the next key epoch would have, for the person to confirm by name. */
 export interface RotationRecipientInfo {
   id: string;
-  /** The server's name for it: a hint; the id and fingerprint come from the authenticated document. */
+  /** The key document's name for it when it has one (verified), else the server's (a hint). */
   name: string | null;
+  nameVerified: boolean;
+  /** The server's name when it differs from the document's. */
+  serverName: string | null;
   fingerprint: string | null;
   self: boolean;
   /** The server does not list it as a live device. */

@@ -2,7 +2,13 @@
  * The engine's views in the contract's shapes (./contract.ts) where the two differ; conflicts and
  * status pass through as the engine made them. Pure functions, tested without a browser.
  */
-import type { ActivityRow, Device, HistoryView, RecordView } from '../engine';
+import {
+  type ActivityRow,
+  type HistoryView,
+  type ListedDevice,
+  namingOf,
+  type RecordView,
+} from '../engine';
 import type { ActivityEntry, DeviceInfo, RecordSummary, RecordValue, Revision } from './contract';
 
 export function recordSummary(view: RecordView): RecordSummary {
@@ -40,10 +46,13 @@ export function activityEntry(row: ActivityRow): ActivityEntry {
   };
 }
 
-export function deviceInfo(device: Device): DeviceInfo {
+export function deviceInfo(device: ListedDevice): DeviceInfo {
+  const naming = namingOf(device.verifiedName, device.name);
   return {
     id: device.id,
-    name: device.name,
+    name: naming.name ?? device.name,
+    nameVerified: naming.nameVerified,
+    serverName: naming.serverName,
     platform: device.platform,
     createdAt: device.created_at,
     lastSeenAt: device.last_seen_at,

@@ -5,6 +5,7 @@
  * resumes and still revokes.
  */
 import { describe, expect, it } from 'vitest';
+import type { ListedDevice } from '../../src/engine';
 import { inspectKeyDocument } from '../../src/engine/crypto';
 import type { Device } from '../../src/protocol';
 import { connect, newDevice, syncQuiet, waitFor } from '../rig/devices';
@@ -23,7 +24,9 @@ async function account() {
 }
 
 /** The server keeps listing `device` as a live device after it was revoked. */
-function keepListing(liar: HostileServer, device: Device) {
+function keepListing(liar: HostileServer, listed: ListedDevice) {
+  // What the server listed, without the name the engine added from the key document.
+  const { verifiedName: _verified, ...device } = listed;
   liar.rewrite(/^GET \/v1\/devices$/, (reply) => {
     const body = reply.json as { devices: Device[] };
     if (body.devices.some((d) => d.id === device.id)) return undefined;
@@ -98,7 +101,8 @@ describe('revoke and rotate as one action', () => {
   it('flags a recipient the server does not list, and refuses to revoke itself or nothing', async () => {
     const { liar, laptop, phone, tablet } = await account();
     const phoneId = accountRef(phone).deviceId;
-    // The server hides the phone: it stays a recipient (the document says so), flagged.
+    // The server hides the phone: it stays a recipient (the document says so), flagged, and
+    // still named, by the name the phone wrote into its own document entry.
     liar.rewrite(/^GET \/v1\/devices$/, (reply) => {
       const body = reply.json as { devices: Device[] };
       return { json: { devices: body.devices.filter((d) => d.id !== phoneId) } };
@@ -106,7 +110,9 @@ describe('revoke and rotate as one action', () => {
     const plan = await laptop.engine.previewRevokeAndRotate([accountRef(tablet).deviceId]);
     expect(plan.recipients.find((r) => r.id === phoneId)).toMatchObject({
       notListed: true,
-      name: null,
+      name: 'phone',
+      nameVerified: true,
+      serverName: null,
     });
     await expect(
       laptop.engine.revokeAndRotate([accountRef(laptop).deviceId]),

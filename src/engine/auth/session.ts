@@ -21,8 +21,10 @@ export function sessionFromTokens(
   serverUrl: string,
   tokens: TokenResponse,
   now: number,
+  deviceName?: string,
 ): SessionMeta {
   return {
+    ...(deviceName === undefined ? {} : { deviceName }),
     serverUrl,
     accountId: tokens.account_id,
     deviceId: tokens.device_id,
@@ -141,7 +143,7 @@ export class Session {
         'The server answered a token refresh for another account or device; the answer was refused',
       );
     }
-    const next = sessionFromTokens(stale.serverUrl, tokens, this.clock.now());
+    const next = sessionFromTokens(stale.serverUrl, tokens, this.clock.now(), stale.deviceName);
     await this.establish(next);
     return next;
   }

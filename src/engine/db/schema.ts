@@ -171,6 +171,11 @@ export interface SessionMeta {
   accessToken: string;
   accessExpiresAt: number;
   refreshToken: string;
+  /**
+   * The name this device signed in with: what it writes into its key-document entry (absent on
+   * sessions from before names were kept).
+   */
+  deviceName?: string;
 }
 
 export interface PendingSignInMeta {

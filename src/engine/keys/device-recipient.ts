@@ -10,6 +10,7 @@ import {
   addDeviceRecipient,
   CryptoError,
   generateDeviceKeyPair,
+  isDeviceName,
   openKeyDocumentAsDevice,
   verifyKeyDocument,
 } from '../crypto';
@@ -38,8 +39,10 @@ async function deviceKeyFor(db: EngineDatabase, accountId: string): Promise<Devi
 }
 
 /**
- * Writes this device's recipient entry into the key document, unless it is there already.
- * Returns false when there is no server device id to write it for (not signed in).
+ * Writes this device's recipient entry into the key document, unless it is there already, with
+ * the name the device signed in with: the document's mac covers it, so the name other devices
+ * show for this one is this device's word, not the server's. Returns false when there is no
+ * server device id to write it for (not signed in).
  */
 export async function registerDeviceRecipient(
   db: EngineDatabase,
@@ -50,6 +53,7 @@ export async function registerDeviceRecipient(
 ): Promise<boolean> {
   const deviceId = session.current?.deviceId;
   if (!deviceId) return false;
+  const deviceName = session.current?.deviceName;
   const deviceKey = await deviceKeyFor(db, keys.accountId);
   if (deviceKey.registeredAs === deviceId) return true;
   for (let attempt = 1; ; attempt++) {
@@ -62,6 +66,7 @@ export async function registerDeviceRecipient(
       master: keys.master,
       deviceId,
       publicKey: deviceKey.publicKey,
+      ...(isDeviceName(deviceName) ? { deviceName } : {}),
       ...options,
     });
     try {

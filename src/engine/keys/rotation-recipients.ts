@@ -2,15 +2,15 @@
  * Who gets the next epoch. The authenticated key document decides, never the server's device
  * list: the server may keep listing a revoked (stolen) device as live, and it is trusted for
  * nothing here. Its list only adds warnings the person sees before confirming: a recipient the
- * server does not list as live (perhaps a device the server hides, perhaps a forgotten one).
+ * server does not list as live (perhaps a device the server hides, perhaps a forgotten one), or
+ * one the server names otherwise than the document does (device-names.ts).
  */
 import type { Device } from '../../protocol';
 import { InputError, ValidationError } from '../errors';
+import { type DeviceNaming, namingOf } from './device-names';
 
-export interface RotationRecipient {
+export interface RotationRecipient extends DeviceNaming {
   id: string;
-  /** The name the server gives it; unauthenticated, shown as a hint only. */
-  name: string | null;
   /**
    * A short hash of the public key the authenticated document holds for it (null if the entry
    * has none), to compare with the one the device itself shows.
@@ -40,6 +40,8 @@ export function planRecipients(
   revoke: readonly string[],
   selfId: string | null,
   fingerprints: ReadonlyMap<string, string> = new Map(),
+  /** The names the verified document gives its devices. */
+  names: ReadonlyMap<string, string> = new Map(),
 ): RotationPlan {
   const revoked = new Set(revoke);
   const listed = new Map(serverDevices.map((device) => [device.id, device.name]));
@@ -48,7 +50,7 @@ export function planRecipients(
     keep,
     recipients: keep.map((id) => ({
       id,
-      name: listed.get(id) ?? null,
+      ...namingOf(names.get(id) ?? null, listed.get(id) ?? null),
       fingerprint: fingerprints.get(id) ?? null,
       self: id === selfId,
       notListed: !listed.has(id),

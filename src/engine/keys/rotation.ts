@@ -112,6 +112,7 @@ export class KeyRotation {
       revoke,
       this.deps.session.current?.deviceId ?? null,
       fingerprints,
+      inspected.deviceNames,
     );
   }
 

@@ -77,6 +77,16 @@ export function devicePublicKeysOf(doc: KeyDocumentJson): Map<string, string> {
   return out;
 }
 
+/** Each device recipient's name, where its entry carries one (MAC-covered like the rest). */
+export function deviceNamesOf(doc: KeyDocumentJson): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, entry] of Object.entries(doc.recipients)) {
+    if (name.startsWith(DEVICE_PREFIX) && entry.deviceName)
+      out.set(name.slice(DEVICE_PREFIX.length), entry.deviceName);
+  }
+  return out;
+}
+
 function contextOf(binding: EpochBinding, name: string): RecipientContext {
   return { ...binding, name };
 }
@@ -95,6 +105,8 @@ export interface BuildInput {
   wraps: Wraps;
   /** device id → public key */
   devices: ReadonlyMap<string, string>;
+  /** device id → its name, for the devices that have one (carried into their entries). */
+  deviceNames?: ReadonlyMap<string, string>;
   /** Newest first. */
   previous: readonly KeyEpoch[];
   /** K_auth rotations so far, newest first (auth-transition.ts). */
@@ -118,7 +130,12 @@ export async function buildKeyDocument(
   }
   for (const [deviceId, pub] of input.devices) {
     const name = deviceRecipient(deviceId);
-    recipients[name] = { pub, ...(await sealMaster(master, pub, binding, name)) };
+    const deviceName = input.deviceNames?.get(deviceId);
+    recipients[name] = {
+      pub,
+      ...(deviceName ? { deviceName } : {}),
+      ...(await sealMaster(master, pub, binding, name)),
+    };
   }
   const previous = [];
   for (const earlier of input.previous) {

@@ -7,7 +7,7 @@
  *   { v: 2, epoch, fingerprint, tokenRoot: { iv, ct }, authKey: { iv, ct },
  *     wraps: { recovery: { kdf, salt, check, iv, ct, pub }, passphrase?: { ..., pub } },
  *     recipients: { recovery: { eph, iv, ct }, passphrase?: { eph, iv, ct },
- *                   "device:<id>": { pub, eph, iv, ct }, ... },
+ *                   "device:<id>": { pub, deviceName?, eph, iv, ct }, ... },
  *     previous: [{ epoch, fingerprint, iv, ct }, ...],   // newest first
  *     mac }
  *
@@ -63,6 +63,25 @@ export const PRIVATE_KEY_BYTES = 138;
 /** The document-authentication key K_auth, which keys the mac. */
 export const AUTH_KEY_BYTES = 32;
 export const MAX_DEVICE_ID_LENGTH = 128;
+/** The protocol's bound on a device name (characters as JavaScript counts them). */
+export const MAX_DEVICE_NAME_LENGTH = 64;
+/** C0 and C1 controls, and the bidirectional overrides and isolates that can disguise a name. */
+const UNSAFE_NAME_CHARS = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * A device name the key document may carry: 1 to 64 characters, trimmed, no control or
+ * bidirectional formatting characters. Shown as the authenticated name of a device, so it is
+ * checked on every read, not only when written.
+ */
+export function isDeviceName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    name.length > 0 &&
+    name.length <= MAX_DEVICE_NAME_LENGTH &&
+    name.trim() === name &&
+    !UNSAFE_NAME_CHARS.test(name)
+  );
+}
 /** More than anyone rotates; it bounds the work a hostile document can ask for. */
 export const MAX_PREVIOUS_EPOCHS = 256;
 
@@ -131,8 +150,17 @@ const RecipientName = v.pipe(
     'must be recovery, passphrase or device:<id>',
   ),
 );
+const DeviceName = v.pipe(
+  v.string(),
+  v.check(
+    (name: string) => isDeviceName(name),
+    'must be 1 to 64 trimmed characters, no control characters',
+  ),
+);
 const RecipientEntry = v.strictObject({
   pub: v.optional(PublicKey),
+  /** Device entries only, optional (documents written before names were added have none). */
+  deviceName: v.optional(DeviceName),
   eph: PublicKey,
   iv: b64(IV_BYTES),
   ct: b64(SEALED_KEY_BYTES),
@@ -259,6 +287,9 @@ function checkConsistency(doc: KeyDocumentJson): void {
     if (isDevice && entry.pub === undefined) throw invalid(`recipients.${name}.pub is missing`);
     if (!isDevice && entry.pub !== undefined) {
       throw invalid(`recipients.${name}.pub is not allowed; the key is wraps.${name}.pub`);
+    }
+    if (!isDevice && entry.deviceName !== undefined) {
+      throw invalid(`recipients.${name}.deviceName is only allowed on a device entry`);
     }
   }
   if (!doc.recipients.recovery) throw invalid('recipients.recovery is missing');

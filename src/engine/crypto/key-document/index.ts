@@ -26,6 +26,7 @@ import { rotateAuthKey } from './auth-transition';
 import {
   buildKeyDocument,
   deviceIdsOf,
+  deviceNamesOf,
   devicePublicKeysOf,
   deviceRecipient,
   type OpenedKeyDocument,
@@ -35,6 +36,7 @@ import {
   sealCurrentMaster,
   type Wraps,
 } from './build-open';
+import { assertDeviceId, assertDeviceName } from './device-names';
 import {
   ARGON2_DEFAULTS,
   type Argon2Params,
@@ -43,7 +45,6 @@ import {
   encodeKeyDocument,
   type KdfFloors,
   type KeyDocumentVersion,
-  MAX_DEVICE_ID_LENGTH,
   MAX_PREVIOUS_EPOCHS,
   PBKDF2_MIN_ITERATIONS,
 } from './format';
@@ -60,12 +61,15 @@ import {
 } from './wraps';
 
 export type { KeyEpoch } from './build-open';
+export { type NameDeviceRecipientInput, nameDeviceRecipient } from './device-names';
 export {
   ARGON2_CEILINGS,
   ARGON2_DEFAULTS,
   type Argon2Params,
+  isDeviceName,
   KEY_DOCUMENT_VERSION,
   type KeyDocumentVersion,
+  MAX_DEVICE_NAME_LENGTH,
   PBKDF2_MAX_ITERATIONS,
   PBKDF2_MIN_ITERATIONS,
 } from './format';
@@ -135,6 +139,8 @@ export interface InspectedKeyDocument extends OpenedKeyDocument {
   devices: string[];
   /** Their public keys (base64url), covered by the mac: what the device fingerprints show. */
   devicePublicKeys: Map<string, string>;
+  /** Their names where the entries carry one, covered by the mac (device-names.ts). */
+  deviceNames: Map<string, string>;
 }
 
 export interface AddDeviceRecipientInput extends IterationOptions {
@@ -142,6 +148,8 @@ export interface AddDeviceRecipientInput extends IterationOptions {
   master: Bytes;
   deviceId: string;
   publicKey: string;
+  /** The device's name; omitted keeps the name of an entry for the same public key. */
+  deviceName?: string;
 }
 
 export interface RotateKeyDocumentInput extends IterationOptions {
@@ -202,19 +210,6 @@ export function checkPassphraseStrength(passphrase: unknown): asserts passphrase
     throw new CryptoError(
       'guessable_passphrase',
       `This passphrase is easy to guess. ${estimate.why ?? ''}`.trim(),
-    );
-  }
-}
-
-function assertDeviceId(deviceId: unknown): asserts deviceId is string {
-  if (
-    typeof deviceId !== 'string' ||
-    deviceId.length === 0 ||
-    deviceId.length > MAX_DEVICE_ID_LENGTH
-  ) {
-    throw new CryptoError(
-      'invalid_argument',
-      `deviceId must be a string of 1 to ${MAX_DEVICE_ID_LENGTH} characters`,
     );
   }
 }
@@ -331,6 +326,7 @@ export async function inspectKeyDocument(
     version: doc.v,
     devices: deviceIdsOf(doc),
     devicePublicKeys: devicePublicKeysOf(doc),
+    deviceNames: deviceNamesOf(doc),
   };
 }
 
@@ -343,14 +339,19 @@ export async function addDeviceRecipient(
   assertKeyBytes(master, 'master key');
   assertAccountId(accountId);
   assertDeviceId(deviceId);
+  assertDeviceName(input.deviceName);
   if (typeof publicKey !== 'string' || !(await importRecipientPublicKey(publicKey))) {
     throw new CryptoError('invalid_argument', 'publicKey must be a raw P-256 point in base64url');
   }
   const doc = decodeKeyDocument(document, kdfFloors(input));
   const { authKey } = await openWithMaster(doc, accountId, master, 'wrong_key');
   const name = deviceRecipient(deviceId);
+  const before = Object.hasOwn(doc.recipients, name) ? doc.recipients[name] : undefined;
+  const deviceName =
+    input.deviceName ?? (before?.pub === publicKey ? before.deviceName : undefined);
   const entry = {
     pub: publicKey,
+    ...(deviceName ? { deviceName } : {}),
     ...(await sealCurrentMaster(doc, accountId, master, publicKey, name)),
   };
   const recipients = { ...doc.recipients, [name]: entry };
@@ -395,6 +396,7 @@ export async function rotateKeyDocument(
   }
 
   const devices = new Map<string, string>();
+  const deviceNames = new Map<string, string>();
   for (const deviceId of input.keepDevices) {
     const entry = doc.recipients[deviceRecipient(deviceId)];
     if (!entry?.pub) {
@@ -404,6 +406,7 @@ export async function rotateKeyDocument(
       );
     }
     devices.set(deviceId, entry.pub);
+    if (entry.deviceName) deviceNames.set(deviceId, entry.deviceName);
   }
   // K_auth rotates too; kept wraps still seal an older one, which the transition tags lead on.
   const { authKey, transitions } = await rotateAuthKey(
@@ -433,6 +436,7 @@ export async function rotateKeyDocument(
     authKey,
     wraps,
     devices,
+    deviceNames,
     previous: [
       { epoch: current.epoch, master, fingerprint: current.fingerprint },
       ...current.previous,

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DeviceInfo } from '../../../host/contract';
+import { DeviceName } from '../../components/device-name';
 import { ErrorAlert } from '../../components/error-alert';
 import { RotationProgressBar } from '../../components/rotation-progress';
 import { timeAgo } from '../../format';
@@ -29,8 +30,7 @@ function DeviceRow({
     <li class="stack">
       <div class="row spread">
         <span>
-          <strong>{device.name}</strong>{' '}
-          {device.current && <span class="pill ok">this device</span>}
+          <DeviceName {...device} /> {device.current && <span class="pill ok">this device</span>}
           <br />
           <span class="small muted">
             {device.platform} · last seen{' '}

@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DeviceInfo, RotationRecipientInfo } from '../../../host/contract';
+import { DeviceName } from '../../components/device-name';
 import { ErrorAlert } from '../../components/error-alert';
 import { useAction, useBridge } from '../../use-bridge';
 
 /**
  * "Remove device and rotate key", confirmed by name: the new key goes to exactly the devices
  * listed here (read from the authenticated key document, not from the server's list), so the
- * person sees who keeps access before anything changes. A new recovery key is on by default: the
+ * person sees who keeps access before anything changes. Their names come from that document too
+ * where it has them; a server name that differs is flagged, one the document lacks is marked
+ * unverified. A new recovery key is on by default: the
  * old one may have been written down on, or read from, the removed device.
  */
 export function RevokeAndRotate({
@@ -40,12 +43,23 @@ export function RevokeAndRotate({
         “{device.name}” stops syncing and cannot read anything synced from now on. The new key goes
         to these devices only:
       </p>
+      {device.serverName !== null && (
+        <p class="alert warn" data-testid="revoked-server-name">
+          The sync server calls this device “{device.serverName}”; “{device.name}” is the name one
+          of your devices gave it, which the server cannot change.
+        </p>
+      )}
+      {!device.nameVerified && (
+        <p class="small muted" data-testid="revoked-name-unverified">
+          This name comes from the sync server, which could change it: check the device itself.
+        </p>
+      )}
       <ErrorAlert error={load.error} />
       {recipients && (
         <ul class="list" data-testid="rotation-recipients">
           {recipients.map((r) => (
             <li key={r.id}>
-              <strong>{r.name ?? 'A device the server does not name'}</strong>
+              <DeviceName {...r} />
               {r.self && <span class="pill ok"> this device</span>}
               {r.notListed && (
                 <span class="pill warn" title="The sync server does not list this device as live">
