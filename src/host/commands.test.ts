@@ -117,6 +117,28 @@ describe('the extension host adapter', () => {
     await expectCode(h.call('security.fingerprint', undefined), 'locked');
   });
 
+  it('checks an unlock message at the boundary: one text secret, reset only as a boolean', async () => {
+    const { host: h } = await host();
+    const bad = [
+      null,
+      {},
+      { recoveryKey: 'ABCD', passphrase: 'both at once' },
+      { recoveryKey: 42 },
+      { passphrase: ['not', 'text'] },
+      { recoveryKey: 'ABCD', reset: 'true' },
+      { passphrase: 'long enough passphrase', reset: 1 },
+    ];
+    for (const input of bad) {
+      await expectCode(
+        h.call('keys.unlock', input as unknown as { recoveryKey: string }),
+        'validation_failed',
+      );
+    }
+    // Well-formed, with or without reset, it reaches the engine (which needs a session first).
+    await expectCode(h.call('keys.unlock', { recoveryKey: 'ABCD' }), 'not_signed_in');
+    await expectCode(h.call('keys.unlock', { passphrase: 'x', reset: true }), 'not_signed_in');
+  });
+
   it('passes pairing and rotation through to the engine, which needs a session for them', async () => {
     const { host: h } = await host();
     expect(h.getStatus()).toMatchObject({ pairing: null, pairingRequests: 0, rotation: null });

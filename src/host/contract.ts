@@ -134,7 +134,14 @@ export interface Commands {
   'error.dismiss': [undefined, undefined];
   /** New account: creates the master key; the recovery key is returned once, never stored. */
   'keys.create': [undefined, { recoveryKey: string }];
-  'keys.unlock': [{ recoveryKey: string } | { passphrase: string }, undefined];
+  /**
+   * `reset`: the person chose to start over with the key document the server serves now, even
+   * though it is older than, or does not continue, the one this device verified (`key_rollback`).
+   */
+  'keys.unlock': [
+    ({ recoveryKey: string } | { passphrase: string }) & { reset?: boolean },
+    undefined,
+  ];
   /** New key epoch (e.g. after a revoke); a recovery key comes back only when a new one was made. */
   'keys.rotate': [{ newRecoveryKey?: boolean }, { recoveryKey: string | null }];
   /** New device: asks the account's other devices for the key (no recovery key to type). */

@@ -55,7 +55,7 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
     'The account’s key information on the server is damaged. Nothing was changed here; contact your server admin.',
   key_unverified: `The server says this account’s key changed, but sent nothing this device can verify (a damaged or forged key document, or a refusal without one). This device kept its key and data. If you did rotate the key on another device, check it there; otherwise contact your server admin. ${RETRYING}`,
   key_rollback:
-    'The server offered an older account key than this device has already seen, or one that does not follow from it, so it was refused. Nothing changed here. If you deliberately reset the account key, reset this device too; otherwise contact your server admin.',
+    'The server sent an older or different set of account keys than this device has already seen, so they were refused. Nothing changed on this device. Either the server was restored from a backup, or someone is trying to trick this device.',
   key_document_conflict:
     'Another device set up the account key at the same moment. Unlock with its recovery key instead.',
   invalid_recovery_key:

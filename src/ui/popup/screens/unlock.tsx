@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
+import { BridgeError } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
+import { KeyRollback } from '../../keys/key-rollback';
 import { useAction, useBridge } from '../../use-bridge';
 import type { ScreenProps } from '../screen';
+
+type Secret = { recoveryKey: string } | { passphrase: string };
 
 /** An existing account: this device joins by opening the account key. */
 export function Unlock({ status }: ScreenProps) {
@@ -11,15 +15,43 @@ export function Unlock({ status }: ScreenProps) {
   const pair = useAction();
   const [method, setMethod] = useState<'recoveryKey' | 'passphrase'>('recoveryKey');
   const [secret, setSecret] = useState('');
+  /**
+   * The secret of an unlock refused as `key_rollback`, held (in memory only, out of the field)
+   * for the one retry the person may confirm; dropped on cancel.
+   */
+  const [refused, setRefused] = useState<{ secret: Secret; error: BridgeError } | null>(null);
   const submit = (e: Event) => {
     e.preventDefault();
-    void action.run(() =>
-      bridge.call(
-        'keys.unlock',
-        method === 'recoveryKey' ? { recoveryKey: secret } : { passphrase: secret },
-      ),
-    );
+    const input: Secret =
+      method === 'recoveryKey' ? { recoveryKey: secret } : { passphrase: secret };
+    void action.run(async () => {
+      try {
+        await bridge.call('keys.unlock', input);
+      } catch (error) {
+        if (error instanceof BridgeError && error.code === 'key_rollback') {
+          setRefused({ secret: input, error });
+          setSecret('');
+          return;
+        }
+        throw error;
+      }
+    });
   };
+  if (refused) {
+    return (
+      <section class="stack" aria-labelledby="unlock-title">
+        <h1 id="unlock-title">Unlock your settings</h1>
+        <KeyRollback
+          refusal={refused.error}
+          onConfirm={async () => {
+            await bridge.call('keys.unlock', { ...refused.secret, reset: true });
+            setRefused(null);
+          }}
+          onCancel={() => setRefused(null)}
+        />
+      </section>
+    );
+  }
   const label = method === 'recoveryKey' ? 'Recovery key' : 'Passphrase';
   const inputProps = {
     autoComplete: 'off',
