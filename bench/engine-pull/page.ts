@@ -133,7 +133,10 @@ const bench = {
       if (!response.ok) throw new Error(`GET /v1/changes answered ${response.status}`);
       // Parsed, not validated: validation is part of what the engine does above the floor.
       const page = (await response.json()) as ChangesResponse;
-      const opened = await Promise.all(page.changes.map((remote) => cipher.open(remote)));
+      // The engines measured beside it publish state manifests into the same feed: not records.
+      const opened = await Promise.all(
+        page.changes.filter((remote) => cipher.isRecord(remote)).map((r) => cipher.open(r)),
+      );
       const tx = db.transaction('records', 'readwrite');
       if (shape === 'plain') for (const record of opened) void tx.store.put(record);
       else

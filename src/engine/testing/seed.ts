@@ -46,6 +46,8 @@ export interface SeedCipher {
   ): Promise<BatchOp>;
   /** Opens a record of the change feed; throws for a collection the engine does not know. */
   open(remote: RemoteRecord): Promise<OpenedRecord>;
+  /** Whether `remote` is a record of a collection (not, say, a device's state manifest). */
+  isRecord(remote: RemoteRecord): boolean;
 }
 
 export async function createSeedCipher(keys: KeysMeta, device: string): Promise<SeedCipher> {
@@ -69,6 +71,9 @@ export async function createSeedCipher(keys: KeysMeta, device: string): Promise<
         ),
         op_id: randomId(),
       };
+    },
+    isRecord(remote) {
+      return cipher.collectionOf(remote.collection) !== null;
     },
     async open(remote) {
       const collection = cipher.collectionOf(remote.collection);
