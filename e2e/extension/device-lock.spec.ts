@@ -139,3 +139,45 @@ test('a passphrase locks the device; popup and options show Locked; the passphra
   await options.getByRole('link', { name: 'Settings data' }).click();
   await expect(options.getByRole('list', { name: 'Profiles' })).toContainText('Locked away');
 });
+
+test('left alone for the idle time it chose, the device locks by itself; the passphrase unlocks it', async ({
+  profile,
+}) => {
+  test.setTimeout(180_000);
+  const person = newPerson();
+  const { popup } = await connectNewAccount(profile, server.url, person);
+  const options = await profile.openOptions('records');
+  await createProfile(options, {
+    name: 'Idle away',
+    provider: 'openai',
+    model: 'gpt-4o',
+    apiKey: 'sk-idle',
+  });
+  await options.getByRole('link', { name: 'Security' }).click();
+  const passphrase = 'copper heron over the morning tide';
+  await options.getByLabel('New passphrase').fill(passphrase);
+  await options.getByLabel('Repeat it').fill(passphrase);
+  await options.getByRole('button', { name: 'Set passphrase' }).click();
+  await expect(options.getByRole('status').filter({ hasText: 'Passphrase set.' })).toBeVisible({
+    timeout: 30_000,
+  });
+  const card = options.getByTestId('device-lock');
+  await card.getByLabel('Lock after').selectOption('1');
+  await expect(card.getByLabel('Lock after')).toHaveValue('1');
+  await popup.reload();
+  await expectInSync(popup);
+
+  // Nobody touches anything: a minute later the open popup shows Locked on its own.
+  const idleFrom = Date.now();
+  await expect(popup.getByRole('heading', { name: 'Locked' })).toBeVisible({ timeout: 120_000 });
+  expect(Date.now() - idleFrom).toBeGreaterThan(50_000);
+  await screenshot(popup, 'lock-popup-idle-locked');
+  expect(await plainSecrets(await profile.serviceWorker())).toEqual([]);
+
+  await popup.getByLabel('Passphrase').fill(passphrase);
+  await popup.getByTestId('unlock-device').click();
+  await expectInSync(popup);
+  await options.reload();
+  await options.getByRole('link', { name: 'Settings data' }).click();
+  await expect(options.getByRole('list', { name: 'Profiles' })).toContainText('Idle away');
+});

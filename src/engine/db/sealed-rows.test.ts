@@ -122,4 +122,20 @@ describe('sealed rows', () => {
     expect(await db.get('records', ['profiles', 'b'])).toEqual(record('b', 'sk-b'));
     db.close();
   });
+
+  it('rewrites past a page of rows, each once', async () => {
+    const { db, sealer } = await setUp();
+    sealRowsOf(db, null);
+    const fill = db.transaction('records', 'readwrite');
+    for (let i = 0; i < 2_001; i += 1) void fill.store.put(record(`r${i}`, `sk-${i}`));
+    await fill.done;
+    sealRowsOf(db, sealer);
+    const seal = db.transaction(['records', 'conflicts', 'history'], 'readwrite');
+    expect(await rewriteRows(seal)).toBe(2_001);
+    await seal.done;
+    const stored = (await db.getAll('records')) as unknown as Array<Record<string, unknown>>;
+    expect(stored).toHaveLength(2_001);
+    expect(stored.filter((row) => !(row.sealed instanceof Uint8Array))).toEqual([]);
+    db.close();
+  });
 });

@@ -200,6 +200,9 @@ export function readRows<N extends SealedStoreName>(db: EngineDatabase, name: N)
 
 type RowsTx = IDBPTransaction<EngineDB, ArrayLike<StoreNames<EngineDB>>, 'readwrite'>;
 
+/** Rows rewritten per read: whole pages keep the requests few without holding a store in memory. */
+const REWRITE_PAGE = 1000;
+
 /**
  * Writes every row of the sealed stores again, inside `tx`: sealed when the database's sealer
  * is sealing (the lock turned on), in the clear when it is not (turned off). One transaction, so
@@ -208,11 +211,19 @@ type RowsTx = IDBPTransaction<EngineDB, ArrayLike<StoreNames<EngineDB>>, 'readwr
 export async function rewriteRows(tx: RowsTx): Promise<number> {
   let count = 0;
   for (const name of SEALED_STORES) {
-    let cursor = await rowStore(tx, name).openCursor();
-    while (cursor) {
-      await cursor.update(cursor.value);
-      count += 1;
-      cursor = await cursor.continue();
+    const store = rowStore(tx, name);
+    let after: IDBValidKey | null = null;
+    for (;;) {
+      const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
+      const [keys, values] = await Promise.all([
+        store.getAllKeys(range as never, REWRITE_PAGE),
+        store.getAll(range as never, REWRITE_PAGE),
+      ]);
+      // Issued together and awaited once: one round trip per page, not one per row.
+      await Promise.all(values.map((row) => store.put(row as never)));
+      count += values.length;
+      if (keys.length < REWRITE_PAGE) break;
+      after = keys[keys.length - 1] as IDBValidKey;
     }
   }
   return count;
