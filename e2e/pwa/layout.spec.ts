@@ -7,7 +7,7 @@ import type { TestServer } from '../../src/server/testing';
 import { createKey, expectInSync } from '../extension/connect';
 import { newPerson } from '../extension/sync-server';
 import { approveInTab, startAppConnect } from './connect-app';
-import { expect, PHONE, startAppServer, test } from './fixtures';
+import { expect, PHONE, screenshot, startAppServer, test } from './fixtures';
 
 let server: TestServer;
 test.beforeAll(async () => {
@@ -52,6 +52,24 @@ function smallTargets(page: Page): Promise<string[]> {
   );
 }
 
+/**
+ * Rows of links or tabs whose entries do not all show: a strip that scrolls sideways inside
+ * itself (the page's own width stays fine) hides "Backup" until someone thinks to swipe.
+ */
+function hiddenEntries(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return Array.from(document.querySelectorAll<HTMLElement>('nav a, .tabs [role="tab"]'))
+      .filter((el) => el.getClientRects().length > 0)
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        const row = el.parentElement as HTMLElement;
+        return box.left < 0 || box.right > width || row.scrollWidth > row.clientWidth + 1;
+      })
+      .map((el) => `"${(el.textContent ?? '').trim()}"`);
+  });
+}
+
 async function checkViews(page: Page, state: string) {
   for (const view of VIEWS) {
     await page.goto(`${server.url}/#${view}`);
@@ -93,4 +111,28 @@ test('every view fits 320 px and has 44 px touch targets, signed out and signed 
   await createKey(page);
   await expectInSync(page);
   await checkViews(page, 'signed in');
+});
+
+test('at 320, 375 and 412 px, light and dark, every navigation entry shows without a sideways swipe', async ({
+  app,
+}) => {
+  test.setTimeout(120_000);
+  const page = await app.open(server.url, '/', PHONE);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const width of [320, 375, 412]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const view of VIEWS) {
+        await page.goto(`${server.url}/#${view}`);
+        await expect(page.locator('h1').first()).toBeVisible();
+        const where = `${view} at ${width} px, ${colorScheme}`;
+        expect(
+          await page.evaluate(() => document.documentElement.scrollWidth),
+          where,
+        ).toBeLessThanOrEqual(width);
+        expect(await hiddenEntries(page), where).toEqual([]);
+      }
+      await screenshot(page, `pwa-layout-${width}-${colorScheme}`);
+    }
+  }
 });

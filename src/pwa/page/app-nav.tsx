@@ -1,7 +1,7 @@
 import type { Status } from '../../host/contract';
 import type { View } from './routes';
 
-/** Short labels: eight links share a phone's width (the strip scrolls when they do not fit). */
+/** Short labels: eight links share a phone's width, on two rows when one does not hold them. */
 const LINKS = [
   { hash: '#status', label: 'Status', current: (v: View) => v.name === 'status' },
   { hash: '#records', label: 'Records', current: (v: View) => isSection(v, 'records') },
