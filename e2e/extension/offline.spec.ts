@@ -40,10 +40,14 @@ test('edits made offline show as pending and sync by themselves when back online
   // The debounced sync fails for want of a network: the popup says so and keeps the edits.
   await expect(popup.getByTestId('status')).toHaveText('Offline', { timeout: 15_000 });
   await expect(popup.getByRole('status').filter({ hasText: 'You are offline' })).toBeVisible();
+  // With no network there is nothing "Sync now" could do: it says so instead of failing.
+  await expect(popup.getByRole('button', { name: 'Sync now' })).toBeDisabled();
+  await expect(popup.getByText('No network: edits are kept')).toBeVisible();
   await screenshot(popup, 'popup-offline-pending');
 
   await profile.context.setOffline(false);
   await expectInSync(popup);
+  await expect(popup.getByRole('button', { name: 'Sync now' })).toBeEnabled();
   await expect(popup.getByTestId('count-profiles')).toHaveText('2');
   await options.bringToFront();
   await expect(list.getByText('pending sync')).toHaveCount(0);
@@ -58,4 +62,16 @@ test('edits made offline show as pending and sync by themselves when back online
   // after: never a retry timer that happened to fire.
   await expect(sent.locator('td').nth(1)).toHaveAttribute('data-trigger', /^(online|edit)$/);
   await expect(sent.locator('td').nth(1)).toHaveText(/^(Back online|An edit on this device)$/);
+});
+
+test('"Last synced" ages while the popup stays open', async ({ profile }) => {
+  test.setTimeout(60_000);
+  const { popup } = await connectNewAccount(profile, server.url, newPerson());
+  // The popup's own clock, installed before its scripts run; the worker keeps real time.
+  await popup.clock.install();
+  await popup.reload();
+  await expectInSync(popup);
+  await expect(popup.getByTestId('last-sync')).toContainText('Last synced just now');
+  await popup.clock.fastForward('03:00');
+  await expect(popup.getByTestId('last-sync')).toContainText(/Last synced [23] minutes ago/);
 });

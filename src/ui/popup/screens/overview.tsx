@@ -2,6 +2,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { ProgressBar } from '../../components/progress-bar';
 import { RotationProgressBar } from '../../components/rotation-progress';
 import { Switch } from '../../components/switch';
+import { useBrowserOnline, useNow } from '../../components/use-now';
 import { errorMessage } from '../../error-messages';
 import { plural, timeAgo } from '../../format';
 import { useAction, useBridge } from '../../use-bridge';
@@ -19,6 +20,9 @@ export function Overview({ status, navigate }: ScreenProps) {
   const action = useAction();
   const phase = status.state;
   const syncing = phase.kind === 'syncing';
+  const now = useNow();
+  // With no network at all a sync cannot start; an unreachable server can still be tried again.
+  const browserOnline = useBrowserOnline();
   return (
     <section class="stack" aria-labelledby="overview-title">
       <div class="row spread">
@@ -26,7 +30,7 @@ export function Overview({ status, navigate }: ScreenProps) {
         <StatusPill phase={phase} pending={status.pendingEdits} />
       </div>
       <p class="small muted" data-testid="last-sync">
-        {status.lastSyncAt ? `Last synced ${timeAgo(status.lastSyncAt)}` : 'Not synced yet'}
+        {status.lastSyncAt ? `Last synced ${timeAgo(status.lastSyncAt, now)}` : 'Not synced yet'}
         {status.account && ` · ${new URL(status.account.serverUrl).host}`}
       </p>
       <SyncMode status={status} />
@@ -49,6 +53,11 @@ export function Overview({ status, navigate }: ScreenProps) {
         <div class="alert warn" role="status">
           <p>{errorMessage('offline')}</p>
         </div>
+      )}
+      {!browserOnline && (
+        <p class="small muted" id="sync-now-offline">
+          No network: edits are kept and sync by themselves when it is back.
+        </p>
       )}
       {phase.kind === 'error' && (
         <div class="alert bad" role="alert" data-code={phase.error.code}>
@@ -89,7 +98,8 @@ export function Overview({ status, navigate }: ScreenProps) {
         <button
           type="button"
           class="primary"
-          disabled={syncing || action.busy}
+          disabled={syncing || action.busy || !browserOnline}
+          aria-describedby={browserOnline ? undefined : 'sync-now-offline'}
           onClick={() => void action.run(() => bridge.call('sync.now'))}
         >
           {syncing ? 'Syncing…' : 'Sync now'}
