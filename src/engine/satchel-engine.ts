@@ -296,7 +296,7 @@ export class SatchelEngine implements Engine {
         void this.lifecycle.checkKeys();
       this.sync.online();
     } else {
-      this.sync.offlineSince ??= this.clock.now();
+      this.sync.wentOffline(this.clock.now());
       void this.feed.changed();
     }
   }

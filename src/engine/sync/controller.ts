@@ -79,6 +79,11 @@ export class SyncController {
   /** Progress of the run in flight, null when none. */
   running: { done: number; total: number } | null = null;
   offlineSince: number | null = null;
+  /**
+   * The host said the browser has no network: automatic runs are not tried until it says it is
+   * back (each would only fail and log "check the server address" for a network that is gone).
+   */
+  hostOffline = false;
   lastError: ErrorInfo | null = null;
   decision: Decision | null = null;
   /** Edits the last completed run could not send: sealed, larger than the server accepts. */
@@ -133,7 +138,13 @@ export class SyncController {
 
   online(): void {
     this.failures = 0;
+    this.hostOffline = false;
     void this.request('online');
+  }
+
+  wentOffline(at: number): void {
+    this.hostOffline = true;
+    this.offlineSince ??= at;
   }
 
   stop(): void {
@@ -195,6 +206,8 @@ export class SyncController {
     if (this.stopped) return this.skip('engine_closed');
     if (AUTOMATIC.has(trigger) && (!ctx.settings.autoSync || this.decision))
       return this.skip('automatic_sync_paused');
+    // Pending edits stay queued; coming back online starts the run that sends them.
+    if (AUTOMATIC.has(trigger) && this.hostOffline) return this.skip('offline');
     if (!session.current) return this.signedOut(trigger);
     const cipher = keys.cipher;
     if (!cipher) return this.skip('locked');
