@@ -34,8 +34,10 @@ test('history restores an earlier version; a backup exports and imports back', a
   await openProfile(options, 'Alpha 2');
   await options.getByRole('button', { name: 'History' }).click();
   const history = options.getByRole('region', { name: 'History' });
-  const earlier = history.getByRole('listitem').filter({ hasText: 'name: Alpha ·' });
-  await expect(earlier).toContainText('apiKey: ••••••••');
+  // Fields by the names the form uses, secrets masked, and who wrote the version.
+  const earlier = history.getByRole('listitem').filter({ hasText: 'Name: Alpha ·' });
+  await expect(earlier).toContainText('API key: ••••••••');
+  await expect(earlier).toContainText('written on this device');
   await expect(history).not.toContainText('sk-a');
   await earlier.getByRole('button', { name: 'Restore' }).click();
   await expect(history.getByRole('status')).toHaveText('Restored the version from just now.');

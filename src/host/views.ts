@@ -21,15 +21,13 @@ export function recordSummary(view: RecordView): RecordSummary {
   };
 }
 
-const SYNCED_SOURCES = new Set(['remote', 'merge']);
-
 export function revision(view: HistoryView): Revision {
   return {
     id: String(view.seq),
     at: view.at,
     value: view.data as RecordValue | null,
-    // `replacedBy` says what came after this value; a value replaced by a sync arrived earlier here.
-    source: SYNCED_SOURCES.has(view.replacedBy) ? 'remote' : 'local',
+    // Who wrote the value itself, not what replaced it.
+    source: view.byThisDevice ? 'local' : 'remote',
   };
 }
 

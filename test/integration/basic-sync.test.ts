@@ -29,6 +29,9 @@ describe('two devices against the real server', () => {
     await syncQuiet(b);
     await syncQuiet(a);
     expect((await a.engine.get('profiles', id))?.data.model).toBe('o3');
+    // Each keeps the earlier value, and knows whether it wrote that value itself.
+    expect((await b.engine.history('profiles', id)).map((v) => v.byThisDevice)).toEqual([false]);
+    expect((await a.engine.history('profiles', id)).map((v) => v.byThisDevice)).toEqual([true]);
     expect(a.engine.getStatus().account?.fingerprint).toBe(
       b.engine.getStatus().account?.fingerprint,
     );

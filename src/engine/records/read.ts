@@ -1,6 +1,7 @@
 /** Reading records for a UI: secrets masked unless the caller asks to reveal them. */
 import { COLLECTION_NAMES, type CollectionName, type RecordData } from '../collections';
 import { assertCollection } from '../collections/validate';
+import { readMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { HistoryRow, RecordRow } from '../db/schema';
 import { readRows, rowStore } from '../db/sealed-rows';
@@ -92,6 +93,8 @@ export interface HistoryView {
   data: Record<string, unknown> | null;
   replacedBy: HistoryRow['replacedBy'];
   at: number;
+  /** The value was written on this device (not pulled from another). */
+  byThisDevice: boolean;
 }
 
 export async function listHistory(
@@ -102,10 +105,12 @@ export async function listHistory(
 ): Promise<HistoryView[]> {
   assertCollection(collection);
   const rows = await readHistory(db, collection, id);
+  const writer = (await readMeta(db, 'device'))?.deviceId;
   return rows.map((row) => ({
     seq: row.seq ?? 0,
     data: maskData(collection, row.data, options.reveal ?? false),
     replacedBy: row.replacedBy,
     at: row.at,
+    byThisDevice: row.device === writer,
   }));
 }

@@ -3,7 +3,7 @@
  * place in the collection's field order, and the side a field-by-field merge starts from.
  */
 import type { Conflict, FieldDiff, FieldValue } from '../../host/contract';
-import { COLLECTION_SPECS } from '../records/fields';
+import { COLLECTION_SPECS, fieldLabel } from '../records/fields';
 
 export interface LabelledDiff extends FieldDiff {
   label: string;
@@ -22,7 +22,7 @@ export function labelledFields(conflict: Conflict): LabelledDiff[] {
     .sort((a, b) => order(a.field) - order(b.field))
     .map((diff) => ({
       ...diff,
-      label: spec.fields.find((f) => f.name === diff.field)?.label ?? diff.field,
+      label: fieldLabel(conflict.collection, diff.field),
       preferred: diff.changedRemotely && !diff.changedLocally ? 'remote' : 'local',
     }));
 }

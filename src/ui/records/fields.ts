@@ -95,6 +95,11 @@ export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
   },
 };
 
+/** What a person calls a field ("API key"), or its id when the collection does not name it. */
+export function fieldLabel(collection: CollectionName, field: string): string {
+  return COLLECTION_SPECS[collection].fields.find((f) => f.name === field)?.label ?? field;
+}
+
 export function isSecret(collection: CollectionName, field: string): boolean {
   return COLLECTION_SPECS[collection].fields.some((f) => f.name === field && f.kind === 'secret');
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CollectionName, Revision } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
 import { timeAgo } from '../../format';
-import { displayValue, isSecret, MASK } from '../../records/fields';
+import { displayValue, fieldLabel, isSecret, MASK } from '../../records/fields';
 import { useAction, useBridge } from '../../use-bridge';
 
 /** A record's earlier versions, each restorable (restoring is a new edit that syncs). */
@@ -40,13 +40,16 @@ export function RecordHistory({
           <li key={rev.id} class="row spread">
             <span class="small">
               <strong>{timeAgo(rev.at)}</strong> ·{' '}
-              {rev.source === 'local' ? 'this device' : 'synced'}
+              {rev.source === 'local' ? 'written on this device' : 'from another device'}
               <br />
               <span class="muted">
                 {rev.value === null
                   ? 'deleted'
                   : Object.entries(rev.value)
-                      .map(([k, v]) => `${k}: ${isSecret(collection, k) ? MASK : displayValue(v)}`)
+                      .map(
+                        ([k, v]) =>
+                          `${fieldLabel(collection, k)}: ${isSecret(collection, k) ? MASK : displayValue(v)}`,
+                      )
                       .join(' · ')}
               </span>
             </span>
