@@ -20,8 +20,8 @@ export function RecoveryKey({ recoveryKey, onDone }: { recoveryKey: string; onDo
     <section class="stack" aria-labelledby="recovery-title">
       <h1 id="recovery-title">Save your recovery key</h1>
       <p>
-        This key unlocks your settings on a new device or if you forget your passphrase. Satchel
-        shows it <strong>only this once</strong> and cannot recover it for you.
+        This key opens your settings on a new device, and anywhere else if you ever lose the devices
+        you use. Satchel shows it <strong>only this once</strong> and cannot recover it for you.
       </p>
       <p class="recovery-key code" data-testid="recovery-key">
         {recoveryKey}

@@ -65,8 +65,8 @@ export function Unlock({ status }: ScreenProps) {
       <h1 id="unlock-title">Unlock your settings</h1>
       <p>
         {keyChanged
-          ? 'The account’s key was changed on another device. Approve this device from one you already use, or enter the current recovery key or passphrase.'
-          : 'This account already has encrypted settings. Open them on this device by approving it from one you already use, or with your recovery key or passphrase.'}
+          ? 'The account’s key was changed on another device. Approve this device from one you already use, or enter the current recovery key (or the passphrase, if one was set).'
+          : 'This account already has encrypted settings. Open them on this device by approving it from one you already use, or with your recovery key (or the passphrase, if one was set).'}
       </p>
       {/* First: nothing to type or keep at hand, and the key never passes through a person. */}
       <div class="card stack">
@@ -86,7 +86,7 @@ export function Unlock({ status }: ScreenProps) {
           {pair.busy ? 'Asking…' : 'Approve from another device'}
         </button>
       </div>
-      <h2>Or use your recovery key or passphrase</h2>
+      <h2>Or use the recovery key (or a passphrase you set)</h2>
       <fieldset class="row plain">
         <legend class="sr-only">Unlock with</legend>
         <label class="row plain">
@@ -105,7 +105,7 @@ export function Unlock({ status }: ScreenProps) {
             checked={method === 'passphrase'}
             onChange={() => setMethod('passphrase')}
           />
-          Passphrase
+          Passphrase, if you set one
         </label>
       </fieldset>
       <form class="stack" onSubmit={submit}>
