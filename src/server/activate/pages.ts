@@ -96,7 +96,7 @@ export function inviteOnlyPage(options: AccountFormOptions): string {
     'invite-only',
     html`<h1>This server is invite-only</h1>
 ${inviteNotice(options)}
-<p>${INVITE_ONLY} Open the link they send you and you can create your account here.</p>
+<p>To create an account you need an invite link from its owner. Open the link they send you and you can create your account here.</p>
 <p class="hint">Setting up this server? Create the first invite on it with <code>satchel-server invite create</code>; whoever registers first with it owns the server.</p>`,
     { code: refusalCode(options) },
   );
