@@ -107,6 +107,7 @@ export function helpText(): string {
     'Satchel sync server',
     '',
     'Usage: tsx src/server/main.ts [options]',
+    '       tsx src/server/main.ts invite create|list|revoke [options]  (see invite --help)',
     '',
     'Every option can also be set through its environment variable; a flag wins.',
     '',

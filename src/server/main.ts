@@ -20,7 +20,9 @@ function banner(config: Config, url: string, usingWebApp: boolean): string {
   const lines = [
     '',
     `Satchel sync server is running on ${base} (database: ${database}).`,
-    `Open ${base}/activate to create the first account or connect a device.`,
+    config.registration === 'invite'
+      ? `Invite-only: make the first account's link with "invite create" (see invite --help), then open it.`
+      : `Open ${base}/activate to create the first account or connect a device.`,
   ];
   if (usingWebApp) lines.push(`The web app is at ${base}/`);
   // Only worth saying from a checkout that built the extension (npm start does).
@@ -34,7 +36,32 @@ function banner(config: Config, url: string, usingWebApp: boolean): string {
   return lines.join('\n');
 }
 
+/** `invite ...` manages invites instead of starting the server. */
+async function runCommand(argv: readonly string[]): Promise<number> {
+  const { runInviteCommand } = await import('./cli/invite');
+  const io = {
+    out: (text: string) => process.stdout.write(text),
+    err: (text: string) => process.stderr.write(text),
+  };
+  try {
+    return await runInviteCommand(argv, process.env, io);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`satchel: ${error.message}\n`);
+      return 2;
+    }
+    // The database could not be opened (a running server holds the data folder, a bad URL...).
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`satchel: ${hideUrlCredentials(message)}\n`);
+    return 1;
+  }
+}
+
 async function run(): Promise<void> {
+  if (process.argv[2] === 'invite') {
+    process.exitCode = await runCommand(process.argv.slice(3));
+    return;
+  }
   let parsed: ReturnType<typeof parseConfig>;
   try {
     parsed = parseConfig(process.argv.slice(2), process.env);

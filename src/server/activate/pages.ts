@@ -4,7 +4,7 @@
  */
 
 import { formatUserCode } from '../auth/secrets';
-import type { DeviceAuthorization } from '../store/types';
+import type { DeviceAuthorization, InviteRefusal } from '../store/types';
 import { Html, html } from './html';
 import { STYLE } from './style';
 
@@ -61,8 +61,45 @@ export interface AccountFormOptions {
   /** Carried through sign-in so the person lands on the approval page afterwards. */
   userCode?: string | undefined;
   invite?: string | undefined;
+  /** Why the invite in the link cannot create an account, when it cannot. */
+  inviteRefusal?: InviteRefusal | undefined;
   error?: string | undefined;
   username?: string | undefined;
+}
+
+/** What a person with an invite link that no longer works is told, per reason. */
+export const INVITE_REFUSALS: Record<InviteRefusal, string> = {
+  unknown:
+    'This invite link is not valid. Check that you copied all of it, or ask the owner of this server for a new one.',
+  expired: 'This invite link has expired. Ask the owner of this server for a new one.',
+  revoked:
+    'This invite link was withdrawn by the owner of this server. Ask them for a new one if you should have an account.',
+  spent:
+    'This invite link has already been used as many times as it allows. Ask the owner of this server for a new one.',
+};
+
+const INVITE_ONLY =
+  'This server is invite-only: to create an account you need an invite link from its owner.';
+
+function inviteNotice(options: AccountFormOptions): Html | string {
+  return notice(options.inviteRefusal ? INVITE_REFUSALS[options.inviteRefusal] : options.error);
+}
+
+function refusalCode(options: AccountFormOptions): string | undefined {
+  return options.inviteRefusal ? `invite_${options.inviteRefusal}` : undefined;
+}
+
+/** No account yet and REGISTRATION=invite: nobody registers without a link, so no form. */
+export function inviteOnlyPage(options: AccountFormOptions): string {
+  return layout(
+    'Invite only',
+    'invite-only',
+    html`<h1>This server is invite-only</h1>
+${inviteNotice(options)}
+<p>To create an account you need an invite link from its owner. Open the link they send you and you can create your account here.</p>
+<p class="hint">Setting up this server? Create the first invite on it with <code>satchel-server invite create</code>; whoever registers first with it owns the server.</p>`,
+    { code: refusalCode(options) },
+  );
 }
 
 /** No account exists yet: the first one becomes the owner. */
@@ -95,13 +132,14 @@ export function signInPage(options: AccountFormOptions & { canRegister: boolean 
     ? html`<hr><h1>New here?</h1>
 <p>${options.invite ? 'You were invited to this server.' : 'This server is open to new accounts.'}</p>
 ${registerForm({ ...options, username: undefined }, 'Create account')}`
-    : '';
+    : html`<hr><h1>New here?</h1>
+<p data-invite-only>${INVITE_ONLY}</p>`;
   return layout(
     'Sign in',
     'sign-in',
     html`<h1>Sign in to connect a device</h1>
 <p>${options.userCode ? 'A device asked to sync with your account. Sign in to review it.' : 'Sign in to your Satchel account.'}</p>
-${notice(options.error)}
+${inviteNotice(options)}
 <form method="post" action="/activate/sign-in">
 ${hidden('user_code', options.userCode)}${hidden('invite', options.invite)}
 <label for="s-username">Username</label>
@@ -111,6 +149,7 @@ ${hidden('user_code', options.userCode)}${hidden('invite', options.invite)}
 <div class="actions"><button type="submit">Sign in</button></div>
 </form>
 ${registration}`,
+    { code: refusalCode(options) },
   );
 }
 

@@ -10,6 +10,7 @@ import {
   enterCodePage,
   errorPage,
   firstAccountPage,
+  inviteOnlyPage,
   invitePage,
   type Outcome,
   outcomePage,
@@ -26,16 +27,17 @@ import {
 } from '../activate/session';
 import { STYLE_HASH } from '../activate/style';
 import { newPasswordProblem, normalizeUsername, USERNAME_RULE } from '../auth/credentials';
-import { formatUserCode, normalizeUserCode, randomToken, sha256Hex } from '../auth/secrets';
+import { formatUserCode, normalizeUserCode, sha256Hex } from '../auth/secrets';
 import type { AppEnv, Deps } from '../context';
 import { HttpProblem } from '../errors';
+import { inviteLink, inviteRequired, isInviteToken, makeInvite } from '../invites';
 import { describeError } from '../log';
 import { readForm } from '../middleware/body';
 import { limitBody } from '../middleware/body-limit';
 import { clientAddress } from '../middleware/client-address';
 import { pageSecurityHeaders } from '../middleware/security-headers';
 import { publicBase } from '../public-url';
-import type { DeviceAuthorization } from '../store/types';
+import type { Account, DeviceAuthorization } from '../store/types';
 import { forgetThrottle, throttle } from '../throttle';
 
 /** Forms here are a few short fields. */
@@ -71,8 +73,12 @@ function userCodeParam(raw: string | undefined): string | undefined {
   return raw ? (normalizeUserCode(raw) ?? undefined) : undefined;
 }
 
-function inviteParam(raw: string | undefined): string | undefined {
-  return raw && /^[A-Za-z0-9_-]{43}$/.test(raw) ? raw : undefined;
+/** An invite in a query or form: the token when it can be one, else refused as unknown. */
+function inviteParam(
+  raw: string | undefined,
+): Pick<AccountFormOptions, 'invite' | 'inviteRefusal'> {
+  if (raw === undefined || raw === '') return {};
+  return isInviteToken(raw) ? { invite: raw } : { inviteRefusal: 'unknown' };
 }
 
 function afterSignIn(userCode: string | undefined): string {
@@ -151,15 +157,28 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
     options: AccountFormOptions,
     status: 200 | 400 | 401 | 403 | 409 = 200,
   ) {
-    if ((await store.countAccounts()) === 0) return page(c, firstAccountPage(options), status);
-    const canRegister = config.registration === 'open' || options.invite !== undefined;
-    return page(c, signInPage({ ...options, canRegister }), status);
+    const needsInvite = await inviteRequired(config, store);
+    let { inviteRefusal } = options;
+    if (needsInvite && options.invite && !inviteRefusal) {
+      const state = await store.inviteState(sha256Hex(options.invite), clock());
+      if (state !== 'usable') inviteRefusal = state;
+    }
+    const shown = { ...options, inviteRefusal };
+    // A link that no longer works is refused as the registration would be.
+    const refused = inviteRefusal && status === 200 ? 403 : status;
+    const canRegister = !needsInvite || (options.invite !== undefined && !inviteRefusal);
+    if ((await store.countAccounts()) === 0) {
+      return canRegister
+        ? page(c, firstAccountPage(shown), refused)
+        : page(c, inviteOnlyPage(shown), refused);
+    }
+    return page(c, signInPage({ ...shown, canRegister }), refused);
   }
 
   pages.get('/', async (c) => {
     const userCode = userCodeParam(c.req.query('user_code'));
     const session = await readSession(c, deps);
-    if (!session) return accountForms(c, { userCode, invite: inviteParam(c.req.query('invite')) });
+    if (!session) return accountForms(c, { userCode, ...inviteParam(c.req.query('invite')) });
 
     const viewer = viewerOf(session);
     const typed = c.req.query('user_code');
@@ -186,7 +205,11 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
     const username = normalizeUsername(form.username ?? '');
     const password = form.password ?? '';
     const retry = (error: string, status: 400 | 401) =>
-      accountForms(c, { userCode, invite, error, username: form.username?.slice(0, 64) }, status);
+      accountForms(
+        c,
+        { userCode, ...invite, error, username: form.username?.slice(0, 64) },
+        status,
+      );
     if (!username || !password) return retry('Enter your username and password.', 400);
 
     await throttle(
@@ -223,11 +246,15 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
     checkSameOrigin(c, deps);
     const form = await readForm(c);
     const userCode = userCodeParam(form.user_code);
-    const invite = inviteParam(form.invite);
+    const { invite, inviteRefusal } = inviteParam(form.invite);
     const username = normalizeUsername(form.username ?? '');
     const password = form.password ?? '';
-    const retry = (error: string, status: 400 | 403 | 409) =>
-      accountForms(c, { userCode, invite, error, username: form.username?.slice(0, 64) }, status);
+    const retry = (error: string | undefined, status: 400 | 403 | 409, refusal = inviteRefusal) =>
+      accountForms(
+        c,
+        { userCode, invite, inviteRefusal: refusal, error, username: form.username?.slice(0, 64) },
+        status,
+      );
 
     await throttle(
       deps,
@@ -240,26 +267,35 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
     if (passwordProblem) return retry(passwordProblem, 400);
 
     const now = clock();
-    const first = (await store.countAccounts()) === 0;
     if (await store.findAccountByUsername(username)) return retry('That username is taken.', 409);
-    if (!first && config.registration !== 'open') {
-      if (!invite) {
-        return retry(
-          'This server takes new accounts by invite only. Ask its owner for a link.',
-          403,
-        );
-      }
-      if (!(await store.consumeInvite(sha256Hex(invite), now))) {
-        return retry('This invite link was already used or has expired. Ask for a new one.', 403);
-      }
+    const needsInvite = await inviteRequired(config, store);
+    if (needsInvite && !invite) {
+      const error = 'This server takes new accounts by invite only. Ask its owner for a link.';
+      return retry(inviteRefusal ? undefined : error, 403);
     }
-    const account = await store.createAccount({
-      username,
-      passwordHash: await passwords.hash(password),
-      now,
-    });
+    const passwordHash = await passwords.hash(password);
+    let account: Account | null;
+    if (needsInvite && invite) {
+      const result = await store.registerWithInvite({
+        tokenHash: sha256Hex(invite),
+        username,
+        passwordHash,
+        now,
+      });
+      if ('refused' in result) {
+        if (result.refused === 'taken') return retry('That username is taken.', 409);
+        return retry(undefined, 403, result.refused);
+      }
+      account = result.account;
+    } else {
+      account = await store.createAccount({ username, passwordHash, now });
+    }
     if (!account) return retry('That username is taken.', 409);
-    deps.logger.info('account created', { account_id: account.id, role: account.role });
+    deps.logger.info('account created', {
+      account_id: account.id,
+      role: account.role,
+      by_invite: needsInvite,
+    });
     await startSession(c, deps, account);
     return c.redirect(afterSignIn(userCode), 303);
   });
@@ -311,16 +347,15 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
     if (session.account.role !== 'owner') {
       throw new HttpProblem('forbidden', 'Only the owner of this server can invite people.');
     }
-    const token = randomToken();
     const now = clock();
-    const expiresAt = now + config.inviteTtlS * 1000;
-    await store.createInvite({
-      tokenHash: sha256Hex(token),
+    const { invite, token } = await makeInvite(store, {
       createdBy: session.account.id,
-      expiresAt,
+      maxUses: 1,
+      ttlS: config.inviteTtlS,
       now,
     });
-    const link = `${publicBase(c, config)}/activate?invite=${token}`;
+    const { expiresAt } = invite;
+    const link = inviteLink(publicBase(c, config), token);
     return page(c, invitePage(viewerOf(session), link, expiresAt, now));
   });
 

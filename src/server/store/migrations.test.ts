@@ -5,6 +5,7 @@ import { MIGRATIONS } from './migrations';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
 import { runMigrations } from './run-migrations';
+import { createSqlStore } from './sql-store';
 import { createTestPostgresDatabase } from './testing';
 
 const latest = Math.max(...MIGRATIONS.map((m) => m.version));
@@ -50,6 +51,35 @@ describe('migrations', () => {
       };
       expect(await runMigrations(db, [...MIGRATIONS, next])).toEqual([latest + 1]);
       expect((await db.query('SELECT note FROM accounts')).rows).toEqual([]);
+    });
+  });
+
+  test('version 7 keeps the invites made before it: ids given, a used one counted as spent', async () => {
+    await withPglite(async (db) => {
+      await runMigrations(
+        db,
+        MIGRATIONS.filter((m) => m.version <= 6),
+      );
+      await db.query(
+        `INSERT INTO accounts (id, username, password_hash, role, created_at)
+         VALUES ('a1', 'owner', 'h', 'owner', 1)`,
+      );
+      await db.query(
+        `INSERT INTO invites (token_hash, created_by, created_at, expires_at, used_at)
+         VALUES ('used', 'a1', 1, 9e12, 5), ('fresh', 'a1', 2, 9e12, NULL)`,
+      );
+      expect(await runMigrations(db)).toEqual(
+        MIGRATIONS.filter((m) => m.version > 6).map((m) => m.version),
+      );
+      const store = createSqlStore(db);
+      const invites = await store.listInvites(10);
+      expect(invites.map((i) => [i.createdAt, i.state, i.useCount, i.maxUses])).toEqual([
+        [2, 'usable', 0, 1],
+        [1, 'spent', 1, 1],
+      ]);
+      expect(invites.every((i) => /^[0-9a-f]{10}$/.test(i.id))).toBe(true);
+      expect(await store.inviteState('fresh', 10)).toBe('usable');
+      expect(await store.inviteState('used', 10)).toBe('spent');
     });
   });
 

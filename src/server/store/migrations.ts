@@ -207,4 +207,31 @@ export const MIGRATIONS: readonly Migration[] = [
     // within the window counted from `rotated_at`, the time of the last one ruled nothing out.
     statements: ['ALTER TABLE tokens DROP COLUMN regranted_at'],
   },
+  {
+    version: 7,
+    name: 'invites: ids to list and revoke them by, N uses, revocation, a record of each use',
+    statements: [
+      // A short public handle (the token itself is only ever stored hashed).
+      'ALTER TABLE invites ADD COLUMN id text',
+      'UPDATE invites SET id = substr(md5(token_hash || random()::text), 1, 10)',
+      'ALTER TABLE invites ALTER COLUMN id SET NOT NULL',
+      'ALTER TABLE invites ADD CONSTRAINT invites_id_key UNIQUE (id)',
+      // Invites made on the command line (REGISTRATION=invite bootstraps the owner) have no maker.
+      'ALTER TABLE invites ALTER COLUMN created_by DROP NOT NULL',
+      'ALTER TABLE invites ADD COLUMN max_uses integer NOT NULL DEFAULT 1 CHECK (max_uses >= 1)',
+      // Bumped under the row's lock, so two registrations never both spend the last use.
+      'ALTER TABLE invites ADD COLUMN use_count integer NOT NULL DEFAULT 0',
+      'UPDATE invites SET use_count = 1 WHERE used_at IS NOT NULL',
+      'ALTER TABLE invites DROP COLUMN used_at',
+      'ALTER TABLE invites ADD COLUMN revoked_at bigint',
+      `CREATE TABLE invite_uses (
+        invite_id text NOT NULL REFERENCES invites (id) ON DELETE CASCADE,
+        -- the account it created; the name stays when the account is deleted
+        account_id text REFERENCES accounts (id) ON DELETE SET NULL,
+        username text NOT NULL,
+        used_at bigint NOT NULL
+      )`,
+      'CREATE INDEX invite_uses_invite ON invite_uses (invite_id, used_at)',
+    ],
+  },
 ];

@@ -1,10 +1,8 @@
 import type { Db } from './db';
 import { liveStore } from './live-store';
 import {
-  consumeInvite,
   countAccounts,
   createAccount,
-  createInvite,
   findAccountByUsername,
   setPasswordHash,
 } from './sql/accounts';
@@ -18,6 +16,13 @@ import {
   pollDeviceAuthorization,
 } from './sql/grants';
 import { purgeExpired } from './sql/housekeeping';
+import {
+  createInvite,
+  inviteState,
+  listInvites,
+  registerWithInvite,
+  revokeInvite,
+} from './sql/invites';
 import { getKeyDocument, putKeyDocument } from './sql/keys';
 import {
   advancePairing,
@@ -48,7 +53,10 @@ export function createSqlStore(db: Db): Store {
     findAccountByUsername: (username) => findAccountByUsername(db, username),
     setPasswordHash: (accountId, passwordHash) => setPasswordHash(db, accountId, passwordHash),
     createInvite: (input) => createInvite(db, input),
-    consumeInvite: (tokenHash, now) => consumeInvite(db, tokenHash, now),
+    listInvites: (now) => listInvites(db, now),
+    revokeInvite: (id, now) => revokeInvite(db, id, now),
+    inviteState: (tokenHash, now) => inviteState(db, tokenHash, now),
+    registerWithInvite: (input) => registerWithInvite(db, input),
 
     createSession: (input) => createSession(db, input),
     findSession: (tokenHash, now) => findSession(db, tokenHash, now),

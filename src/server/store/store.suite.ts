@@ -9,6 +9,7 @@ import type { StoreTestDatabase, SuiteContext } from './suite/context';
 import { deviceTests } from './suite/devices';
 import { grantTests } from './suite/grants';
 import { housekeepingTests } from './suite/housekeeping';
+import { inviteTests } from './suite/invites';
 import { keyDocumentTests } from './suite/keys';
 import { pairingTests } from './suite/pairings';
 import { persistenceTests } from './suite/persistence';
@@ -64,6 +65,7 @@ export function defineStoreSuite(target: StoreSuiteTarget): void {
     };
 
     accountTests(ctx);
+    inviteTests(ctx);
     sessionTests(ctx);
     grantTests(ctx);
     deviceTests(ctx);

@@ -138,6 +138,29 @@ export interface RateLimitOutcome {
   retryAfterS: number;
 }
 
+export type InviteRefusal = 'unknown' | 'expired' | 'revoked' | 'spent';
+export type InviteState = 'usable' | InviteRefusal;
+
+export interface InviteUse {
+  /** Null once that account was deleted. */
+  accountId: string | null;
+  username: string;
+  usedAt: number;
+}
+
+export interface Invite {
+  id: string;
+  createdBy: string | null;
+  createdAt: number;
+  expiresAt: number;
+  maxUses: number;
+  /** Uses spent (invites from before use records existed may count one without a record). */
+  useCount: number;
+  revokedAt: number | null;
+  state: InviteState;
+  uses: InviteUse[];
+}
+
 export interface PurgeExpiredCounts {
   opResults: number;
   sessions: number;
@@ -233,14 +256,33 @@ export interface Store {
   findAccountByUsername(username: string): Promise<Account | null>;
   /** Replaces the stored password hash (a rehash with today's parameters after a sign-in). */
   setPasswordHash(accountId: string, passwordHash: string): Promise<void>;
+  /** Stores an invite; `tokenHash` is the SHA-256 of the token in the link. */
   createInvite(input: {
+    id: string;
     tokenHash: string;
-    createdBy: string;
+    /** The owner who made it; null when made on the command line. */
+    createdBy: string | null;
+    maxUses: number;
     expiresAt: number;
     now: number;
-  }): Promise<void>;
-  /** Marks an unexpired, unused invite used; false when there is none. */
-  consumeInvite(tokenHash: string, now: number): Promise<boolean>;
+  }): Promise<Invite>;
+  /** Every invite still stored, newest first, each with its uses. */
+  listInvites(now: number): Promise<Invite[]>;
+  /** Withdraws an invite; false when there is no such invite or it was already revoked. */
+  revokeInvite(id: string, now: number): Promise<boolean>;
+  /** Whether the token's invite can create an account now, and if not, why. */
+  inviteState(tokenHash: string, now: number): Promise<InviteState>;
+  /**
+   * Creates an account with an invite in one transaction: spends one use (never more than
+   * `maxUses`, however many registrations race) and records which account it created. Nothing is
+   * spent when the invite is refused or the username is taken.
+   */
+  registerWithInvite(input: {
+    tokenHash: string;
+    username: string;
+    passwordHash: string;
+    now: number;
+  }): Promise<{ account: Account } | { refused: InviteRefusal | 'taken' }>;
 
   // Browser sessions of the /activate page
   createSession(input: {
@@ -345,7 +387,7 @@ export interface Store {
    */
   purgeTombstones(olderThan: number): Promise<number>;
   /**
-   * Housekeeping: deletes expired sessions, device authorizations, invites and rate-limit
+   * Housekeeping: deletes expired sessions, device authorizations, unused invites and rate-limit
    * windows, op_id answers older than a day, and pairings an hour after they expired (erasing
    * the bundles of expired ones at once). Returns what it deleted, per kind.
    */

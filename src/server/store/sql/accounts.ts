@@ -34,21 +34,30 @@ export function createAccount(
   db: Db,
   input: { username: string; passwordHash: string; now: number },
 ): Promise<Account | null> {
-  return db.transaction(async (tx) => {
-    // Two simultaneous first sign-ups (even in two processes) queue here, so only one sees an
-    // empty table; the single-owner unique index is the backstop.
-    await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [ACCOUNT_CREATION_LOCK_KEY]);
-    const { rows } = await tx.query<AccountRow>(
-      `INSERT INTO accounts (id, username, password_hash, role, created_at)
-       SELECT $1, $2, $3,
-              CASE WHEN EXISTS (SELECT 1 FROM accounts) THEN 'member' ELSE 'owner' END, $4
-       ON CONFLICT ((lower(username))) DO NOTHING
-       RETURNING ${COLUMNS}`,
-      [randomUUID(), input.username, input.passwordHash, input.now],
-    );
-    const row = rows[0];
-    return row ? toAccount(row) : null;
-  });
+  return db.transaction((tx) => insertAccount(tx, input));
+}
+
+/**
+ * Inserts an account inside the caller's transaction; null when the username is taken. The
+ * first account ever is the owner.
+ */
+export async function insertAccount(
+  tx: Db,
+  input: { username: string; passwordHash: string; now: number },
+): Promise<Account | null> {
+  // Two simultaneous first sign-ups (even in two processes) queue here, so only one sees an
+  // empty table; the single-owner unique index is the backstop.
+  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [ACCOUNT_CREATION_LOCK_KEY]);
+  const { rows } = await tx.query<AccountRow>(
+    `INSERT INTO accounts (id, username, password_hash, role, created_at)
+     SELECT $1, $2, $3,
+            CASE WHEN EXISTS (SELECT 1 FROM accounts) THEN 'member' ELSE 'owner' END, $4
+     ON CONFLICT ((lower(username))) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [randomUUID(), input.username, input.passwordHash, input.now],
+  );
+  const row = rows[0];
+  return row ? toAccount(row) : null;
 }
 
 export async function setPasswordHash(
@@ -66,24 +75,4 @@ export async function findAccountByUsername(db: Db, username: string): Promise<A
   );
   const row = rows[0];
   return row ? toAccount(row) : null;
-}
-
-export async function createInvite(
-  db: Db,
-  input: { tokenHash: string; createdBy: string; expiresAt: number; now: number },
-): Promise<void> {
-  await db.query(
-    'INSERT INTO invites (token_hash, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4)',
-    [input.tokenHash, input.createdBy, input.now, input.expiresAt],
-  );
-}
-
-export async function consumeInvite(db: Db, tokenHash: string, now: number): Promise<boolean> {
-  const { rows } = await db.query(
-    `UPDATE invites SET used_at = $2
-     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-     RETURNING token_hash`,
-    [tokenHash, now],
-  );
-  return rows.length > 0;
 }

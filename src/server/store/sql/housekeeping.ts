@@ -19,7 +19,11 @@ export async function purgeExpired(db: Db, now: number): Promise<PurgeExpiredCou
       'DELETE FROM device_authorizations WHERE expires_at <= $1 RETURNING user_code',
       [now],
     ),
-    invites: await count('DELETE FROM invites WHERE expires_at <= $1 RETURNING created_by', [now]),
+    // An invite that created accounts stays: it is the record of who came in by it.
+    invites: await count(
+      'DELETE FROM invites WHERE expires_at <= $1 AND use_count = 0 RETURNING id',
+      [now],
+    ),
     rateLimits: await count('DELETE FROM rate_limits WHERE resets_at <= $1 RETURNING hits', [now]),
     pairings: await purgePairings(db, now),
   };

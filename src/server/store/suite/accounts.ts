@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { newAccount, type SuiteContext, T0 } from './context';
+import { type SuiteContext, T0 } from './context';
 
 export function accountTests(ctx: SuiteContext): void {
   describe('accounts', () => {
@@ -57,42 +57,6 @@ export function accountTests(ctx: SuiteContext): void {
 
     test('findAccountByUsername answers null for an unknown name', async () => {
       expect(await ctx.store().findAccountByUsername('nobody-here')).toBeNull();
-    });
-
-    test('an invite is consumed once, and never after it expires', async () => {
-      const store = ctx.store();
-      const owner = await newAccount(store);
-      await store.createInvite({
-        tokenHash: 'inv-a',
-        createdBy: owner.id,
-        expiresAt: T0 + 1000,
-        now: T0,
-      });
-      await store.createInvite({
-        tokenHash: 'inv-b',
-        createdBy: owner.id,
-        expiresAt: T0 + 1000,
-        now: T0,
-      });
-      expect(await store.consumeInvite('inv-a', T0 + 10)).toBe(true);
-      expect(await store.consumeInvite('inv-a', T0 + 20)).toBe(false);
-      expect(await store.consumeInvite('inv-b', T0 + 1000)).toBe(false);
-      expect(await store.consumeInvite('inv-unknown', T0)).toBe(false);
-    });
-
-    test('simultaneous uses of one invite: exactly one wins', async () => {
-      const store = ctx.store();
-      const owner = await newAccount(store);
-      await store.createInvite({
-        tokenHash: 'inv-race',
-        createdBy: owner.id,
-        expiresAt: T0 + 1000,
-        now: T0,
-      });
-      const used = await Promise.all(
-        Array.from({ length: 6 }, () => store.consumeInvite('inv-race', T0 + 1)),
-      );
-      expect(used.filter(Boolean)).toHaveLength(1);
     });
   });
 }

@@ -37,8 +37,10 @@ export function housekeepingTests(ctx: SuiteContext): void {
         expiresAt: T0 + 1e9,
       });
       await store.createInvite({
+        id: `inv-${account.id}`,
         tokenHash: 'inv',
         createdBy: account.id,
+        maxUses: 1,
         expiresAt: T0 + 10,
         now: T0,
       });
