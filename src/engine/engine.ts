@@ -16,7 +16,7 @@ import type { KeyOptions } from './keys/account-key';
 import type { ListedDevice } from './keys/device-names';
 import type { RotationPlan } from './keys/rotation-recipients';
 import type { LiveSocketFactory } from './live/socket';
-import type { LockSetting, LockView } from './lock/device-lock';
+import type { LockSecret, LockSetting, LockView, PrfSetting } from './lock/device-lock';
 import type { PairingRequestView, PairingView } from './pairing/pairing-flow';
 import type { HistoryView, ReadOptions, RecordView } from './records/read';
 import { SatchelEngine } from './satchel-engine';
@@ -135,8 +135,18 @@ export interface Engine {
   setLockIdle(idleMinutes: number | null): Promise<LockView>;
   /** Locks now (`lock_not_set` when there is no lock). */
   lockDevice(): Promise<void>;
-  /** `wrong_unlock_secret` (nothing changed), or `unlock_throttled` after repeated wrong tries. */
-  unlockDevice(secret: string): Promise<void>;
+  /**
+   * With the passphrase or PIN, or `{ prfOutput }` from the passkey set with `addLockPasskey`:
+   * `wrong_unlock_secret` (nothing changed), or `unlock_throttled` after repeated wrong tries.
+   */
+  unlockDevice(secret: LockSecret): Promise<void>;
+  /**
+   * A passkey's PRF output as a second way to unlock (the page runs WebAuthn; the engine gets the
+   * bytes). `secret`, the lock's passphrase or PIN, is checked first. Changing the lock's secret
+   * removes it.
+   */
+  addLockPasskey(setting: PrfSetting): Promise<LockView>;
+  removeLockPasskey(): Promise<LockView>;
   /**
    * A new key epoch sealed to the recovery key, the passphrase and the account's other devices
    * (not revoked ones); every record is re-uploaded under it. Returns a new recovery key once

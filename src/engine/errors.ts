@@ -133,6 +133,8 @@ export type LockErrorCode =
   | 'lock_not_set'
   /** A PIN shorter than the lock accepts. */
   | 'weak_pin'
+  /** Unlocking with a passkey was asked for, but none was set up on this device. */
+  | 'prf_not_set'
   /** The sealed secrets do not open under the data key that did: altered or damaged storage. */
   | 'vault_damaged'
   /** A record, conflict or earlier value sealed on this device does not open: altered storage. */

@@ -53,9 +53,11 @@ export {
   DEFAULT_IDLE_MINUTES,
   IDLE_MINUTES_CHOICES,
   type LockMethod,
+  type LockSecret,
   type LockSetting,
   type LockView,
   MIN_PIN_LENGTH,
+  type PrfSetting,
 } from './lock/device-lock';
 export { MASK } from './mask';
 export type { PairingRequestView, PairingView } from './pairing/pairing-flow';

@@ -25,7 +25,7 @@ import type { KeyManager } from './keys/key-manager';
 import type { KeyRotation, RotationChange } from './keys/rotation';
 import { type RotationPlan, revocationIds } from './keys/rotation-recipients';
 import type { Lifecycle } from './lifecycle';
-import type { LockSetting, LockView } from './lock/device-lock';
+import type { LockSecret, LockSetting, LockView, PrfSetting } from './lock/device-lock';
 import { EngineLock } from './lock/engine-lock';
 import { lockedError } from './lock/secret-vault';
 import type { PairingFlow, PairingRequestView, PairingView } from './pairing/pairing-flow';
@@ -444,7 +444,9 @@ export class SatchelEngine implements Engine {
 
   // The device lock (lock/engine-lock.ts).
   lockDevice = (): Promise<void> => this.locks.lockNow();
-  unlockDevice = (secret: string): Promise<void> => this.locks.unlock(secret);
+  unlockDevice = (secret: LockSecret): Promise<void> => this.locks.unlock(secret);
+  addLockPasskey = (setting: PrfSetting): Promise<LockView> => this.locks.addPrf(setting);
+  removeLockPasskey = (): Promise<LockView> => this.locks.removePrf();
   setDeviceLock = (setting: LockSetting): Promise<LockView> => this.locks.set(setting);
   removeDeviceLock = (): Promise<void> => this.locks.remove();
   setLockIdle = (minutes: number | null): Promise<LockView> => this.locks.setIdle(minutes);

@@ -23,6 +23,7 @@ import type {
   LockView,
   PairingRequestView,
   PairingView,
+  PrfSetting,
   Resolution,
   RotationProgress,
 } from '../engine';
@@ -193,7 +194,11 @@ export interface Commands {
   'lock.remove': [undefined, undefined];
   'lock.idle': [{ idleMinutes: number | null }, LockInfo];
   'lock.now': [undefined, undefined];
-  'lock.unlock': [{ secret: string }, undefined];
+  /** With the passphrase or PIN, or the passkey's PRF output (base64url) the page obtained. */
+  'lock.unlock': [{ secret: string } | { prfOutput: string }, undefined];
+  /** Adds a passkey as a second way in (the lock's own secret checked first). */
+  'lock.prf.add': [PrfSetting, LockInfo];
+  'lock.prf.remove': [undefined, LockInfo];
   'backup.export': [undefined, { json: string }];
   'backup.previewImport': [{ json: string }, ImportPreview];
   'backup.import': [{ json: string }, ImportPreview];

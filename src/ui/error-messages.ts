@@ -144,6 +144,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
     'Too many wrong tries. Wait a moment before trying again; nothing was changed and each wait is short at first.',
   lock_not_set: 'This device has no lock. Set a passphrase or PIN for it in the options first.',
   weak_pin: 'A PIN for this device needs at least 6 digits.',
+  prf_not_set:
+    'This device has no passkey set up to unlock it. Unlock it with its passphrase or PIN.',
   vault_damaged:
     'This device’s locked keys could not be opened: the browser’s storage was altered or damaged. Your synced data is safe on the server; sign out and connect this device again.',
   stored_row_damaged:

@@ -287,6 +287,59 @@ describe('device lock at rest', () => {
     await restarted.engine.close();
   });
 
+  it('a passkey (its PRF output) unlocks it too; a wrong one counts as a wrong try; changing the secret removes it', async () => {
+    const { a, b } = await lockedPair();
+    const { id } = await a.engine.create('profiles', profile('Passkeyed'));
+    const b64 = (bytes: Uint8Array) =>
+      btoa(String.fromCharCode(...bytes))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '');
+    const output = b64(crypto.getRandomValues(new Uint8Array(32)));
+    const passkey = { credentialId: 'cred-1', salt: b64(new Uint8Array(32).fill(9)), output };
+
+    // Only someone who can unlock adds a way in.
+    await expectCode(
+      a.engine.addLockPasskey({ ...passkey, secret: 'not the passphrase at all' }),
+      'wrong_unlock_secret',
+    );
+    const view = await a.engine.addLockPasskey({ ...passkey, secret: PASSPHRASE });
+    expect(view.prf).toEqual({ credentialId: 'cred-1', salt: passkey.salt });
+    expect(JSON.stringify(await rawMeta(a, 'lock'))).not.toContain(output);
+
+    await a.engine.lockDevice();
+    const wrong = b64(crypto.getRandomValues(new Uint8Array(32)));
+    await expectCode(a.engine.unlockDevice({ prfOutput: wrong }), 'wrong_unlock_secret');
+    await expectCode(
+      a.engine.unlockDevice({ prfOutput: b64(new Uint8Array(16)) }),
+      'wrong_unlock_secret',
+    );
+    await expectCode(a.engine.unlockDevice({ prfOutput: 'not base64!' }), 'invalid_settings');
+    expect(stateOf(a)).toBe('locked');
+    await a.engine.unlockDevice({ prfOutput: output });
+    expect(stateOf(a)).not.toBe('locked');
+    expect((await a.engine.get('profiles', id, { reveal: true }))?.data.apiKey).toBe(
+      'sk-Passkeyed',
+    );
+
+    // A restart keeps the passkey's wrap: it is stored, sealed, beside the passphrase's.
+    const restarted = await a.restart();
+    await settle();
+    expect(stateOf(restarted)).toBe('locked');
+    await restarted.engine.unlockDevice({ prfOutput: output });
+    expect(stateOf(restarted)).not.toBe('locked');
+
+    // A new secret makes a new data key: the old passkey wrap would not open it, so it goes.
+    const changed = await restarted.engine.setDeviceLock({ method: 'pin', secret: '24681357' });
+    expect(changed.prf).toBeNull();
+    await restarted.engine.addLockPasskey({ ...passkey, secret: '24681357' });
+    expect((await restarted.engine.removeLockPasskey()).prf).toBeNull();
+    await restarted.engine.lockDevice();
+    await expectCode(restarted.engine.unlockDevice({ prfOutput: output }), 'prf_not_set');
+    await restarted.engine.close();
+    await b.engine.close();
+  });
+
   it('turned off, puts the secrets back as they were and starts unlocked', async () => {
     const { a, b } = await lockedPair();
     await expectCode(b.engine.lockDevice(), 'lock_not_set');

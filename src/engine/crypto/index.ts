@@ -57,9 +57,13 @@ export {
 export { type VerifiedKeyDocument, verifyKeyDocument } from './key-document/verify';
 export {
   createLock,
+  createPrfWrap,
   type LockWrap,
   openLocal,
   openLock,
+  openPrfWrap,
+  PRF_OUTPUT_BYTES,
+  type PrfWrap,
   type SealedBytes,
   sealLocal,
 } from './local-lock';

@@ -97,8 +97,61 @@ export async function createLock(
 
 /** Opens the data key; `wrong_secret` when the passphrase or PIN is not the one set. */
 export async function openLock(secret: string, wrap: LockWrap): Promise<CryptoKey> {
+  return importDataKey(await openLockRaw(secret, wrap));
+}
+
+/** The data key's bytes, for sealing it under a second secret; the caller zeroes them. */
+async function openLockRaw(secret: string, wrap: LockWrap): Promise<Uint8Array<ArrayBuffer>> {
   const key = await secretKey(secret, wrap.salt, wrap.kdf);
-  return importDataKey(await openWith(key, wrap.wrapped, aadOf('data-key', wrap.kdf)));
+  return openWith(key, wrap.wrapped, aadOf('data-key', wrap.kdf));
+}
+
+/**
+ * The data key sealed a second time, under a passkey's PRF output (WebAuthn `prf` extension):
+ * the platform authenticator unlocks the device instead of typed text. The PRF output is
+ * already 256 uniformly random bits, so HKDF only separates its purpose; no stretching.
+ */
+export interface PrfWrap {
+  /** The passkey's credential id (base64url), asked for by the page at unlock. */
+  credentialId: string;
+  /** The PRF input the authenticator evaluates (its output differs per salt). */
+  salt: Uint8Array;
+  wrapped: SealedBytes;
+}
+
+export const PRF_OUTPUT_BYTES = 32;
+
+async function prfKey(output: Uint8Array, credentialId: string): Promise<CryptoKey> {
+  if (output.length !== PRF_OUTPUT_BYTES)
+    throw new CryptoError('wrong_secret', 'The screen lock did not give this device its key');
+  return hkdfAesKey(await importHkdfKey(output), label('satchel/v1/local-lock-prf', credentialId));
+}
+
+/**
+ * Checks `secret` against the lock (so only someone who can unlock adds a way in) and seals its
+ * data key under the PRF output.
+ */
+export async function createPrfWrap(
+  secret: string,
+  wrap: LockWrap,
+  prf: { credentialId: string; salt: Uint8Array; output: Uint8Array },
+): Promise<PrfWrap> {
+  const raw = await openLockRaw(secret, wrap);
+  try {
+    const key = await prfKey(prf.output, prf.credentialId);
+    const wrapped = await sealWith(key, raw, label('satchel/v1/local-lock', 'data-key', 'prf'));
+    return { credentialId: prf.credentialId, salt: new Uint8Array(prf.salt), wrapped };
+  } finally {
+    raw.fill(0);
+  }
+}
+
+/** Opens the data key with the authenticator's PRF output; `wrong_secret` for any other. */
+export async function openPrfWrap(output: Uint8Array, wrap: PrfWrap): Promise<CryptoKey> {
+  const key = await prfKey(output, wrap.credentialId);
+  return importDataKey(
+    await openWith(key, wrap.wrapped, label('satchel/v1/local-lock', 'data-key', 'prf')),
+  );
 }
 
 /** Seals a value of the vault (the AAD names which, so sealed values cannot be swapped). */

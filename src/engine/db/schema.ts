@@ -10,6 +10,7 @@ import type {
   ExistingDevicePairingSecret,
   LockWrap,
   NewDevicePairingSecret,
+  PrfWrap,
   SealedBytes,
 } from '../crypto';
 import type { RecordErrorCode } from '../errors';
@@ -375,6 +376,8 @@ export interface LockMeta {
    * were sealed: the next unlock seals them.
    */
   rowsSealed?: boolean;
+  /** A second way in: the data key sealed under a passkey's PRF output (absent: none set). */
+  prf?: PrfWrap;
 }
 
 export interface MetaMap {

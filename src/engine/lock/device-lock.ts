@@ -5,13 +5,18 @@
  * tries cost nothing but time: from the fourth on, each must wait longer than the last, and the
  * count survives a restart.
  */
+
+import type { PrfWrap } from '../crypto';
 import {
   CryptoError,
   createLock,
+  createPrfWrap,
   MIN_PASSPHRASE_LENGTH,
   openLock,
+  openPrfWrap,
   passphraseKdfFor,
 } from '../crypto';
+import { fromBase64url, toBase64url } from '../crypto/base64url';
 import { newRowKey } from '../crypto/row-seal';
 import { guardMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
@@ -40,6 +45,27 @@ export interface LockView {
   idleMinutes: number | null;
   /** After wrong tries: when the next unlock is allowed (null: now). */
   retryAt: number | null;
+  /** The passkey that also unlocks it (WebAuthn PRF), for the page to ask for; null: none. */
+  prf: { credentialId: string; salt: string } | null;
+}
+
+/** What unlocks: the passphrase or PIN as typed, or the passkey's PRF output (base64url). */
+export type LockSecret = string | { prfOutput: string };
+
+/** A passkey to add as a second way in, checked with the lock's own secret first. */
+export interface PrfSetting {
+  secret: string;
+  credentialId: string;
+  /** base64url */
+  salt: string;
+  /** base64url: the authenticator's PRF output for `salt` */
+  output: string;
+}
+
+function bytesOf(text: string, what: string): Uint8Array {
+  const bytes = typeof text === 'string' && text.length <= 1024 ? fromBase64url(text) : null;
+  if (!bytes) throw new InputError('invalid_settings', `Invalid ${what}: not base64url`);
+  return bytes;
 }
 
 export interface LockSetting {
@@ -113,6 +139,9 @@ export class DeviceLock {
       method: meta?.method ?? null,
       idleMinutes: meta ? meta.idleMinutes : DEFAULT_IDLE_MINUTES,
       retryAt: meta && meta.nextTryAt > this.clock.now() ? meta.nextTryAt : null,
+      prf: meta?.prf
+        ? { credentialId: meta.prf.credentialId, salt: toBase64url(meta.prf.salt) }
+        : null,
     };
   }
 
@@ -189,31 +218,21 @@ export class DeviceLock {
     this.touch();
   }
 
-  async unlock(secret: string): Promise<void> {
+  async unlock(secret: LockSecret): Promise<void> {
     const meta = this.meta;
     if (!meta) throw new LockError('lock_not_set', 'This device has no lock');
     if (!this.locked) return;
-    const now = this.clock.now();
-    if (meta.nextTryAt > now)
-      throw new LockError(
-        'unlock_throttled',
-        'Too many wrong tries: wait before the next',
-        meta.nextTryAt,
-      );
+    const viaPrf = typeof secret !== 'string';
+    if (viaPrf && !meta.prf)
+      throw new LockError('prf_not_set', 'This device does not unlock with a passkey');
+    this.throttled(meta);
     let dataKey: CryptoKey;
     try {
-      dataKey = await openLock(secret, meta.wrap);
+      dataKey = viaPrf
+        ? await openPrfWrap(bytesOf(secret.prfOutput, 'PRF output'), meta.prf as PrfWrap)
+        : await openLock(secret, meta.wrap);
     } catch (error) {
-      if (!(error instanceof CryptoError && error.code === 'wrong_secret')) throw error;
-      const failures = meta.failures + 1;
-      const wait = waitAfter(failures);
-      const nextTryAt = wait > 0 ? this.clock.now() + wait : 0;
-      await this.save({ ...meta, failures, nextTryAt });
-      throw new LockError(
-        'wrong_unlock_secret',
-        `That ${meta.method === 'pin' ? 'PIN' : 'passphrase'} does not unlock this device`,
-        nextTryAt || null,
-      );
+      throw await this.wrongTry(error, meta, viaPrf ? 'prf' : meta.method);
     }
     await this.vault.open(dataKey);
     if (meta.failures > 0) await this.save({ ...meta, failures: 0, nextTryAt: 0 });
@@ -237,6 +256,66 @@ export class DeviceLock {
     await tx.objectStore('meta').put(meta, 'lock');
     await tx.done;
     this.meta = meta;
+  }
+
+  /** Adds a passkey as a second way in; the lock's own secret is asked for first. */
+  async addPrf(setting: PrfSetting): Promise<void> {
+    const meta = this.meta;
+    if (!meta) throw new LockError('lock_not_set', 'Set a passphrase or PIN for the lock first');
+    if (this.locked) throw new LockError('device_locked', 'Unlock this device first');
+    if (
+      typeof setting.credentialId !== 'string' ||
+      !/^[A-Za-z0-9_-]{1,1024}$/.test(setting.credentialId)
+    )
+      throw new InputError('invalid_settings', 'Invalid credentialId: not base64url');
+    this.throttled(meta);
+    let prf: PrfWrap;
+    try {
+      prf = await createPrfWrap(setting.secret, meta.wrap, {
+        credentialId: setting.credentialId,
+        salt: bytesOf(setting.salt, 'salt'),
+        output: bytesOf(setting.output, 'PRF output'),
+      });
+    } catch (error) {
+      throw await this.wrongTry(error, meta, meta.method);
+    }
+    await this.save({ ...meta, prf, failures: 0, nextTryAt: 0 });
+    this.touch();
+  }
+
+  async removePrf(): Promise<void> {
+    const meta = this.meta;
+    if (!meta) throw new LockError('lock_not_set', 'This device has no lock');
+    const { prf: _, ...rest } = meta;
+    await this.save(rest);
+  }
+
+  private throttled(meta: LockMeta): void {
+    if (meta.nextTryAt > this.clock.now())
+      throw new LockError(
+        'unlock_throttled',
+        'Too many wrong tries: wait before the next',
+        meta.nextTryAt,
+      );
+  }
+
+  /** A wrong secret or passkey counts towards the slowing down, and survives a restart. */
+  private async wrongTry(
+    error: unknown,
+    meta: LockMeta,
+    what: LockMethod | 'prf',
+  ): Promise<unknown> {
+    if (!(error instanceof CryptoError && error.code === 'wrong_secret')) return error;
+    const failures = meta.failures + 1;
+    const wait = waitAfter(failures);
+    const nextTryAt = wait > 0 ? this.clock.now() + wait : 0;
+    await this.save({ ...meta, failures, nextTryAt });
+    const named = what === 'pin' ? 'That PIN' : what === 'prf' ? 'That passkey' : 'That passphrase';
+    return new LockError(
+      'wrong_unlock_secret',
+      `${named} does not unlock this device`,
+      nextTryAt || null,
+    );
   }
 
   /** Forgets the data key and every secret it opened. */

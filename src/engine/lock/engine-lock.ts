@@ -8,7 +8,13 @@ import type { EngineDatabase } from '../db/open';
 import type { Clock, Scheduler } from '../deps';
 import { asEngineError, LockError } from '../errors';
 import type { KeyOptions } from '../keys/account-key';
-import { DeviceLock, type LockSetting, type LockView } from './device-lock';
+import {
+  DeviceLock,
+  type LockSecret,
+  type LockSetting,
+  type LockView,
+  type PrfSetting,
+} from './device-lock';
 
 export interface LockHost {
   ready(): Promise<void>;
@@ -53,7 +59,7 @@ export class EngineLock {
     await this.host.rebuild(false);
   }
 
-  async unlock(secret: string): Promise<void> {
+  async unlock(secret: LockSecret): Promise<void> {
     await this.host.ready();
     const wasLocked = this.device.locked;
     try {
@@ -71,6 +77,24 @@ export class EngineLock {
   async set(setting: LockSetting): Promise<LockView> {
     await this.host.live();
     await this.device.set(setting);
+    await this.host.changed();
+    return this.device.view();
+  }
+
+  async addPrf(setting: PrfSetting): Promise<LockView> {
+    await this.host.live();
+    try {
+      await this.device.addPrf(setting);
+    } finally {
+      // A wrong secret changes the wrong-try count the status shows.
+      await this.host.changed();
+    }
+    return this.device.view();
+  }
+
+  async removePrf(): Promise<LockView> {
+    await this.host.live();
+    await this.device.removePrf();
     await this.host.changed();
     return this.device.view();
   }

@@ -5,7 +5,13 @@ export function lockCommands({
   engine,
   publish,
 }: CommandContext): HandlerTable<
-  'lock.set' | 'lock.remove' | 'lock.idle' | 'lock.now' | 'lock.unlock'
+  | 'lock.set'
+  | 'lock.remove'
+  | 'lock.idle'
+  | 'lock.now'
+  | 'lock.unlock'
+  | 'lock.prf.add'
+  | 'lock.prf.remove'
 > {
   return {
     async 'lock.set'({ method, secret, idleMinutes }) {
@@ -31,9 +37,21 @@ export function lockCommands({
       await engine.lockDevice();
       return undefined;
     },
-    async 'lock.unlock'({ secret }) {
-      await engine.unlockDevice(secret);
+    async 'lock.unlock'(input) {
+      await engine.unlockDevice(
+        'prfOutput' in input ? { prfOutput: input.prfOutput } : input.secret,
+      );
       return undefined;
+    },
+    async 'lock.prf.add'({ secret, credentialId, salt, output }) {
+      const view = await engine.addLockPasskey({ secret, credentialId, salt, output });
+      publish();
+      return view;
+    },
+    async 'lock.prf.remove'() {
+      const view = await engine.removeLockPasskey();
+      publish();
+      return view;
     },
   };
 }

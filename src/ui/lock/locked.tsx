@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Status } from '../../host/contract';
 import { ErrorAlert } from '../components/error-alert';
 import { useAction, useBridge } from '../use-bridge';
+import { passkeyOutput } from './passkey';
 
 function timeOf(at: number): string {
   return new Date(at).toLocaleTimeString([], {
@@ -22,13 +23,31 @@ export function Locked({ status }: { status: Status }) {
   const pin = status.lock?.method === 'pin';
   const what = pin ? 'PIN' : 'passphrase';
   const retryAt = status.lock?.retryAt ?? null;
+  const passkey = status.lock?.prf ?? null;
   return (
     <section class="stack" aria-labelledby="locked-title" data-testid="locked">
       <h1 id="locked-title">Locked</h1>
       <p>
         Satchel is locked on this device. Your settings and edits are kept; nothing syncs until you
-        unlock with your {what}.
+        unlock with your {what}
+        {passkey ? ' or your passkey' : ''}.
       </p>
+      {passkey && typeof PublicKeyCredential !== 'undefined' && (
+        <button
+          type="button"
+          class="primary"
+          data-testid="unlock-passkey"
+          disabled={action.busy}
+          onClick={() =>
+            void action.run(async () => {
+              const prfOutput = await passkeyOutput(passkey.credentialId, passkey.salt);
+              await bridge.call('lock.unlock', { prfOutput });
+            })
+          }
+        >
+          Unlock with passkey
+        </button>
+      )}
       <form
         class="stack"
         onSubmit={(e) => {

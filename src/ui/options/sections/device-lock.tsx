@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Status } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
+import { PasskeyUnlock } from '../../lock/passkey-unlock';
 import { useAction, useBridge } from '../../use-bridge';
 
 /** The idle times offered (minutes; null: only "Lock now"). The engine accepts exactly these. */
@@ -152,6 +153,7 @@ export function DeviceLockCard({ status }: { status: Status }) {
           )}
         </div>
       </form>
+      {lock && <PasskeyUnlock lock={lock} />}
     </div>
   );
 }
