@@ -42,7 +42,14 @@ export type AuthErrorCode =
    * nobody removed this device, so key, data and pending edits stay for the next sign-in.
    * (`session_expired` is the access token refused, which a refresh normally cures.)
    */
-  | 'session_lapsed';
+  | 'session_lapsed'
+  /**
+   * The server says its owner disabled the account: automatic runs wait for the interval (no
+   * backoff storm), nothing local is touched, and the next run that succeeds clears it.
+   */
+  | 'account_disabled'
+  /** The server says its owner deleted the account: signed out, every local thing kept. */
+  | 'account_deleted';
 
 export type KeyErrorCode =
   | 'wrong_secret'
@@ -299,6 +306,8 @@ export const PROBLEM_TO_ENGINE: Record<ProblemCode, EngineErrorCode> = {
   invalid_token: 'session_expired',
   token_expired: 'session_expired',
   forbidden: 'forbidden',
+  account_disabled: 'account_disabled',
+  account_deleted: 'account_deleted',
   not_found: 'server_not_found',
   method_not_allowed: 'request_rejected',
   key_mismatch: 'key_changed',

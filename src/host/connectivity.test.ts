@@ -22,4 +22,14 @@ describe('watchConnectivity', () => {
     tick();
     expect(seen).toEqual([false, true]);
   });
+
+  it('says at once when it starts with no network', () => {
+    const seen: boolean[] = [];
+    watchConnectivity(
+      () => false,
+      (value) => seen.push(value),
+      () => undefined,
+    );
+    expect(seen).toEqual([false]);
+  });
 });

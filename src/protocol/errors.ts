@@ -11,6 +11,8 @@ export const PROBLEM_STATUS = {
   invalid_token: 401,
   token_expired: 401,
   forbidden: 403,
+  /** The server's owner disabled the account: nothing syncs until it is enabled again. */
+  account_disabled: 403,
   not_found: 404,
   method_not_allowed: 405,
   key_mismatch: 409,
@@ -18,6 +20,8 @@ export const PROBLEM_STATUS = {
   pairing_state: 409,
   cursor_expired: 410,
   pairing_expired: 410,
+  /** The server's owner deleted the account and everything it stored. */
+  account_deleted: 410,
   precondition_failed: 412,
   payload_too_large: 413,
   batch_too_large: 413,
@@ -89,8 +93,13 @@ export interface OAuthProblem extends OAuthError, Omit<Problem, 'code'> {
 /**
  * Finer causes an OAuth error may name in its `code` member while `error` stays the standard
  * one (RFC 6749 answers `invalid_grant` for it too): a refresh token past its idle or absolute
- * lifetime, so the device can say "signed out, sign in again" rather than "revoked".
+ * lifetime, so the device can say "signed out, sign in again" rather than "revoked"; an account
+ * its server's owner disabled or deleted, so the device can say that.
  */
-export const OAUTH_DETAIL_CODES = ['refresh_token_expired'] as const;
+export const OAUTH_DETAIL_CODES = [
+  'refresh_token_expired',
+  'account_disabled',
+  'account_deleted',
+] as const;
 
 export type OAuthDetailCode = (typeof OAUTH_DETAIL_CODES)[number];

@@ -24,6 +24,7 @@ const TITLES: Record<ProblemCode, string> = {
   invalid_token: 'Invalid access token',
   token_expired: 'Access token expired',
   forbidden: 'Forbidden',
+  account_disabled: 'Account disabled',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   key_mismatch: 'Key mismatch',
@@ -31,6 +32,7 @@ const TITLES: Record<ProblemCode, string> = {
   pairing_state: 'Pairing step refused',
   cursor_expired: 'Cursor expired',
   pairing_expired: 'Pairing expired',
+  account_deleted: 'Account deleted',
   precondition_failed: 'Precondition failed',
   payload_too_large: 'Payload too large',
   batch_too_large: 'Batch too large',
@@ -85,6 +87,8 @@ const OAUTH_TITLES: Record<OAuthErrorCode, string> = {
 
 const DETAIL_TITLES: Record<OAuthDetailCode, string> = {
   refresh_token_expired: 'Refresh token expired',
+  account_disabled: 'Account disabled',
+  account_deleted: 'Account deleted',
 };
 
 /** An OAuth error of the device and token endpoints. */

@@ -93,6 +93,10 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
     'This is the device you are using. To sign it out, use Disconnect in the popup (your data stays here).',
   nothing_to_revoke: 'Choose at least one device to remove.',
   forbidden: 'The sync server refused this request for your account.',
+  account_disabled:
+    'The owner of this sync server has disabled your account, so nothing syncs for now. Everything stays on this device, and syncing picks up by itself if the account is enabled again.',
+  account_deleted:
+    'The owner of this sync server deleted your account and what it stored. Everything is still on this device: connect to a server to sync it again.',
   // Server state
   rate_limited: `The sync server asked Satchel to slow down. ${RETRYING}`,
   server_unavailable: `The sync server is temporarily unavailable. ${RETRYING}`,

@@ -147,6 +147,8 @@ function errorFromResponse(
     const detail = typeof object.detail === 'string' ? object.detail.slice(0, 300) : object.code;
     if (code === 'session_expired')
       return new AuthError('session_expired', `The server refused the session: ${detail}`);
+    if (code === 'account_disabled' || code === 'account_deleted')
+      return new AuthError(code, `The server answered ${object.code}: ${detail}`);
     if (SERVER_CODES.has(code)) {
       return new ServerError(
         code as ServerErrorCode,
