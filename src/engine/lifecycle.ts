@@ -8,7 +8,13 @@
  */
 import type { Limits, TokenResponse } from '../protocol';
 import { checkLimits } from './auth/check-limits';
-import { lapsedError, revokedError, type Session, sessionFromTokens } from './auth/session';
+import {
+  deletedError,
+  lapsedError,
+  revokedError,
+  type Session,
+  sessionFromTokens,
+} from './auth/session';
 import type { EngineContext, Logger } from './context';
 import { writeMeta } from './db/meta';
 import type { KeysMeta, PendingSignInMeta } from './db/schema';
@@ -179,6 +185,12 @@ export class Lifecycle {
   async lapsed(): Promise<void> {
     this.parts.sync.triggers.stop();
     this.setAuthError(lapsedError());
+  }
+
+  /** Like a lapse: the server's word alone, so nothing local goes (key, data, pending edits). */
+  async deleted(): Promise<void> {
+    this.parts.sync.triggers.stop();
+    this.setAuthError(deletedError());
   }
 
   /**

@@ -69,7 +69,11 @@ export function buildParts(input: PartsInput): EngineParts {
   const { ctx, api, scheduler, isClosed } = input;
   const { db, clock, log } = ctx;
   const session: Session = new Session(db, api, clock, (why) =>
-    why === 'lapsed' ? lifecycle.lapsed() : lifecycle.revoked(),
+    why === 'lapsed'
+      ? lifecycle.lapsed()
+      : why === 'deleted'
+        ? lifecycle.deleted()
+        : lifecycle.revoked(),
   );
   const keys: KeyManager = new KeyManager(db, api, session, input.keyOptions, log);
   const signInFlow: SignInFlow = new SignInFlow(db, api, clock, scheduler, log, {

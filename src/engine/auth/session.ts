@@ -5,7 +5,7 @@
  * local data stays. A refresh answered for another account or
  * device is refused: the session is pinned to the identity it signed in with.
  */
-import type { TokenResponse } from '../../protocol';
+import type { OAuthDetailCode, TokenResponse } from '../../protocol';
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { SessionMeta } from '../db/schema';
@@ -41,6 +41,20 @@ export function lapsedError(): AuthError {
   );
 }
 
+export function deletedError(): AuthError {
+  return new AuthError(
+    'account_deleted',
+    'The server says its owner deleted this account; everything on this device is kept',
+  );
+}
+
+export function disabledError(): AuthError {
+  return new AuthError(
+    'account_disabled',
+    'The server says its owner disabled this account; syncing waits until it is enabled again',
+  );
+}
+
 export function revokedError(): AuthError {
   return new AuthError(
     'device_revoked',
@@ -60,9 +74,10 @@ export class Session {
     private readonly clock: Clock,
     /**
      * Called once the server has refused our refresh token: `revoked` (removed, replaced, or a
-     * token reused) or `lapsed` (past its idle or absolute lifetime).
+     * token reused), `lapsed` (past its idle or absolute lifetime) or `deleted` (the server's
+     * owner deleted the account).
      */
-    private readonly onSignedOut: (why: 'revoked' | 'lapsed') => Promise<void>,
+    private readonly onSignedOut: (why: 'revoked' | 'lapsed' | 'deleted') => Promise<void>,
   ) {}
 
   async load(): Promise<SessionMeta | null> {
@@ -104,10 +119,29 @@ export class Session {
     try {
       return await call(meta.serverUrl, meta.accessToken);
     } catch (error) {
+      if (error instanceof AuthError && error.code === 'account_deleted') await this.end(error);
       if (!(error instanceof AuthError && error.code === 'session_expired')) throw error;
     }
     meta = await this.refresh(meta);
     return call(meta.serverUrl, meta.accessToken);
+  }
+
+  /**
+   * The server ended the session. `account_deleted` is a claim nobody signed, so it costs what
+   * a lapse does: the session goes, the key, data and pending edits stay.
+   */
+  private async end(ended: AuthError): Promise<never> {
+    // Set before anything awaits, so a call racing this one reports the same reason.
+    this.endedBy = ended;
+    await this.clear();
+    const why =
+      ended.code === 'session_lapsed'
+        ? 'lapsed'
+        : ended.code === 'account_deleted'
+          ? 'deleted'
+          : 'revoked';
+    await this.onSignedOut(why);
+    throw ended;
   }
 
   private refresh(stale: SessionMeta): Promise<SessionMeta> {
@@ -124,13 +158,9 @@ export class Session {
       tokens = await this.api.refresh(stale.serverUrl, stale.refreshToken);
     } catch (error) {
       if (error instanceof OAuthProblem && error.oauthCode === 'invalid_grant') {
-        const lapsed = error.detailCode === 'refresh_token_expired';
-        // Set before anything awaits, so a call racing this one reports the same reason.
-        const ended = lapsed ? lapsedError() : revokedError();
-        this.endedBy = ended;
-        await this.clear();
-        await this.onSignedOut(lapsed ? 'lapsed' : 'revoked');
-        throw ended;
+        // Disabled is not an ending: the tokens stay for when the owner enables it again.
+        if (error.detailCode === 'account_disabled') throw disabledError();
+        await this.end(endingFor(error.detailCode));
       }
       throw error;
     }
@@ -147,4 +177,10 @@ export class Session {
     await this.establish(next);
     return next;
   }
+}
+
+function endingFor(detail: OAuthDetailCode | null): AuthError {
+  if (detail === 'refresh_token_expired') return lapsedError();
+  if (detail === 'account_deleted') return deletedError();
+  return revokedError();
 }

@@ -63,7 +63,11 @@ export interface SyncControllerDeps {
 }
 
 /** The server's ways of signing a device out: neither is "offline", both stop syncing. */
-const SIGNED_OUT: ReadonlySet<string> = new Set(['device_revoked', 'session_lapsed']);
+const SIGNED_OUT: ReadonlySet<string> = new Set([
+  'device_revoked',
+  'session_lapsed',
+  'account_deleted',
+]);
 
 const AUTOMATIC: ReadonlySet<SyncTrigger> = new Set([
   'edit',

@@ -5,7 +5,12 @@ const ERROR_COLOR = '#b91c1c';
 const JOIN_COLOR = '#2563eb';
 
 /** Signed out by the server rather than by the person: sync stopped, and they should know. */
-const SIGNED_OUT_BY_SERVER = new Set(['device_revoked', 'session_expired', 'session_lapsed']);
+const SIGNED_OUT_BY_SERVER = new Set([
+  'device_revoked',
+  'session_expired',
+  'session_lapsed',
+  'account_deleted',
+]);
 
 /** Devices waiting for this one's approval; one under review counts though the list moved on. */
 function joining(status: Status): number {

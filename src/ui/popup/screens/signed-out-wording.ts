@@ -8,7 +8,8 @@ export function signedOutWording(lastError: Status['lastError']): {
   title: string;
   action: string;
 } {
-  return lastError?.code === 'session_lapsed'
-    ? { title: 'Session expired', action: 'Sign in again' }
-    : { title: 'Not connected', action: 'Connect' };
+  if (lastError?.code === 'session_lapsed')
+    return { title: 'Session expired', action: 'Sign in again' };
+  if (lastError?.code === 'account_deleted') return { title: 'Account deleted', action: 'Connect' };
+  return { title: 'Not connected', action: 'Connect' };
 }
