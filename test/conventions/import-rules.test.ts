@@ -63,6 +63,8 @@ const MAY_IMPORT: Record<Area, readonly Allow[]> = {
     // The passphrase-strength rule, so the form shows the estimate the worker enforces; pages
     // load it lazily (its dictionaries are large).
     { area: 'protocol', only: ['src/protocol/passphrase-strength'] },
+    // Bytes the worker's messages carry as text (a passkey's PRF output), in the one encoding.
+    { area: 'protocol', only: ['src/protocol/base64url'] },
   ],
   // The two hosts stand on host and ui, and reach the engine only through its face.
   extension: [

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { newPerson } from '../rig/backend';
 import { connect, newDevice, signIn, stateOf, type TestDevice, waitFor } from '../rig/devices';
-import { HostileServer } from '../rig/hostile-server';
+import { forgedProblem, HostileServer } from '../rig/hostile-server';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
@@ -15,12 +15,6 @@ const backend = useBackend();
 const profile = (name: string) => ({ name, provider: 'p', model: 'm' });
 const names = async (device: TestDevice) =>
   (await device.engine.list('profiles')).map((p) => p.data.name).sort();
-
-const problem = (status: number, code: string) => ({
-  status,
-  headers: { 'content-type': 'application/problem+json' },
-  json: { type: `https://satchel.dev/problems/${code}`, title: code, status, code, detail: code },
-});
 
 async function deviceBehindALiar(): Promise<{ liar: HostileServer; device: TestDevice }> {
   const liar = new HostileServer();
@@ -36,7 +30,7 @@ describe('an account its server calls disabled or deleted', () => {
   it('disabled: the run says so, nothing is dropped or signed out, and the next honest run sends the waiting edit', async () => {
     const { liar, device } = await deviceBehindALiar();
     const fingerprint = device.engine.getStatus().account?.fingerprint;
-    liar.forge(/^GET \/v1\/changes/, () => problem(403, 'account_disabled'));
+    liar.forge(/^GET \/v1\/changes/, () => forgedProblem(403, 'account_disabled'));
 
     const report = await device.engine.syncNow();
     expect(report.result).toBe('error');
@@ -57,7 +51,7 @@ describe('an account its server calls disabled or deleted', () => {
   it('disabled at a token refresh: the refresh token is kept (not a revocation) and works once the server is honest', async () => {
     const { liar, device } = await deviceBehindALiar();
     // The access token refused once sends the device to refresh, which the liar refuses too.
-    liar.forge(/^GET \/v1\/changes/, () => problem(401, 'token_expired'), 1);
+    liar.forge(/^GET \/v1\/changes/, () => forgedProblem(401, 'token_expired'), 1);
     liar.forge(/^POST \/v1\/auth\/token/, () => ({
       status: 400,
       headers: { 'content-type': 'application/json' },
@@ -84,7 +78,7 @@ describe('an account its server calls disabled or deleted', () => {
     expect((await device.engine.syncNow()).result).toBe('ok');
     await device.engine.create('profiles', profile('Pending'));
     const fingerprint = device.engine.getStatus().account?.fingerprint;
-    liar.forge(/^GET \/v1\/changes/, () => problem(410, 'account_deleted'));
+    liar.forge(/^GET \/v1\/changes/, () => forgedProblem(410, 'account_deleted'));
 
     const report = await device.engine.syncNow();
     expect(report.error?.code).toBe('account_deleted');

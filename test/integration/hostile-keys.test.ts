@@ -7,14 +7,15 @@
  * survive the drop refuse a re-unlock into the document from before the rotation.
  */
 import { describe, expect, it } from 'vitest';
-import { fromBase64url, toBase64url } from '../../src/engine/crypto/base64url';
 import { readMeta } from '../../src/engine/db/meta';
 import { openEngineDatabase } from '../../src/engine/db/open';
 import type { SyncReport } from '../../src/engine/sync/controller';
 import type { KeyDocument } from '../../src/protocol';
+import { fromBase64url, toBase64url } from '../../src/protocol/base64url';
 import { newPerson } from '../rig/backend';
 import { connect, newDevice, signIn, syncQuiet, type TestDevice, waitFor } from '../rig/devices';
-import { HostileServer } from '../rig/hostile-server';
+import { forgedProblem, HostileServer } from '../rig/hostile-server';
+import { keyDocumentOf } from '../rig/server-view';
 import { keyedProfile as profile } from '../rig/three-devices';
 import { useBackend } from '../rig/use-backend';
 
@@ -35,27 +36,14 @@ function encodeDocument(doc: DocumentJson): string {
   return toBase64url(new TextEncoder().encode(JSON.stringify(doc)));
 }
 
-/** The key document as the server serves it to `device` (read with its own session). */
-async function documentOf(device: TestDevice): Promise<KeyDocument> {
-  const session = await readMeta(
-    await openEngineDatabase(device.factory, device.dbName),
-    'session',
-  );
-  const response = await fetch(`${backend.url}/v1/keys`, {
-    headers: { authorization: `Bearer ${session?.accessToken}` },
-  });
-  return (await response.json()) as KeyDocument;
-}
+const documentOf = (device: TestDevice) => keyDocumentOf(backend.url, device);
 
 async function metaOf(device: TestDevice) {
   const db = await openEngineDatabase(device.factory, device.dbName);
   return { keys: await readMeta(db, 'keys'), pins: await readMeta(db, 'keyPins') };
 }
 
-const problem = (code: string) => ({
-  status: 409,
-  json: { type: 'about:blank', title: 'Conflict', status: 409, code, detail: 'forged' },
-});
+const problem = (code: string) => forgedProblem(409, code);
 
 async function scene(options: { laptopThrough?: HostileServer } = {}) {
   const person = newPerson();

@@ -6,7 +6,6 @@
  * the code on the new device (N), type it on the existing one (E), confirm on N.
  */
 import { describe, expect, it } from 'vitest';
-import { toBase64url } from '../../src/engine/crypto/base64url';
 import {
   checkReveal,
   type ExistingDevicePairingSecret,
@@ -26,6 +25,7 @@ import {
 import { importPeerPublicKey, loadSecret } from '../../src/engine/crypto/pairing/messages';
 import { encodeBundle } from '../../src/engine/pairing/bundle';
 import type { Pairing } from '../../src/protocol';
+import { toBase64url } from '../../src/protocol/base64url';
 import { newPerson } from '../rig/backend';
 import { connect, newDevice, signIn, syncQuiet, type TestDevice } from '../rig/devices';
 import { type HonestReply, HostileServer } from '../rig/hostile-server';

@@ -10,24 +10,14 @@ import { readMeta } from '../../src/engine/db/meta';
 import { openEngineDatabase } from '../../src/engine/db/open';
 import { createHost } from '../../src/host/commands';
 import type { Host } from '../../src/host/host';
-import type { KeyDocument } from '../../src/protocol';
 import { newPerson } from '../rig/backend';
 import { connect, newDevice, signIn, syncQuiet, type TestDevice } from '../rig/devices';
+import { keyDocumentOf } from '../rig/server-view';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
 
-/** The key document as the server serves it to `device` (read with its own session). */
-async function documentOf(device: TestDevice): Promise<KeyDocument> {
-  const session = await readMeta(
-    await openEngineDatabase(device.factory, device.dbName),
-    'session',
-  );
-  const response = await fetch(`${backend.url}/v1/keys`, {
-    headers: { authorization: `Bearer ${session?.accessToken}` },
-  });
-  return (await response.json()) as KeyDocument;
-}
+const documentOf = (device: TestDevice) => keyDocumentOf(backend.url, device);
 
 async function pinsOf(device: TestDevice) {
   return readMeta(await openEngineDatabase(device.factory, device.dbName), 'keyPins');

@@ -33,6 +33,11 @@ export interface ForgedReply {
   raw?: BodyInit | null;
 }
 
+/** A problem+json answer as a lying server would send it (`detail` says it is forged). */
+export function forgedProblem(status: number, code: string): ForgedReply {
+  return { status, json: { type: 'about:blank', title: code, status, code, detail: 'forged' } };
+}
+
 type Rewrite = (
   reply: HonestReply,
   request: LieRequest,

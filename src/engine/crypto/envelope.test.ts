@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Payload } from '../../protocol';
-import { fromBase64url, toBase64url } from './base64url';
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
 import type { CryptoErrorCode } from './errors';
 import { expectCode } from './expect-code.test-helper';
 import {

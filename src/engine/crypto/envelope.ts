@@ -13,7 +13,7 @@
  * account, undeleted or relabelled fails to open, and an authentic older version served under
  * another revision than its own is told apart (`stale_revision`), so a replay cannot pass as new.
  */
-import { fromBase64url, toBase64url } from './base64url';
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
 import { bytesEqual, concatBytes, fromUtf8, label, randomBytes, utf8 } from './bytes';
 import { CryptoError, isAuthenticationFailure } from './errors';
 import { type AccountKeys, KEY_ID_BYTES, keyIdOf, recordKeyFor } from './kdf';

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { CollectionToken, KeyFingerprint } from '../../protocol';
-import { fromBase64url, toBase64url } from './base64url';
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
 import { expectCode } from './expect-code.test-helper';
 import {
   collectionToken,

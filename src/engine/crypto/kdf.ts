@@ -6,7 +6,7 @@
  * Collection tokens are the exception to "per epoch": they come from the account's token root,
  * which outlives key rotation (see README.md, "Collection tokens").
  */
-import { toBase64url } from './base64url';
+import { toBase64url } from '../../protocol/base64url';
 import {
   assertAccountId,
   assertEpoch,

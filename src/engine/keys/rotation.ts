@@ -12,6 +12,7 @@
  *    the durable outbox makes this part resume by itself.
  */
 import type { KeyDocument } from '../../protocol';
+import { fromBase64url } from '../../protocol/base64url';
 import type { Session } from '../auth/session';
 import type { Logger } from '../context';
 import {
@@ -21,7 +22,6 @@ import {
   inspectKeyDocument,
   rotateKeyDocument,
 } from '../crypto';
-import { fromBase64url } from '../crypto/base64url';
 import { deleteMeta, metaGuarded, readMeta, writeMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { KeysMeta, RotationMeta } from '../db/schema';

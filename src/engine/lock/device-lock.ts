@@ -6,6 +6,7 @@
  * count survives a restart.
  */
 
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
 import type { PrfWrap } from '../crypto';
 import {
   CryptoError,
@@ -16,7 +17,6 @@ import {
   openPrfWrap,
   passphraseKdfFor,
 } from '../crypto';
-import { fromBase64url, toBase64url } from '../crypto/base64url';
 import { newRowKey } from '../crypto/row-seal';
 import { guardMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';

@@ -5,8 +5,8 @@
  * device locks. It stands in for those meta keys behind readMeta/writeMeta (db/meta.ts).
  */
 import type { IDBPTransaction } from 'idb';
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
 import { openLocal, type SealedBytes, sealLocal } from '../crypto';
-import { fromBase64url, toBase64url } from '../crypto/base64url';
 import type { MetaGuard } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
 import type { EngineDB, MetaKey } from '../db/schema';

@@ -4,7 +4,7 @@
  * hashes need no secret: they only have to make a record of the list findable here. Two ids of
  * one collection sharing 48 hash bits can hide an omission, never invent one.
  */
-import { fromBase64url, toBase64url } from '../crypto/base64url';
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
 
 export const HASH_BYTES = 6;
 

@@ -3,7 +3,7 @@
  * holds (so records not yet resealed after a rotation still open) and the token root.
  */
 import * as v from 'valibot';
-import { fromBase64url, toBase64url } from '../crypto/base64url';
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
 import { fromUtf8, utf8 } from '../crypto/bytes';
 import type { KeysMeta } from '../db/schema';
 import { PairingError } from '../errors';

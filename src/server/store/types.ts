@@ -100,6 +100,16 @@ export interface RefreshTokenOwner {
   state: 'active' | 'rotated' | 'revoked' | 'withdrawn';
 }
 
+export interface NewInvite {
+  id: string;
+  tokenHash: string;
+  /** The owner who made it; null when made on the command line. */
+  createdBy: string | null;
+  maxUses: number;
+  expiresAt: number;
+  now: number;
+}
+
 export interface StoredKeyDocument {
   keyDocument: string;
   keyFingerprint: string;
@@ -257,15 +267,7 @@ export interface Store {
   /** Replaces the stored password hash (a rehash with today's parameters after a sign-in). */
   setPasswordHash(accountId: string, passwordHash: string): Promise<void>;
   /** Stores an invite; `tokenHash` is the SHA-256 of the token in the link. */
-  createInvite(input: {
-    id: string;
-    tokenHash: string;
-    /** The owner who made it; null when made on the command line. */
-    createdBy: string | null;
-    maxUses: number;
-    expiresAt: number;
-    now: number;
-  }): Promise<Invite>;
+  createInvite(input: NewInvite): Promise<Invite>;
   /** Every invite still stored, newest first, each with its uses. */
   listInvites(now: number): Promise<Invite[]>;
   /** Withdraws an invite; false when there is no such invite or it was already revoked. */

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { BridgeError } from '../../host/contract';
+import { ConfirmActions } from '../components/confirm-actions';
 import { ErrorAlert } from '../components/error-alert';
 import { useAction } from '../use-bridge';
 
@@ -53,21 +54,16 @@ export function KeyRollback({
           onChange={(e) => setUnderstood(e.currentTarget.checked)}
         />
       </label>
-      <ErrorAlert error={action.error} />
-      <div class="row">
-        <button
-          type="button"
-          class="primary"
-          data-testid="key-rollback-confirm"
-          disabled={!understood || action.busy}
-          onClick={() => void action.run(onConfirm)}
-        >
-          {action.busy ? 'Starting over…' : 'Start over with these keys'}
-        </button>
-        <button type="button" disabled={action.busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <ConfirmActions
+        action={action}
+        kind="primary"
+        label="Start over with these keys"
+        busyLabel="Starting over…"
+        testId="key-rollback-confirm"
+        ready={understood}
+        onConfirm={onConfirm}
+        onCancel={onCancel}
+      />
     </section>
   );
 }

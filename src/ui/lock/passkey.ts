@@ -4,19 +4,7 @@
  * lock's data key under. The worker never sees the passkey, only those bytes; the page forgets
  * them once sent.
  */
-
-/** Bytes as base64url text, the form the worker's messages carry them in. */
-function toBase64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-}
+import { fromBase64url, toBase64url } from '../../protocol/base64url';
 
 interface PrfResults {
   prf?: { enabled?: boolean; results?: { first?: ArrayBuffer } };

@@ -15,7 +15,7 @@
  * epoch's device list, so a device left out can tell from its pinned K_auth alone, without any
  * master, that an authentic rotation left it out (verify.ts).
  */
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import { type Bytes, bytesEqual, concatBytes, label, utf8 } from '../bytes';
 import { CryptoError } from '../errors';
 import { fingerprintOf, hkdfBytes, hkdfHmacKey, importHkdfKey } from '../kdf';

@@ -53,6 +53,18 @@ const asDevice = (document: string, id: string, pair: DeviceKeyPair) =>
     FAST,
   );
 
+/** Epoch 1 of the account under `master`, with no device yet. */
+async function firstDocument(): Promise<string> {
+  const { document } = await createKeyDocument({
+    master,
+    accountId: ACCOUNT,
+    epoch: 1,
+    recoveryKey,
+    ...FAST,
+  });
+  return document;
+}
+
 beforeAll(async () => {
   master = generateMasterKey();
   recoveryKey = generateRecoveryKey();
@@ -61,13 +73,7 @@ beforeAll(async () => {
     generateDeviceKeyPair(),
     generateDeviceKeyPair(),
   ]);
-  const { document } = await createKeyDocument({
-    master,
-    accountId: ACCOUNT,
-    epoch: 1,
-    recoveryKey,
-    ...FAST,
-  });
+  const document = await firstDocument();
   authKey = (await inspect(document)).authKey as Uint8Array;
   let next = await add(document, 'laptop', laptop, 'Work laptop');
   next = await add(next, 'phone', phone);
@@ -137,13 +143,7 @@ describe('device names in the key document', () => {
   });
 
   it('are optional: a document without any name opens, and lists no names', async () => {
-    const { document } = await createKeyDocument({
-      master,
-      accountId: ACCOUNT,
-      epoch: 1,
-      recoveryKey,
-      ...FAST,
-    });
+    const document = await firstDocument();
     const old = await add(await add(document, 'laptop', laptop), 'phone', phone);
     expect(old).not.toContain('deviceName');
     expect(JSON.stringify(decode(old))).not.toContain('deviceName');

@@ -16,7 +16,7 @@
  * from K_auth.
  */
 import * as v from 'valibot';
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import { fromUtf8, utf8 } from '../bytes';
 import { CryptoError } from '../errors';
 

@@ -1,5 +1,5 @@
 /** Shared by the key document tests: read and tamper with a document's JSON. */
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import {
   type CreateKeyDocumentInput,
   createKeyDocument,

@@ -12,7 +12,7 @@
  * Canonical JSON: object keys sorted by UTF-16 code units, no whitespace; strings and numbers
  * as JSON.stringify writes them. The schema admits only objects, arrays, strings and integers.
  */
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import { label, utf8 } from '../bytes';
 import { CryptoError } from '../errors';
 import { hkdfHmacKey, importHkdfKey } from '../kdf';

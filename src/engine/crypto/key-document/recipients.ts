@@ -8,7 +8,7 @@
  *                                        ephemeral public, recipient public])  → AES-256-GCM
  *   AAD    = ["satchel/v2/recipient", accountId, epoch, fingerprint, name]
  */
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import { concatBytes, label, ownedCopy } from '../bytes';
 import { CryptoError } from '../errors';
 import { hkdfAesKey, importHkdfKey } from '../kdf';

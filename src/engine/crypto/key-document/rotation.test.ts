@@ -4,7 +4,7 @@
  * nor K_auth, from adding, dropping or swapping anything, or forging a whole document.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import { expectCode } from '../expect-code.test-helper';
 import {
   addDeviceRecipient,

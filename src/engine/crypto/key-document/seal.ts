@@ -3,7 +3,7 @@
  * failed tag reported as `key_document_invalid` naming what did not open, since inside a key
  * document an authentication failure means the document was altered or is another account's.
  */
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import { randomBytes } from '../bytes';
 import { CryptoError, isAuthenticationFailure } from '../errors';
 import { IV_BYTES } from './format';

@@ -4,7 +4,7 @@
  * device that meets one keeps its own key.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64url } from '../base64url';
+import { fromBase64url } from '../../../protocol/base64url';
 import { expectCode } from '../expect-code.test-helper';
 import {
   addDeviceRecipient,

@@ -10,7 +10,7 @@
  * not: both are verifiers.
  */
 import { argon2id } from 'hash-wasm';
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import { type Bytes, bytesEqual, concatBytes, label, randomBytes, utf8 } from '../bytes';
 import { CryptoError } from '../errors';
 import { hkdfAesKey, hkdfBytes, importHkdfKey } from '../kdf';

@@ -10,7 +10,7 @@
  * six steps and the bundle's sealing; messages.ts checks what the steps exchange and keep,
  * key-schedule.ts derives what they compute.
  */
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import { bytesEqual, concatBytes, ownedCopy, randomBytes, utf8 } from '../bytes';
 import { CryptoError, isAuthenticationFailure } from '../errors';
 import {

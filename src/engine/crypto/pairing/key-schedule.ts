@@ -3,7 +3,7 @@
  * the ECDH shared secret, and what HKDF derives from it under the transcript: the confirmation
  * key, the code both screens show and the bundle key. ../README.md, "Pairing", has the table.
  */
-import { toBase64url } from '../base64url';
+import { toBase64url } from '../../../protocol/base64url';
 import { concatBytes, label, randomBytes } from '../bytes';
 import { hkdfAesKey, hkdfBytes, importHkdfKey } from '../kdf';
 import {

@@ -5,7 +5,7 @@
  * when malformed; an own secret or context that is malformed is a caller bug,
  * `invalid_argument`. The steps that use these are in index.ts.
  */
-import { fromBase64url } from '../base64url';
+import { fromBase64url } from '../../../protocol/base64url';
 import { CryptoError } from '../errors';
 
 export type PairingCurve = 'P-256' | 'X25519';

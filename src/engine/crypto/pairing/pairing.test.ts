@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromBase64url, toBase64url } from '../base64url';
+import { fromBase64url, toBase64url } from '../../../protocol/base64url';
 import { CryptoError } from '../errors';
 import { cryptoErrorOf, expectCode } from '../expect-code.test-helper';
 import {

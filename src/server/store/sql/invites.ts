@@ -3,7 +3,7 @@
  * (so the last use goes to exactly one registration), and a row per use naming the account made.
  */
 import type { Db } from '../db';
-import type { Account, Invite, InviteRefusal, InviteState, InviteUse } from '../types';
+import type { Account, Invite, InviteRefusal, InviteState, InviteUse, NewInvite } from '../types';
 import { insertAccount } from './accounts';
 
 interface InviteRow {
@@ -40,17 +40,7 @@ function toInvite(row: InviteRow, now: number, uses: InviteUse[]): Invite {
   };
 }
 
-export async function createInvite(
-  db: Db,
-  input: {
-    id: string;
-    tokenHash: string;
-    createdBy: string | null;
-    maxUses: number;
-    expiresAt: number;
-    now: number;
-  },
-): Promise<Invite> {
+export async function createInvite(db: Db, input: NewInvite): Promise<Invite> {
   const { rows } = await db.query<InviteRow>(
     `INSERT INTO invites (id, token_hash, created_by, created_at, expires_at, max_uses)
      VALUES ($1, $2, $3, $4, $5, $6)

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DeviceInfo, RotationRecipientInfo } from '../../../host/contract';
+import { ConfirmActions } from '../../components/confirm-actions';
 import { DeviceName } from '../../components/device-name';
 import { ErrorAlert } from '../../components/error-alert';
 import { useAction, useBridge } from '../../use-bridge';
@@ -82,29 +83,22 @@ export function RevokeAndRotate({
         />
         Make a new recovery key (recommended)
       </label>
-      <ErrorAlert error={run.error} />
-      <div class="row">
-        <button
-          type="button"
-          class="danger"
-          data-testid="confirm-revoke-rotate"
-          disabled={!recipients || run.busy}
-          onClick={() =>
-            void run.run(async () => {
-              const result = await bridge.call('devices.revokeAndRotate', {
-                ids: [device.id],
-                newRecoveryKey,
-              });
-              onDone(result.recoveryKey);
-            })
-          }
-        >
-          {run.busy ? 'Rotating…' : 'Remove and rotate key'}
-        </button>
-        <button type="button" disabled={run.busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <ConfirmActions
+        action={run}
+        kind="danger"
+        label="Remove and rotate key"
+        busyLabel="Rotating…"
+        testId="confirm-revoke-rotate"
+        ready={recipients !== null}
+        onConfirm={async () => {
+          const result = await bridge.call('devices.revokeAndRotate', {
+            ids: [device.id],
+            newRecoveryKey,
+          });
+          onDone(result.recoveryKey);
+        }}
+        onCancel={onCancel}
+      />
     </div>
   );
 }
