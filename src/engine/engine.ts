@@ -19,6 +19,7 @@ import type { LiveSocketFactory } from './live/socket';
 import type { LockSecret, LockSetting, LockView, PrfSetting } from './lock/device-lock';
 import type { PairingRequestView, PairingView } from './pairing/pairing-flow';
 import type { HistoryView, ReadOptions, RecordView } from './records/read';
+import type { ReplacedEditView } from './records/replaced';
 import { SatchelEngine } from './satchel-engine';
 import type { EngineSettings, SettingsPatch } from './settings';
 import type { EngineState, EngineStatus, StatusListener } from './status';
@@ -98,6 +99,13 @@ export interface Engine {
 
   listConflicts(options?: ReadOptions): Promise<ConflictView[]>;
   resolveConflict(collection: CollectionName, id: string, resolution: Resolution): Promise<void>;
+  /** Edits of this device that a newer one replaced (keep the most recent), newest first. */
+  listReplaced(): Promise<ReplacedEditView[]>;
+  answerReplaced(
+    collection: CollectionName,
+    id: string,
+    answer: 'restore' | 'dismiss',
+  ): Promise<void>;
   listQuarantine(): Promise<QuarantineView[]>;
   answerFirstJoin(choice: FirstJoinChoice): Promise<SyncReport>;
   answerBulkDelete(answer: BulkDeleteAnswer): Promise<SyncReport>;

@@ -17,7 +17,9 @@ export type InputErrorCode =
   | 'insecure_server_url'
   | 'no_decision_pending'
   | 'cannot_revoke_self'
-  | 'nothing_to_revoke';
+  | 'nothing_to_revoke'
+  /** "Restore mine" on a replaced edit this device no longer has a note of. */
+  | 'no_replaced_edit';
 
 export type StateErrorCode =
   | 'not_signed_in'

@@ -62,6 +62,7 @@ export {
 export { MASK } from './mask';
 export type { PairingRequestView, PairingView } from './pairing/pairing-flow';
 export type { HistoryView, ReadOptions, RecordView } from './records/read';
+export type { ReplacedEditView, ReplacedFieldView } from './records/replaced';
 export {
   type ConflictStrategy,
   DEFAULT_SETTINGS,

@@ -38,6 +38,7 @@ import {
   updateRecord,
 } from './records/commands';
 import { getRecord, listHistory, listRecords, type ReadOptions } from './records/read';
+import { dismissReplaced, listReplaced, restoreReplaced } from './records/replaced';
 import { DEFAULT_SETTINGS, type EngineSettings, type SettingsPatch } from './settings';
 import { saveSettings } from './settings-store';
 import { type EngineState, type EngineStatus, type StatusListener, StatusStore } from './status';
@@ -218,15 +219,11 @@ export class SatchelEngine implements Engine {
     return this.edited(replaceRecord(ctx, collection, id, data));
   }
 
-  async delete(collection: CollectionName, id: string) {
-    const ctx = await this.live();
-    return this.edited(deleteRecord(ctx, collection, id));
-  }
+  delete = async (collection: CollectionName, id: string) =>
+    this.edited(deleteRecord(await this.live(), collection, id));
 
-  async restore(collection: CollectionName, id: string, historySeq: number) {
-    const ctx = await this.live();
-    return this.edited(restoreRecord(ctx, collection, id, historySeq));
-  }
+  restore = async (collection: CollectionName, id: string, historySeq: number) =>
+    this.edited(restoreRecord(await this.live(), collection, id, historySeq));
 
   async get<C extends CollectionName>(collection: C, id: string, options?: ReadOptions) {
     return getRecord((await this.live()).db, collection, id, options);
@@ -236,22 +233,26 @@ export class SatchelEngine implements Engine {
     return listRecords((await this.live()).db, collection, options);
   }
 
-  async history(collection: CollectionName, id: string, options?: ReadOptions) {
-    return listHistory((await this.live()).db, collection, id, options);
-  }
+  history = async (collection: CollectionName, id: string, options?: ReadOptions) =>
+    listHistory((await this.live()).db, collection, id, options);
 
-  async listConflicts(options: ReadOptions = {}) {
-    return listConflicts((await this.live()).db, options.reveal ?? false);
-  }
+  listConflicts = async (options: ReadOptions = {}) =>
+    listConflicts((await this.live()).db, options.reveal ?? false);
 
-  async resolveConflict(collection: CollectionName, id: string, resolution: Resolution) {
+  resolveConflict = async (collection: CollectionName, id: string, resolution: Resolution) =>
+    this.edited(resolveConflict(await this.live(), collection, id, resolution));
+
+  listReplaced = async () => listReplaced((await this.live()).db);
+
+  /** "Restore mine" writes a new edit (and syncs); dismissing only forgets the note. */
+  async answerReplaced(collection: CollectionName, id: string, answer: 'restore' | 'dismiss') {
     const ctx = await this.live();
-    return this.edited(resolveConflict(ctx, collection, id, resolution));
+    if (answer === 'restore') return this.edited(restoreReplaced(ctx, collection, id));
+    await dismissReplaced(ctx, collection, id);
+    await this.feed.changed();
   }
 
-  async listQuarantine(): Promise<QuarantineView[]> {
-    return listQuarantine(await this.live());
-  }
+  listQuarantine = async (): Promise<QuarantineView[]> => listQuarantine(await this.live());
 
   // ---------------------------------------------------------------------------------------------
   // Sync
@@ -481,9 +482,8 @@ export class SatchelEngine implements Engine {
     return this.getSettings();
   }
 
-  async activity(limit?: number): Promise<ActivityRow[]> {
-    return listActivity((await this.live()).db, limit);
-  }
+  activity = async (limit?: number): Promise<ActivityRow[]> =>
+    listActivity((await this.live()).db, limit);
 
   async close(): Promise<void> {
     if (this.closed) return;

@@ -9,6 +9,7 @@ import type { Session } from './auth/session';
 import type { SignInFlow } from './auth/sign-in-flow';
 import { COLLECTION_NAMES, type CollectionName } from './collections';
 import type { Logger } from './context';
+import { readMeta } from './db/meta';
 import type { EngineDatabase } from './db/open';
 import { asEngineError } from './errors';
 import type { KeyManager } from './keys/key-manager';
@@ -37,6 +38,7 @@ export function initialStatus(): EngineStatus {
     pendingEdits: 0,
     tooLarge: 0,
     conflicts: 0,
+    replaced: 0,
     quarantined: 0,
     withheld: 0,
     decision: null,
@@ -175,11 +177,12 @@ export class StatusFeed {
       do {
         this.recountAgain = false;
         if (this.sources.isClosed()) return;
-        const [counts, outbox, conflicts, quarantined, meta, progress, omission] =
+        const [counts, outbox, conflicts, replacedNotes, quarantined, meta, progress, omission] =
           await Promise.all([
             countLive(db),
             db.count('outbox'),
             db.count('conflicts'),
+            readMeta(db, 'replacedEdits'),
             db.count('quarantine'),
             readSyncMeta(db),
             // While locked the rotation's state is sealed: its progress shows after unlock.
@@ -192,7 +195,8 @@ export class StatusFeed {
         // Records queued only to be resealed are not edits of the person's.
         const resealing = progress ? progress.total - progress.done : 0;
         const pendingEdits = Math.max(0, outbox - resealing);
-        this.publish({ counts, pendingEdits, conflicts, quarantined, withheld });
+        const replaced = replacedNotes?.length ?? 0;
+        this.publish({ counts, pendingEdits, conflicts, replaced, quarantined, withheld });
       } while (this.recountAgain);
     })()
       .catch((error) =>

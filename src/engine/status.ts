@@ -59,6 +59,8 @@ export interface EngineStatus {
   tooLarge: number;
   /** Conflicts waiting for a person (manual strategy). */
   conflicts: number;
+  /** Edits of this device a newer edit replaced (keep the most recent), not yet dismissed. */
+  replaced: number;
   /** Remote records that could not be opened or validated, set aside. */
   quarantined: number;
   /**

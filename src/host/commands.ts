@@ -12,6 +12,7 @@ import { keyCommands } from './commands/keys';
 import { lockCommands } from './commands/lock';
 import { pairingCommands } from './commands/pairing';
 import { recordCommands } from './commands/records';
+import { replacedCommands } from './commands/replaced';
 import { securityCommands } from './commands/security';
 import { settingsCommands } from './commands/settings';
 import { syncCommands } from './commands/sync';
@@ -87,6 +88,7 @@ export async function createHost(engine: Engine, deps: HostDeps): Promise<Host> 
     ...settingsCommands(context),
     ...recordCommands(context),
     ...conflictCommands(context),
+    ...replacedCommands(context),
     ...deviceCommands(context),
     ...securityCommands(context),
     ...lockCommands(context),

@@ -24,6 +24,7 @@ import type {
   PairingRequestView,
   PairingView,
   PrfSetting,
+  ReplacedEditView,
   Resolution,
   RotationProgress,
 } from '../engine';
@@ -62,6 +63,7 @@ export type Status = EngineStatus & { settings: SyncSettings };
 
 /** A conflict as the engine shows it: only the fields that differ, base and both sides. */
 export type Conflict = ConflictView;
+export type ReplacedEdit = ReplacedEditView;
 
 export type FieldValue = string | number | boolean | null | string[] | Record<string, unknown>;
 export type RecordValue = Record<string, FieldValue | undefined>;
@@ -90,6 +92,8 @@ export interface ActivityEntry {
   pulled: number;
   pushed: number;
   conflicts: number;
+  /** Edits of this device a newer edit replaced during the run. */
+  replaced: number;
   error: { code: string; message: string } | null;
 }
 
@@ -168,6 +172,13 @@ export interface Commands {
   'records.save': [{ collection: CollectionName; id?: string; value: RecordValue }, { id: string }];
   'records.delete': [{ collection: CollectionName; id: string }, undefined];
   'conflicts.list': [undefined, Conflict[]];
+  /** Edits of this device a newer edit replaced (keep the most recent), newest first. */
+  'replaced.list': [undefined, ReplacedEdit[]];
+  /** `restore` writes this device's value back as a new edit; `dismiss` forgets the notice. */
+  'replaced.answer': [
+    { collection: CollectionName; id: string; answer: 'restore' | 'dismiss' },
+    undefined,
+  ];
   'conflicts.resolve': [
     { collection: CollectionName; id: string; resolution: Resolution },
     undefined,

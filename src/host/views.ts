@@ -40,6 +40,7 @@ export function activityEntry(row: ActivityRow): ActivityEntry {
     pulled: row.pulled,
     pushed: row.pushed,
     conflicts: row.conflicts,
+    replaced: row.replaced ?? 0,
     error: row.errorCode ? { code: row.errorCode, message: row.message ?? row.errorCode } : null,
   };
 }

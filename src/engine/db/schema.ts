@@ -153,6 +153,8 @@ export interface ActivityRow {
   pulled: number;
   pushed: number;
   conflicts: number;
+  /** Edits of this device the run's last-write-wins merges replaced (absent in older rows). */
+  replaced?: number;
   quarantined: number;
   requests: number;
   errorCode: string | null;
@@ -380,6 +382,19 @@ export interface LockMeta {
   prf?: PrfWrap;
 }
 
+/** An edit of this device that last-write-wins replaced (records/replaced.ts). */
+export interface ReplacedEdit {
+  collection: CollectionName;
+  id: string;
+  /** The fields this device's values lost; null when the whole record did (a delete decided). */
+  fields: string[] | null;
+  /** The writer id of the edit that won. */
+  by: string;
+  at: number;
+  /** The history entry holding this device's value, null when none was kept. */
+  historySeq: number | null;
+}
+
 export interface MetaMap {
   device: DeviceMeta;
   clock: string;
@@ -399,6 +414,8 @@ export interface MetaMap {
   vault: SealedBytes;
   /** The key record rows are sealed under: only ever inside the vault, never stored alone. */
   rowKey: Uint8Array;
+  /** Newest first, at most MAX_REPLACED; keys and field names only, no values. */
+  replacedEdits: ReplacedEdit[];
 }
 
 export type MetaKey = keyof MetaMap;

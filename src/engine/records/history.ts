@@ -4,16 +4,19 @@ import type { HistoryRow, HistorySource, RecordRow } from '../db/schema';
 import { readRows, rowStore } from '../db/sealed-rows';
 import type { WriteTx } from '../db/tx';
 
-/** Keeps the value `row` held before it is replaced, trimming to the newest `depth` entries. */
+/**
+ * Keeps the value `row` held before it is replaced, trimming to the newest `depth` entries.
+ * Returns the entry's sequence number (null when a depth of 0 keeps nothing).
+ */
 export async function appendHistory(
   tx: WriteTx,
   row: RecordRow,
   replacedBy: HistorySource,
   at: number,
   depth: number,
-): Promise<void> {
+): Promise<number | null> {
   const store = rowStore(tx, 'history');
-  await store.add({
+  const seq = await store.add({
     collection: row.collection,
     id: row.id,
     data: row.data,
@@ -28,6 +31,7 @@ export async function appendHistory(
     const key = keys[index];
     if (key !== undefined) await store.delete(key);
   }
+  return excess > 0 && keys.slice(0, excess).includes(seq) ? null : seq;
 }
 
 /** The record's earlier values, newest first. */

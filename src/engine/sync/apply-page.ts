@@ -7,6 +7,7 @@ import type { SyncMeta } from '../db/schema';
 import { rowStore } from '../db/sealed-rows';
 import { RECORD_STORES } from '../db/tx';
 import { abortQuietly } from '../records/commit-local';
+import { noteReplaced, type ReplacedEdit } from '../records/replaced';
 import { type ApplyMode, type ApplyResult, applyRemote } from './apply-remote';
 import type { PageItem } from './open-page';
 import { quarantineRowFor } from './quarantine-retry';
@@ -71,6 +72,7 @@ export async function applyPage(
   let pendingKeys = new Set<string>();
   let conflictKeys = new Set<string>();
   const keyOf = (collection: string, id: string) => `${collection}/${id}`;
+  const replaced: ReplacedEdit[] = [];
   const applyOne = async (item: PageItem): Promise<void> => {
     if (item.kind === 'skipped') {
       tally.skipped += 1;
@@ -89,7 +91,7 @@ export async function applyPage(
     const key = keyOf(item.record.collection, item.record.id);
     const absent = { pending: !pendingKeys.has(key), conflict: !conflictKeys.has(key) };
     const mode = options.modeOf?.(item) ?? 'merge';
-    tallyResult(tally, await applyRemote(ctx, tx, item.record, mode, absent));
+    tallyResult(tally, await applyRemote(ctx, tx, item.record, mode, absent, replaced));
   };
   try {
     // Records of one wave are independent: applied concurrently, their requests queue up in the
@@ -104,6 +106,7 @@ export async function applyPage(
       conflictKeys = new Set(conflictRows.map(([collection, id]) => keyOf(collection, id)));
       await Promise.all(wave.map(applyOne));
     }
+    await noteReplaced(tx, replaced);
     await updateSyncMeta(tx, options.meta);
     await tx.objectStore('meta').put(ctx.hlc.value, 'clock');
     await tx.done;

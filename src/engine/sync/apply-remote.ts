@@ -15,6 +15,7 @@ import { settleLastWriteWins } from '../merge/last-write-wins';
 import { laterClocks, type MergeOutcome, threeWayMerge } from '../merge/three-way';
 import type { Version } from '../merge/version';
 import { appendHistory } from '../records/history';
+import { lostLocally, type ReplacedEdit } from '../records/replaced';
 import type { OpenedRecord } from './cipher';
 
 /**
@@ -45,6 +46,9 @@ function versionOf(row: {
 }
 
 class RecordWriter {
+  /** The history entry keeping the value this write replaced, when one was kept. */
+  historySeq: number | null = null;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly tx: WriteTx,
@@ -62,7 +66,13 @@ class RecordWriter {
   async putRow(row: RecordRow): Promise<void> {
     const previous = this.previous;
     if (previous && !jsonEqual(previous.data, row.data)) {
-      await appendHistory(this.tx, previous, 'remote', this.ctx.clock.now(), this.ctx.historyDepth);
+      this.historySeq = await appendHistory(
+        this.tx,
+        previous,
+        'remote',
+        this.ctx.clock.now(),
+        this.ctx.historyDepth,
+      );
     }
     await rowStore(this.tx, 'records').put(row);
   }
@@ -202,6 +212,8 @@ export async function applyRemote(
   remote: OpenedRecord,
   mode: ApplyMode = 'merge',
   absent: KnownAbsent = { pending: false, conflict: false },
+  /** Collects this device's edits that last-write-wins replaced; the caller notes them once. */
+  replaced: ReplacedEdit[] = [],
 ): Promise<ApplyResult> {
   const key: [RecordRow['collection'], string] = [remote.collection, remote.id];
   const [row, pending, conflict] = await Promise.all([
@@ -272,6 +284,17 @@ export async function applyRemote(
     const settled = settleLastWriteWins(outcome, versionOf(row), versionOf(remote));
     await rowStore(tx, 'conflicts').delete(key);
     await applyMerged(writer, ctx, remote, settled.data, settled.clocks);
+    const lost = lostLocally(outcome, settled.data, versionOf(row));
+    if (lost) {
+      replaced.push({
+        collection: remote.collection,
+        id: remote.id,
+        fields: lost === 'record' ? null : lost,
+        by: remote.device,
+        at: ctx.clock.now(),
+        historySeq: writer.historySeq,
+      });
+    }
     return 'merged';
   }
   // Manual: the local value stays, the conflict waits, and the pending change is held.

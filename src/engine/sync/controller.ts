@@ -2,6 +2,7 @@
  * Runs syncs one at a time, whatever triggered them, and turns each outcome into status,
  * an activity entry and the next schedule (interval, or a backoff retry after a failure).
  */
+
 import type { Limits } from '../../protocol';
 import { recordActivity } from '../activity';
 import type { Session } from '../auth/session';
@@ -11,6 +12,7 @@ import type { Scheduler } from '../deps';
 import { AuthError, asEngineError, type EngineError, KeyError, NetworkError } from '../errors';
 import type { KeyManager } from '../keys/key-manager';
 import { withheldNote } from '../omission/withheld-note';
+import { countReplacedSince } from '../records/replaced';
 import type { ErrorInfo } from '../status';
 import type { ServerApi } from '../transport/api';
 import { backoffDelay } from './backoff';
@@ -354,6 +356,7 @@ export class SyncController {
       pulled: tally?.pulled ?? 0,
       pushed: tally?.pushed ?? 0,
       conflicts: tally?.conflicts ?? 0,
+      replaced: await countReplacedSince(ctx.db, startedAt),
       quarantined: tally?.quarantined ?? 0,
       requests: this.deps.api.requests - requestsBefore,
       errorCode: report.error?.code ?? withheldNote(tally).errorCode,

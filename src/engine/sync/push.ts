@@ -13,6 +13,7 @@ import { RECORD_STORES } from '../db/tx';
 import { ServerError } from '../errors';
 import { randomId } from '../ids';
 import { abortQuietly } from '../records/commit-local';
+import { noteReplaced, type ReplacedEdit } from '../records/replaced';
 import { applyRemote } from './apply-remote';
 import { type BulkDeleteDecision, countByCollection, exceedsBulkDeleteGuard } from './bulk-delete';
 import type { SealedState } from './cipher';
@@ -171,6 +172,7 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
     refusedAcks: 0,
   };
   const tx = ctx.db.transaction([...RECORD_STORES, 'quarantine'], 'readwrite');
+  const replaced: ReplacedEdit[] = [];
   try {
     for (const { entry, op, sent } of batch) {
       const result = byOp.get(op.op_id);
@@ -207,7 +209,7 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
         continue;
       }
       if (current.kind === 'opened') {
-        const applied = await applyRemote(ctx, tx, current.record);
+        const applied = await applyRemote(ctx, tx, current.record, 'merge', undefined, replaced);
         await tx.objectStore('quarantine').delete([current.remote.collection, current.remote.id]);
         if (applied === 'conflict') settled.conflicts += 1;
         else settled.requeued += 1;
@@ -243,6 +245,7 @@ async function settle(deps: SyncDeps, batch: Prepared[], results: BatchResult[])
         settled.quarantined += 1;
       }
     }
+    await noteReplaced(tx, replaced);
     await tx.objectStore('meta').put(ctx.hlc.value, 'clock');
     await tx.done;
     return settled;

@@ -43,6 +43,13 @@ export function Activity({ status }: SectionProps) {
                 <td>{e.durationMs} ms</td>
                 <td class={e.error ? 'field-error' : undefined}>
                   {e.error ? errorMessage(e.error.code, e.error.message) : 'OK'}
+                  {e.replaced > 0 && (
+                    <span class="small" data-testid="activity-replaced">
+                      {' '}
+                      · {e.replaced === 1 ? 'an edit' : `${e.replaced} edits`} of yours replaced by
+                      a newer one
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}

@@ -5,6 +5,7 @@ import { Switch } from '../../components/switch';
 import { useBrowserOnline, useNow } from '../../components/use-now';
 import { errorMessage } from '../../error-messages';
 import { plural, timeAgo } from '../../format';
+import { ReplacedNotices } from '../../replaced/replaced-notices';
 import { useAction, useBridge } from '../../use-bridge';
 import type { ScreenProps } from '../screen';
 import { StatusPill } from '../status-pill';
@@ -90,6 +91,7 @@ export function Overview({ status, navigate }: ScreenProps) {
           </button>
         </div>
       )}
+      <ReplacedNotices count={status.replaced} />
       <TooLargeNotice count={status.tooLarge} />
       <WithheldNotice count={status.withheld} />
       <LocalCounts status={status} />
