@@ -1,0 +1,99 @@
+/**
+ * "Keep the most recent edit" (the default) settles a conflict without asking, but not without
+ * telling (issue 15): the phone's offline edit loses to a later one from the extension, the app
+ * says so with both values masked, and "Restore mine" puts the phone's value back on both.
+ */
+import type { Page } from '@playwright/test';
+import type { TestServer } from '../../src/server/testing';
+import { connectNewAccount, expectInSync, unlockWith } from '../extension/connect';
+import { launchProfile } from '../extension/fixtures';
+import { createProfile, editProfile, openProfile } from '../extension/records';
+import { newPerson } from '../extension/sync-server';
+import { approveInTab, startAppConnect } from './connect-app';
+import { expect, PHONE, screenshot, startAppServer, test } from './fixtures';
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startAppServer();
+});
+test.afterAll(async () => {
+  await server?.close();
+});
+
+async function revealedApiKey(page: Page, name: string): Promise<string> {
+  await openProfile(page, name);
+  await page.getByRole('button', { name: 'Reveal API key' }).click();
+  return page.locator('#field-apiKey').inputValue();
+}
+
+test('an edit replaced by a newer one is told in the app, and "Restore mine" brings it back on both devices', async ({
+  app,
+}) => {
+  test.setTimeout(150_000);
+  const person = newPerson();
+  const extension = await launchProfile();
+  try {
+    const { popup, recoveryKey } = await connectNewAccount(extension, server.url, person);
+    const options = await extension.openOptions('records');
+    await createProfile(options, {
+      name: 'Shared',
+      provider: 'openai',
+      model: 'gpt-4o',
+      apiKey: 'sk-first',
+    });
+    await popup.bringToFront();
+    await expectInSync(popup);
+
+    const page = await app.open(server.url, '/', PHONE);
+    const { tab, userCode } = await startAppConnect(app, page, server.url);
+    await approveInTab(tab, userCode, person, 'existing');
+    await tab.close();
+    await unlockWith(page, recoveryKey);
+    await expectInSync(page);
+
+    // The phone edits offline first; the extension edits the same field later, so it wins.
+    await app.context.setOffline(true);
+    await page.goto(`${server.url}/#records`);
+    await editProfile(page, 'Shared', { apiKey: 'sk-phone' });
+    await options.bringToFront();
+    await editProfile(options, 'Shared', { apiKey: 'sk-desktop' });
+    await popup.bringToFront();
+    await expectInSync(popup);
+
+    await app.context.setOffline(false);
+    await page.goto(`${server.url}/#status`);
+    const notice = page.getByTestId('replaced-edit');
+    await expect(notice).toHaveCount(1, { timeout: 20_000 });
+    await expect(notice).toContainText(
+      'A newer edit from another device replaced yours to “Shared”',
+    );
+    const keyRow = notice.getByRole('row', { name: /API key/ });
+    await expect(keyRow.locator('[data-masked="true"]')).toHaveCount(2);
+    await expect(notice).not.toContainText('sk-');
+    await keyRow.getByRole('button', { name: 'Reveal your API key' }).click();
+    await expect(keyRow.locator('td[data-side="mine"] .value')).toHaveText('sk-phone');
+    await screenshot(page, 'pwa-replaced-edit');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await expect(page.getByTestId('activity-replaced')).toContainText('an edit of yours replaced');
+    await page.goto(`${server.url}/#status`);
+
+    await page.getByRole('button', { name: 'Restore mine' }).click();
+    await expect(page.getByTestId('replaced-edit')).toHaveCount(0);
+    await expectInSync(page);
+    await page.goto(`${server.url}/#records`);
+    expect(await revealedApiKey(page, 'Shared')).toBe('sk-phone');
+
+    await popup.bringToFront();
+    await popup.getByRole('button', { name: 'Sync now' }).click();
+    await expectInSync(popup);
+    await expect(popup.getByTestId('replaced-edit')).toHaveCount(0);
+    await options.bringToFront();
+    await options.reload();
+    expect(await revealedApiKey(options, 'Shared')).toBe('sk-phone');
+  } finally {
+    await extension.close();
+  }
+});
