@@ -1,7 +1,9 @@
 /**
- * "Keep the most recent edit" (the default) settles a conflict without asking, but not without
- * telling (issue 15): the phone's offline edit loses to a later one from the extension, the app
- * says so with both values masked, and "Restore mine" puts the phone's value back on both.
+ * What the person is told when another device's edit meets theirs (issue 15). "Keep the most
+ * recent edit" (the default) settles a conflict without asking, but not without telling: the
+ * phone's offline edit loses to a later one from the extension, the app says so with both values
+ * masked, and "Restore mine" puts the phone's value back on both. And a form open while its
+ * record changes underneath shows the new values and keeps what the person typed.
  */
 import type { Page } from '@playwright/test';
 import type { TestServer } from '../../src/server/testing';
@@ -10,7 +12,7 @@ import { launchProfile } from '../extension/fixtures';
 import { createProfile, editProfile, openProfile } from '../extension/records';
 import { newPerson } from '../extension/sync-server';
 import { approveInTab, startAppConnect } from './connect-app';
-import { expect, PHONE, screenshot, startAppServer, test } from './fixtures';
+import { type AppProfile, expect, PHONE, screenshot, startAppServer, test } from './fixtures';
 
 let server: TestServer;
 test.beforeAll(async () => {
@@ -26,31 +28,36 @@ async function revealedApiKey(page: Page, name: string): Promise<string> {
   return page.locator('#field-apiKey').inputValue();
 }
 
+/** The extension with a profile "Shared", and the app signed in to the same account. */
+async function extensionAndApp(app: AppProfile) {
+  const person = newPerson();
+  const extension = await launchProfile();
+  const { popup, recoveryKey } = await connectNewAccount(extension, server.url, person);
+  const options = await extension.openOptions('records');
+  await createProfile(options, {
+    name: 'Shared',
+    provider: 'openai',
+    model: 'gpt-4o',
+    apiKey: 'sk-first',
+  });
+  await popup.bringToFront();
+  await expectInSync(popup);
+
+  const page = await app.open(server.url, '/', PHONE);
+  const { tab, userCode } = await startAppConnect(app, page, server.url);
+  await approveInTab(tab, userCode, person, 'existing');
+  await tab.close();
+  await unlockWith(page, recoveryKey);
+  await expectInSync(page);
+  return { extension, popup, options, page };
+}
+
 test('an edit replaced by a newer one is told in the app, and "Restore mine" brings it back on both devices', async ({
   app,
 }) => {
   test.setTimeout(150_000);
-  const person = newPerson();
-  const extension = await launchProfile();
+  const { extension, popup, options, page } = await extensionAndApp(app);
   try {
-    const { popup, recoveryKey } = await connectNewAccount(extension, server.url, person);
-    const options = await extension.openOptions('records');
-    await createProfile(options, {
-      name: 'Shared',
-      provider: 'openai',
-      model: 'gpt-4o',
-      apiKey: 'sk-first',
-    });
-    await popup.bringToFront();
-    await expectInSync(popup);
-
-    const page = await app.open(server.url, '/', PHONE);
-    const { tab, userCode } = await startAppConnect(app, page, server.url);
-    await approveInTab(tab, userCode, person, 'existing');
-    await tab.close();
-    await unlockWith(page, recoveryKey);
-    await expectInSync(page);
-
     // The phone edits offline first; the extension edits the same field later, so it wins.
     await app.context.setOffline(true);
     await page.goto(`${server.url}/#records`);
@@ -93,6 +100,59 @@ test('an edit replaced by a newer one is told in the app, and "Restore mine" bri
     await options.bringToFront();
     await options.reload();
     expect(await revealedApiKey(options, 'Shared')).toBe('sk-phone');
+  } finally {
+    await extension.close();
+  }
+});
+
+test('a form open while its record changes on another device shows the new values and keeps what the person typed', async ({
+  app,
+}) => {
+  test.setTimeout(150_000);
+  const { extension, popup, options, page } = await extensionAndApp(app);
+  try {
+    await page.goto(`${server.url}/#records`);
+    await openProfile(page, 'Shared');
+    await page.locator('#field-name').fill('Shared (phone)');
+
+    // Meanwhile the extension changes the model and the name, and saves.
+    await options.bringToFront();
+    await editProfile(options, 'Shared', { model: 'gpt-4.1', name: 'Shared (desktop)' });
+    await popup.bringToFront();
+    await expectInSync(popup);
+
+    const banner = page.getByTestId('changed-underneath');
+    await expect(banner).toBeVisible({ timeout: 20_000 });
+    await expect(banner).toContainText('This profile changed on another device');
+    // The field the person did not touch shows the new value at once.
+    await expect(page.locator('#field-model')).toHaveValue('gpt-4.1');
+    await expect(banner).toContainText('Now showing the new Model');
+    // The one they typed in keeps their text, with the other value offered beside it.
+    await expect(page.locator('#field-name')).toHaveValue('Shared (phone)');
+    const kept = banner.getByTestId('kept-field');
+    await expect(kept).toHaveAttribute('data-field', 'name');
+    await expect(kept).toContainText('Shared (desktop)');
+    await screenshot(page, 'pwa-form-changed-underneath');
+
+    await page.getByRole('button', { name: 'Keep mine' }).click();
+    await expect(kept).toHaveCount(0);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(
+      page
+        .getByRole('list', { name: 'Profiles' })
+        .getByRole('button', { name: /Shared \(phone\)/ }),
+    ).toBeVisible();
+    await page.goto(`${server.url}/#status`);
+    await expectInSync(page);
+
+    await popup.bringToFront();
+    await popup.getByRole('button', { name: 'Sync now' }).click();
+    await expectInSync(popup);
+    await options.bringToFront();
+    await options.reload();
+    await openProfile(options, 'Shared (phone)');
+    // The model the extension set survived the phone's save: no stale field was written over it.
+    await expect(options.locator('#field-model')).toHaveValue('gpt-4.1');
   } finally {
     await extension.close();
   }

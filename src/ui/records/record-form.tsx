@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { CollectionName, RecordSummary } from '../../host/contract';
 import { ErrorAlert } from '../components/error-alert';
 import { useAction, useBridge } from '../use-bridge';
+import { ChangedUnderneath, useChangesUnderneath } from './changed-underneath';
 import { COLLECTION_SPECS, type FieldSpec } from './fields';
 import { fromForm, issuesByField, toForm } from './form-values';
 
@@ -107,6 +108,7 @@ export function RecordForm({
   const [form, setForm] = useState(() => toForm(collection, record?.value ?? null));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const action = useAction();
+  const underneath = useChangesUnderneath(collection, record?.value ?? null, form, setForm);
   const submit = (e: Event) => {
     e.preventDefault();
     const parsed = fromForm(collection, form, record?.value ?? null);
@@ -134,6 +136,14 @@ export function RecordForm({
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="record-form-title" noValidate>
       <h2 id="record-form-title">{record ? `Edit ${spec.singular}` : `New ${spec.singular}`}</h2>
+      <ChangedUnderneath
+        collection={collection}
+        changes={underneath}
+        onUseTheirs={(field, text) => {
+          underneath.settle(field);
+          setForm({ ...form, [field]: text });
+        }}
+      />
       {spec.fields.map((field) => (
         <Input
           key={field.name}
