@@ -169,7 +169,11 @@ export interface Commands {
     undefined,
   ];
   'records.list': [{ collection: CollectionName; query?: string }, RecordSummary[]];
-  'records.save': [{ collection: CollectionName; id?: string; value: RecordValue }, { id: string }];
+  /** Without `id`: a new record (under `newId` when given, e.g. a provider added by its id). */
+  'records.save': [
+    { collection: CollectionName; id?: string; newId?: string; value: RecordValue },
+    { id: string },
+  ];
   'records.delete': [{ collection: CollectionName; id: string }, undefined];
   'conflicts.list': [undefined, Conflict[]];
   /** Edits of this device a newer edit replaced (keep the most recent), newest first. */

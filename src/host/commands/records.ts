@@ -18,10 +18,13 @@ export function recordCommands({
         .map(recordSummary)
         .filter((r) => matchesQuery(r.value, query, (field) => secret.includes(field)));
     },
-    async 'records.save'({ collection, id, value }) {
+    async 'records.save'({ collection, id, newId, value }) {
       const name = collectionOf(collection);
       const data = value as RecordInput<typeof name>;
-      if (id === undefined) return { id: (await engine.create(name, data)).id };
+      if (id === undefined) {
+        const options = typeof newId === 'string' ? { id: newId } : {};
+        return { id: (await engine.create(name, data, options)).id };
+      }
       // The form sends the whole record: a field cleared there is gone, in one commit.
       await engine.replace(name, id, data);
       return { id };

@@ -5,7 +5,18 @@
  */
 import type { CollectionName, FieldValue, RecordValue } from '../../host/contract';
 
-export type FieldKind = 'text' | 'url' | 'secret' | 'textarea' | 'list' | 'json' | 'select';
+export type FieldKind =
+  | 'text'
+  | 'url'
+  | 'secret'
+  | 'textarea'
+  | 'list'
+  | 'json'
+  | 'select'
+  /** The id of one record of `ref`, picked from a list of them by name. */
+  | 'reference'
+  /** Ids of records of `ref`, ticked in a list of them. */
+  | 'references';
 
 export interface FieldSpec {
   name: string;
@@ -14,6 +25,12 @@ export interface FieldSpec {
   hint?: string;
   /** For `select`: the allowed values. */
   options?: string[];
+  /** For `reference(s)`: the collection picked from. */
+  ref?: CollectionName;
+  /** For `reference`: any id may be typed, and one not there yet can be added from the form. */
+  create?: boolean;
+  /** For `text`: suggest the values this field has in the collection's other records. */
+  suggest?: boolean;
 }
 
 export interface CollectionSpec {
@@ -31,7 +48,7 @@ export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
     title: 'name',
     fields: [
       { name: 'name', label: 'Name', kind: 'text' },
-      { name: 'provider', label: 'Provider', kind: 'text', hint: 'The provider id, e.g. openai' },
+      { name: 'provider', label: 'Provider', kind: 'reference', ref: 'providers', create: true },
       { name: 'model', label: 'Model', kind: 'text' },
       { name: 'apiKey', label: 'API key', kind: 'secret' },
       { name: 'baseUrl', label: 'Base URL', kind: 'url' },
@@ -61,7 +78,7 @@ export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
     title: 'name',
     fields: [
       { name: 'name', label: 'Name', kind: 'text' },
-      { name: 'profileIds', label: 'Profile ids', kind: 'list', hint: 'One per line' },
+      { name: 'profileIds', label: 'Profiles', kind: 'references', ref: 'profiles' },
     ],
   },
   assignments: {
@@ -69,8 +86,14 @@ export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
     singular: 'assignment',
     title: 'app',
     fields: [
-      { name: 'app', label: 'App', kind: 'text', hint: 'Letters, digits, "_" and "-"' },
-      { name: 'profileId', label: 'Profile id', kind: 'text' },
+      {
+        name: 'app',
+        label: 'App',
+        kind: 'text',
+        hint: 'The app this profile is for: letters, digits, "_" and "-"',
+        suggest: true,
+      },
+      { name: 'profileId', label: 'Profile', kind: 'reference', ref: 'profiles' },
     ],
   },
   settings: {
@@ -120,3 +143,44 @@ export function displayValue(value: FieldValue | undefined): string {
 
 /** Secret values are shown as dots of a fixed length so the mask leaks nothing about length. */
 export const MASK = '••••••••';
+
+/**
+ * The second line of a record in a list: what tells two profiles apart at a glance (provider,
+ * model, whether a key is set; never the key), what an assignment points at. `nameOf` gives a
+ * referenced record's title when this device has it.
+ */
+export function summaryLine(
+  collection: CollectionName,
+  value: RecordValue,
+  nameOf: (collection: CollectionName, id: string) => string | undefined,
+): string {
+  const text = (v: FieldValue | undefined) => (typeof v === 'string' ? v : '');
+  switch (collection) {
+    case 'profiles': {
+      const provider = text(value.provider);
+      return [
+        nameOf('providers', provider) ?? provider,
+        text(value.model),
+        value.apiKey ? `key ${MASK}` : 'no key',
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    }
+    case 'providers': {
+      const models = Array.isArray(value.models) ? value.models.length : 0;
+      return [text(value.baseUrl), models ? `${models} model${models === 1 ? '' : 's'}` : '']
+        .filter(Boolean)
+        .join(' · ');
+    }
+    case 'groups': {
+      const count = Array.isArray(value.profileIds) ? value.profileIds.length : 0;
+      return `${count} profile${count === 1 ? '' : 's'}`;
+    }
+    case 'assignments': {
+      const id = text(value.profileId);
+      return id ? `uses ${nameOf('profiles', id) ?? id}` : '';
+    }
+    default:
+      return '';
+  }
+}

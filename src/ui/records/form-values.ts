@@ -18,7 +18,8 @@ export function toForm(collection: CollectionName, value: RecordValue | null): F
 
 function fieldToString(field: FieldSpec, value: FieldValue | undefined): string {
   if (value === undefined || value === null) return '';
-  if (field.kind === 'list' && Array.isArray(value)) return value.join('\n');
+  if ((field.kind === 'list' || field.kind === 'references') && Array.isArray(value))
+    return value.join('\n');
   if (field.kind === 'json') return JSON.stringify(value, null, 2);
   return String(value);
 }
@@ -38,7 +39,7 @@ export function fromForm(
   for (const field of COLLECTION_SPECS[collection].fields) {
     const text = form[field.name] ?? '';
     delete value[field.name];
-    if (field.kind === 'list') {
+    if (field.kind === 'list' || field.kind === 'references') {
       value[field.name] = text
         .split('\n')
         .map((line) => line.trim())

@@ -6,17 +6,21 @@ import { useAction, useBridge } from '../use-bridge';
 import { ChangedUnderneath, useChangesUnderneath } from './changed-underneath';
 import { COLLECTION_SPECS, type FieldSpec } from './fields';
 import { fromForm, issuesByField, toForm } from './form-values';
+import { ReferenceChecklist, ReferencePicker, useRecordsOf } from './reference-input';
 
 function Input({
   field,
   value,
   error,
   onInput,
+  picks,
 }: {
   field: FieldSpec;
   value: string;
   error?: string;
   onInput(v: string): void;
+  /** What reference fields pick from and text fields suggest. */
+  picks: Picks;
 }) {
   const [revealed, setRevealed] = useState(false);
   const id = `field-${field.name}`;
@@ -32,7 +36,26 @@ function Input({
     onInput: (e: Event) => onInput((e.currentTarget as HTMLInputElement).value),
   };
   let control: JSX.Element;
-  if (field.kind === 'textarea' || field.kind === 'list' || field.kind === 'json') {
+  if (field.kind === 'reference') {
+    control = (
+      <ReferencePicker
+        field={field}
+        value={value}
+        options={picks.records.of(field.ref as CollectionName)}
+        common={common}
+        onAdded={picks.records.reload}
+      />
+    );
+  } else if (field.kind === 'references') {
+    control = (
+      <ReferenceChecklist
+        field={field}
+        value={value}
+        options={picks.records.of(field.ref as CollectionName)}
+        onInput={onInput}
+      />
+    );
+  } else if (field.kind === 'textarea' || field.kind === 'list' || field.kind === 'json') {
     control = <textarea rows={field.kind === 'textarea' ? 4 : 3} {...common} />;
   } else if (field.kind === 'select') {
     control = (
@@ -66,13 +89,28 @@ function Input({
     control =
       field.kind === 'url' ? (
         <input type="url" inputMode="url" spellcheck={false} {...common} />
+      ) : field.suggest ? (
+        <>
+          <input type="text" list={`${id}-options`} autoComplete="off" {...common} />
+          <datalist id={`${id}-options`}>
+            {picks.suggestions(field.name).map((v) => (
+              <option key={v} value={v} />
+            ))}
+          </datalist>
+        </>
       ) : (
         <input type="text" {...common} />
       );
   }
   return (
     <div class="field">
-      <label for={id}>{field.label}</label>
+      {field.kind === 'references' ? (
+        <span class="label" id={`${id}-label`}>
+          {field.label}
+        </span>
+      ) : (
+        <label for={id}>{field.label}</label>
+      )}
       {control}
       {field.hint && (
         <div id={`${id}-hint`} class="small muted">
@@ -86,6 +124,19 @@ function Input({
       )}
     </div>
   );
+}
+
+interface Picks {
+  records: ReturnType<typeof useRecordsOf>;
+  /** Values other records of the collection give `field`. */
+  suggestions(field: string): string[];
+}
+
+/** The collections a form of `collection` reads: those its references pick from, and itself. */
+function pickedFrom(collection: CollectionName): CollectionName[] {
+  const fields = COLLECTION_SPECS[collection].fields;
+  const refs = fields.flatMap((f) => (f.ref ? [f.ref] : []));
+  return [...new Set([...refs, ...(fields.some((f) => f.suggest) ? [collection] : [])])];
 }
 
 /**
@@ -109,6 +160,18 @@ export function RecordForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const action = useAction();
   const underneath = useChangesUnderneath(collection, record?.value ?? null, form, setForm);
+  const records = useRecordsOf(pickedFrom(collection));
+  const picks: Picks = {
+    records,
+    suggestions: (field) => [
+      ...new Set(
+        records
+          .of(collection)
+          .map((r) => r.value[field])
+          .filter((v): v is string => typeof v === 'string' && v !== ''),
+      ),
+    ],
+  };
   const submit = (e: Event) => {
     e.preventDefault();
     const parsed = fromForm(collection, form, record?.value ?? null);
@@ -151,6 +214,7 @@ export function RecordForm({
           value={form[field.name] ?? ''}
           error={fieldErrors[field.name]}
           onInput={(v) => setForm({ ...form, [field.name]: v })}
+          picks={picks}
         />
       ))}
       {formError && (

@@ -2,11 +2,43 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CollectionName, RecordSummary } from '../../../host/contract';
 import { COLLECTIONS } from '../../../host/contract';
 import { ErrorAlert } from '../../components/error-alert';
-import { COLLECTION_SPECS, recordTitle } from '../../records/fields';
+import { CopyMenu } from '../../records/copy-menu';
+import { COLLECTION_SPECS, recordTitle, summaryLine } from '../../records/fields';
 import { RecordForm } from '../../records/record-form';
+import { useRecordsOf } from '../../records/reference-input';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
 import { RecordHistory } from './record-history';
+
+/** What the search finds in the collections not shown, a few of each (the tab has the rest). */
+function useMatchesElsewhere(
+  shown: CollectionName,
+  query: string,
+  changed: unknown,
+): RecordSummary[] {
+  const bridge = useBridge();
+  const [found, setFound] = useState<RecordSummary[]>([]);
+  useEffect(() => {
+    if (!query.trim()) {
+      setFound([]);
+      return;
+    }
+    let live = true;
+    const others = COLLECTIONS.filter((c) => c !== shown);
+    void Promise.all(
+      others.map(async (c) =>
+        (await bridge.call('records.list', { collection: c, query })).slice(0, 5),
+      ),
+    ).then(
+      (lists) => live && setFound(lists.flat()),
+      (error: unknown) => console.warn('Satchel: searching the other collections failed', error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [bridge, shown, query, JSON.stringify(changed)]);
+  return found;
+}
 
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; id: string };
 
@@ -26,6 +58,12 @@ export function Records({ status }: SectionProps) {
   useEffect(() => {
     void load.run(async () => setRecords(await bridge.call('records.list', { collection, query })));
   }, [bridge, collection, query, status]);
+  const linked = useRecordsOf(['providers', 'profiles'], status.counts);
+  const elsewhere = useMatchesElsewhere(collection, query, status.counts);
+  const nameOf = (ref: CollectionName, id: string) => {
+    const found = linked.of(ref).find((r) => r.id === id);
+    return found ? recordTitle(ref, found.value, found.id) : undefined;
+  };
   const spec = COLLECTION_SPECS[collection];
   const selected = editing.kind === 'edit' ? records.find((r) => r.id === editing.id) : undefined;
   return (
@@ -80,12 +118,39 @@ export function Records({ status }: SectionProps) {
                       setShowHistory(false);
                     }}
                   >
-                    <span>{recordTitle(collection, r.value, r.id)}</span>
+                    <span class="record-line">
+                      <span>{recordTitle(collection, r.value, r.id)}</span>
+                      <span class="small muted" data-testid="record-summary">
+                        {summaryLine(collection, r.value, nameOf)}
+                      </span>
+                    </span>
                     {r.pending && <span class="pill warn">pending sync</span>}
                   </button>
                 </li>
               ))}
             </ul>
+          )}
+          {elsewhere.length > 0 && (
+            <div class="stack" data-testid="search-elsewhere">
+              <p class="small muted">Also matching in other collections:</p>
+              <ul class="list" aria-label="Matches in other collections">
+                {elsewhere.map((r) => (
+                  <li key={`${r.collection}/${r.id}`}>
+                    <button
+                      type="button"
+                      class="item"
+                      onClick={() => {
+                        setCollection(r.collection);
+                        setEditing({ kind: 'edit', id: r.id });
+                      }}
+                    >
+                      <span>{recordTitle(r.collection, r.value, r.id)}</span>
+                      <span class="small muted">{COLLECTION_SPECS[r.collection].singular}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
         </div>
         <div class="stack">
@@ -107,6 +172,15 @@ export function Records({ status }: SectionProps) {
                 onSaved={() => undefined}
                 onCancel={() => setEditing({ kind: 'none' })}
               />
+              {collection === 'profiles' && (
+                <CopyMenu
+                  name={recordTitle(collection, selected.value, selected.id)}
+                  value={selected.value}
+                  provider={
+                    linked.of('providers').find((p) => p.id === selected.value.provider)?.value
+                  }
+                />
+              )}
               <ErrorAlert error={remove.error} />
               <div class="row">
                 <button

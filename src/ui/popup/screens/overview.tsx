@@ -13,6 +13,7 @@ import { SyncMode } from '../sync-mode';
 import { CollectionToggles } from './collection-toggles';
 import { LocalCounts } from './local-counts';
 import { TooLargeNotice } from './too-large-notice';
+import { UseProfile } from './use-profile';
 import { WithheldNotice } from './withheld-notice';
 
 /** Connected and unlocked: how sync is doing, what is waiting, and the everyday controls. */
@@ -95,6 +96,7 @@ export function Overview({ status, navigate }: ScreenProps) {
       <TooLargeNotice count={status.tooLarge} />
       <WithheldNotice count={status.withheld} />
       <LocalCounts status={status} />
+      <UseProfile count={status.counts.profiles} />
       <ErrorAlert error={action.error} />
       <div class="row">
         <button
