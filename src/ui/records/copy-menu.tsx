@@ -54,7 +54,7 @@ export function CopyMenu({
         <button
           type="button"
           disabled={!profile.apiKey}
-          aria-label={`Copy the API key of ${name}`}
+          aria-label={`Copy API key of ${name}`}
           onClick={() => void copy('API key', profile.apiKey)}
         >
           Copy API key

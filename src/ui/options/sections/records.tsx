@@ -118,14 +118,13 @@ export function Records({ status }: SectionProps) {
                       setShowHistory(false);
                     }}
                   >
-                    <span class="record-line">
-                      <span>{recordTitle(collection, r.value, r.id)}</span>
-                      <span class="small muted" data-testid="record-summary">
-                        {summaryLine(collection, r.value, nameOf)}
-                      </span>
-                    </span>
+                    <span>{recordTitle(collection, r.value, r.id)}</span>
                     {r.pending && <span class="pill warn">pending sync</span>}
                   </button>
+                  {/* Beside the button, not in it: the button is named by the record alone. */}
+                  <span class="record-summary small muted" data-testid="record-summary">
+                    {summaryLine(collection, r.value, nameOf)}
+                  </span>
                 </li>
               ))}
             </ul>

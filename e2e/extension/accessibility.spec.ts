@@ -1,0 +1,54 @@
+/**
+ * axe-core finds nothing on the extension's screens, in light and in dark (issue 15): the popup
+ * signed out, setting up, in sync with a profile to use, and every options section with a record
+ * open for editing.
+ */
+import type { TestServer } from '../../src/server/testing';
+import { expectAccessible } from '../a11y/axe';
+import { connectNewAccount } from './connect';
+import { expect, test } from './fixtures';
+import { createProfile, openProfile } from './records';
+import { newPerson, startSyncServer } from './sync-server';
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startSyncServer();
+});
+test.afterAll(async () => {
+  await server?.close();
+});
+
+const SECTIONS = ['records', 'sync', 'devices', 'security', 'activity', 'backup'];
+
+test('popup and options pass axe-core in light and dark, signed out and in sync', async ({
+  profile,
+}) => {
+  test.setTimeout(150_000);
+  const signedOut = await profile.openPopup();
+  await expect(signedOut.getByRole('button', { name: /Connect/ })).toBeVisible();
+  await expectAccessible(signedOut, 'popup, signed out');
+  await signedOut.close();
+  const options = await profile.openOptions('sync');
+  await expectAccessible(options, 'options sync, signed out');
+
+  const { popup } = await connectNewAccount(profile, server.url, newPerson());
+  await options.goto(options.url().replace(/#.*$/, '#records'));
+  await createProfile(options, {
+    name: 'Work',
+    provider: 'openai',
+    model: 'gpt-4o',
+    apiKey: 'sk-a',
+  });
+  await popup.bringToFront();
+  await popup.getByTestId('use-profile').getByText('Use a profile').click();
+  await expect(popup.getByRole('list', { name: 'Profiles to use' })).toContainText('Work');
+  await expectAccessible(popup, 'popup, in sync');
+
+  await options.bringToFront();
+  for (const section of SECTIONS) {
+    await options.goto(options.url().replace(/#.*$/, `#${section}`));
+    await expect(options.locator('main h1').first()).toBeVisible();
+    if (section === 'records') await openProfile(options, 'Work');
+    await expectAccessible(options, `options ${section}`);
+  }
+});
