@@ -25,7 +25,7 @@ test('popup and options pass axe-core in light and dark, signed out and in sync'
 }) => {
   test.setTimeout(150_000);
   const signedOut = await profile.openPopup();
-  await expect(signedOut.getByRole('button', { name: /Connect/ })).toBeVisible();
+  await expect(signedOut.getByRole('button', { name: 'Check server' })).toBeVisible();
   await expectAccessible(signedOut, 'popup, signed out');
   await signedOut.close();
   const options = await profile.openOptions('sync');

@@ -30,7 +30,8 @@ test('an unreachable or invalid server address says what is wrong and keeps what
 }) => {
   const popup = await profile.openPopup();
   const input = popup.getByLabel('Sync server');
-  const connect = popup.getByRole('button', { name: 'Connect' });
+  // Caught at the check, before any sign-in tab opens.
+  const connect = popup.getByRole('button', { name: 'Check server' });
   const alert = popup.locator('form [role="alert"]');
 
   await input.fill('http://127.0.0.1:9');

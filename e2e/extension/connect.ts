@@ -7,7 +7,18 @@ import type { Page } from '@playwright/test';
 import { expect, type Profile } from './fixtures';
 import type { Person } from './sync-server';
 
-/** Types the server address in the popup and presses Connect; returns the sign-in tab. */
+/**
+ * The connect form's two steps as a person takes them: "Check server" (it must answer as a
+ * Satchel server), then Connect under the suggested device name.
+ */
+export async function checkAndConnect(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Check server' }).click();
+  await expect(page.getByTestId('server-checked')).toBeVisible();
+  await expect(page.getByLabel('Device name')).not.toHaveValue('');
+  await page.getByRole('button', { name: /^(Connect|Sign in again)$/ }).click();
+}
+
+/** Types the server address in the popup and connects; returns the sign-in tab. */
 export async function startConnect(
   profile: Profile,
   popup: Page,
@@ -16,7 +27,7 @@ export async function startConnect(
   await expect(popup.getByRole('heading', { name: 'Not connected' })).toBeVisible();
   await popup.getByLabel('Sync server').fill(serverUrl);
   const tab = profile.context.waitForEvent('page');
-  await popup.getByRole('button', { name: 'Connect' }).click();
+  await checkAndConnect(popup);
   const page = await tab;
   await page.waitForURL(`${serverUrl}/activate**`);
   await expect(popup.getByTestId('user-code')).toBeVisible();

@@ -26,7 +26,19 @@ export interface Profile {
   /** The popup as the toolbar shows it: its own page at the popup's size. */
   openPopup(): Promise<Page>;
   openOptions(section?: string): Promise<Page>;
+  /** The first-run guide the extension opened when it was installed. */
+  welcome: Page;
   close(): Promise<void>;
+}
+
+async function firstRunTab(context: BrowserContext): Promise<Page> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const found = context.pages().find((page) => page.url().endsWith('#welcome'));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('Installing the extension opened no welcome page');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Starts a fresh browser profile (its own user data dir) with the extension installed. */
@@ -46,9 +58,12 @@ export async function launchProfile(): Promise<Profile> {
   const serviceWorker = async () =>
     context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL((await serviceWorker()).url()).host;
+  // Installing opens the first-run guide; waited for here, so it never races a test's own tabs.
+  const welcome = await firstRunTab(context);
   return {
     context,
     extensionId,
+    welcome,
     serviceWorker,
     async openPopup() {
       const page = await context.newPage();

@@ -3,10 +3,11 @@
  * /activate pages in the tab the app opens, then the key step back in the app.
  */
 import type { Page } from '@playwright/test';
+import { checkAndConnect } from '../extension/connect';
 import type { Person } from '../extension/sync-server';
 import { type AppProfile, expect } from './fixtures';
 
-/** Presses Connect (the server address defaults to the app's own); returns the sign-in tab. */
+/** Checks the server and connects (the address defaults to the app's own); returns the tab. */
 export async function startAppConnect(
   app: AppProfile,
   page: Page,
@@ -15,7 +16,7 @@ export async function startAppConnect(
   await expect(page.getByRole('heading', { name: 'Not connected' })).toBeVisible();
   await expect(page.getByLabel('Sync server')).toHaveValue(serverUrl);
   const opened = app.context.waitForEvent('page');
-  await page.getByRole('button', { name: 'Connect' }).click();
+  await checkAndConnect(page);
   const tab = await opened;
   await tab.waitForURL(`${serverUrl}/activate**`);
   const userCode = (await page.getByTestId('user-code').textContent())?.trim() ?? '';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { isManifestId } from '../../src/engine/omission/manifest-seal';
 import { signInDevice, startServer, type TestServer } from '../../src/server/testing';
-import { createKey, expectInSync } from '../extension/connect';
+import { checkAndConnect, createKey, expectInSync } from '../extension/connect';
 import { createProfile } from '../extension/records';
 import { newPerson } from '../extension/sync-server';
 import { approveInTab } from './connect-app';
@@ -90,7 +90,7 @@ test('the app served from its own static origin signs in and syncs with a server
   await expect(page.getByLabel('Sync server')).toHaveValue(host.url);
   await page.getByLabel('Sync server').fill(server.url);
   const opened = app.context.waitForEvent('page');
-  await page.getByRole('button', { name: 'Connect' }).click();
+  await checkAndConnect(page);
   const tab = await opened;
   await tab.waitForURL(`${server.url}/activate**`);
   const userCode = (await page.getByTestId('user-code').textContent())?.trim() ?? '';

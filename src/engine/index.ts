@@ -74,3 +74,4 @@ export type { BulkDeleteAnswer, BulkDeleteDecision } from './sync/bulk-delete';
 export type { SyncReport } from './sync/controller';
 export type { FirstJoinChoice, FirstJoinDecision } from './sync/first-join';
 export type { Decision } from './sync/run';
+export { checkServer } from './transport/check-server';

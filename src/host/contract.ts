@@ -133,7 +133,13 @@ export interface ImportPreview {
 
 /** Every command a UI may send, with its input and result. */
 export interface Commands {
-  'auth.connect': [{ server: string }, undefined];
+  /** What the server at that address says of itself, and the name this device would take. */
+  'server.check': [
+    { server: string },
+    { serverVersion: string; registration: 'first-user' | 'invite' | 'open'; deviceName: string },
+  ];
+  /** `deviceName`: the name the person chose (the host's description of the device if absent). */
+  'auth.connect': [{ server: string; deviceName?: string }, undefined];
   'auth.cancel': [undefined, undefined];
   'auth.disconnect': [undefined, undefined];
   'error.dismiss': [undefined, undefined];

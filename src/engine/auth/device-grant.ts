@@ -4,8 +4,9 @@
  */
 import type { ClientId, TokenResponse } from '../../protocol';
 import { checkServerUrl } from '../../protocol/server-url';
+import { isDeviceName } from '../crypto';
 import type { PendingSignInMeta } from '../db/schema';
-import { AuthError, InputError } from '../errors';
+import { AuthError, InputError, ValidationError } from '../errors';
 import type { ServerApi } from '../transport/api';
 import { OAuthProblem } from '../transport/http';
 
@@ -36,15 +37,22 @@ export async function startDeviceGrant(
   now: number,
 ): Promise<PendingSignInMeta> {
   const serverUrl = normaliseServerUrl(input.serverUrl);
+  // The person may have typed it (the first-run guide): the key document will carry it too.
+  const deviceName = typeof input.deviceName === 'string' ? input.deviceName.trim() : '';
+  if (!isDeviceName(deviceName)) {
+    throw new ValidationError('A device name is 1 to 64 characters, without control characters', [
+      { path: 'deviceName', message: 'must be 1 to 64 characters, without control characters' },
+    ]);
+  }
   const reply = await api.startDeviceAuthorization(serverUrl, {
     clientId: input.clientId,
-    deviceName: input.deviceName,
+    deviceName,
     platform: input.platform,
   });
   return {
     serverUrl,
     clientId: input.clientId,
-    deviceName: input.deviceName,
+    deviceName,
     deviceCode: reply.device_code,
     userCode: reply.user_code,
     verificationUri: reply.verification_uri,

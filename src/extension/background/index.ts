@@ -32,6 +32,15 @@ const engine = startHost({
 
 browser.runtime.onConnect.addListener((port) => servePort(port, engine));
 
+// A fresh install opens the first-run guide, so nobody has to find the toolbar icon to start.
+browser.runtime.onInstalled.addListener(({ reason }) => {
+  if (reason !== 'install') return;
+  const url = `${browser.runtime.getURL('src/extension/options/index.html')}#welcome`;
+  browser.tabs.create({ url }).catch((error: unknown) => {
+    console.error('Satchel: could not open the welcome page', error);
+  });
+});
+
 browser.alarms.onAlarm.addListener((alarm) => {
   // A wake alarm only needs the worker running: starting the engine resumes what was due.
   if (alarm.name === WAKE_ALARM) void engine;

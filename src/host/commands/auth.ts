@@ -1,4 +1,5 @@
-/** Connecting this device to a server (the device-grant sign-in) and disconnecting it. */
+/** Checking a server, connecting this device to it (the device-grant sign-in), disconnecting. */
+import { checkServer } from '../../engine';
 import { parseServerUrl } from '../contract';
 import type { CommandContext, HandlerTable } from './table';
 
@@ -6,13 +7,24 @@ export function authCommands({
   engine,
   deps,
   server,
-}: CommandContext): HandlerTable<'auth.connect' | 'auth.cancel' | 'auth.disconnect'> {
+}: CommandContext): HandlerTable<
+  'server.check' | 'auth.connect' | 'auth.cancel' | 'auth.disconnect'
+> {
   return {
-    async 'auth.connect'({ server: requested }) {
+    async 'server.check'({ server: requested }) {
+      const info = await checkServer(
+        (input, init) => fetch(input, init),
+        parseServerUrl(requested),
+      );
+      const { deviceName } = await deps.describeDevice();
+      return { serverVersion: info.server_version, registration: info.registration, deviceName };
+    },
+    async 'auth.connect'({ server: requested, deviceName }) {
       const url = parseServerUrl(requested);
       await server.choose(url);
       const device = await deps.describeDevice();
-      const state = await engine.signIn({ serverUrl: url, ...device });
+      const chosen = typeof deviceName === 'string' ? { deviceName } : {};
+      const state = await engine.signIn({ serverUrl: url, ...device, ...chosen });
       if (state.kind === 'signingIn') await deps.openTab(state.verificationUriComplete);
       return undefined;
     },

@@ -5,13 +5,17 @@ import { Locked } from '../lock/locked';
 import { StatusPill } from '../popup/status-pill';
 import { BridgeContext, useStatus } from '../use-bridge';
 import { SECTIONS } from './sections';
+import { Welcome } from './welcome';
 
 function sectionFromHash(): string {
   const id = location.hash.slice(1);
-  return SECTIONS.some((s) => s.id === id) ? id : 'records';
+  return id === WELCOME || SECTIONS.some((s) => s.id === id) ? id : 'records';
 }
 
-function Layout() {
+/** The first-run guide's address (the extension opens it when installed). */
+const WELCOME = 'welcome';
+
+function Layout({ bridge }: { bridge: Bridge }) {
   const { status, error } = useStatus();
   const [current, setCurrent] = useState(sectionFromHash);
   useEffect(() => {
@@ -19,6 +23,7 @@ function Layout() {
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
+  if (current === WELCOME) return <Welcome bridge={bridge} />;
   const section = SECTIONS.find((s) => s.id === current) ?? SECTIONS[0];
   if (!section) return null;
   const View = section.view;
@@ -56,7 +61,7 @@ function Layout() {
 export function Options({ bridge }: { bridge: Bridge }) {
   return (
     <BridgeContext.Provider value={bridge}>
-      <Layout />
+      <Layout bridge={bridge} />
     </BridgeContext.Provider>
   );
 }

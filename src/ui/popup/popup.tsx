@@ -9,7 +9,7 @@ import { RecoveryKey } from './screens/recovery-key';
 
 export const STATUS_PAINTED = 'satchel:status-painted';
 
-function Screens() {
+function Screens({ onScreen }: { onScreen?: ((id: string) => void) | undefined }) {
   const { status, error } = useStatus();
   const [route, setRoute] = useState<Route>({ name: 'home' });
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
@@ -19,6 +19,11 @@ function Screens() {
   useEffect(() => {
     if (ready) requestAnimationFrame(() => performance.mark(STATUS_PAINTED));
   }, [ready]);
+  const screen = status
+    ? (SCREENS.find((s) => s.when(status, route)) ?? SCREENS[SCREENS.length - 1])
+    : undefined;
+  const shown = recoveryKey ? 'recovery-key' : (screen?.id ?? 'loading');
+  useEffect(() => onScreen?.(shown), [shown]);
   if (recoveryKey)
     return <RecoveryKey recoveryKey={recoveryKey} onDone={() => setRecoveryKey(null)} />;
   if (!status) {
@@ -29,7 +34,6 @@ function Screens() {
       </p>
     );
   }
-  const screen = SCREENS.find((s) => s.when(status, route)) ?? SCREENS[SCREENS.length - 1];
   if (!screen) return null;
   const View = screen.view;
   return (
@@ -39,12 +43,15 @@ function Screens() {
   );
 }
 
-/** The toolbar popup (and the PWA's home screen): pass in the host's bridge. */
-export function Popup({ bridge }: { bridge: Bridge }) {
+/**
+ * The toolbar popup (and the PWA's home screen): pass in the host's bridge. `onScreen` hears
+ * which screen shows (the first-run guide waits for the recovery key to be confirmed).
+ */
+export function Popup({ bridge, onScreen }: { bridge: Bridge; onScreen?: (id: string) => void }) {
   return (
     <BridgeContext.Provider value={bridge}>
       <main class="popup">
-        <Screens />
+        <Screens onScreen={onScreen} />
       </main>
     </BridgeContext.Provider>
   );

@@ -8,6 +8,7 @@ import { useRotateKey } from '../../keys/use-rotate-key';
 import { JoinRequests } from '../../pairing/join-requests';
 import { RecoveryKey } from '../../popup/screens/recovery-key';
 import { useAction, useBridge } from '../../use-bridge';
+import { ConnectPrompt } from '../connect-prompt';
 import type { SectionProps } from '../section';
 import { RevokeAndRotate } from './revoke-and-rotate';
 
@@ -172,7 +173,7 @@ export function Devices({ status }: SectionProps) {
   return (
     <section class="stack" aria-labelledby="devices-title">
       <h1 id="devices-title">Devices</h1>
-      {!connected && <p class="muted">Connect to a sync server to see your devices.</p>}
+      {!connected && <ConnectPrompt what="see and manage your devices" />}
       {connected && <JoinRequests status={status} />}
       {revoked && (
         <RotateAfterRevoke

@@ -4,6 +4,7 @@ import { RotationProgressBar } from '../../components/rotation-progress';
 import { useRotateKey } from '../../keys/use-rotate-key';
 import { RecoveryKey } from '../../popup/screens/recovery-key';
 import { useAction, useBridge } from '../../use-bridge';
+import { ConnectPrompt } from '../connect-prompt';
 import type { SectionProps } from '../section';
 import { DeviceLockCard } from './device-lock';
 import { PassphraseStrengthMeter } from './passphrase-strength-meter';
@@ -43,7 +44,11 @@ export function Security({ status }: SectionProps) {
     return (
       <section aria-labelledby="security-title">
         <h1 id="security-title">Security</h1>
-        <p class="muted">Connect and unlock this device to manage your account key.</p>
+        {status.state.kind === 'signedOut' ? (
+          <ConnectPrompt what="manage your account key" />
+        ) : (
+          <p class="muted">Unlock this device to manage your account key.</p>
+        )}
       </section>
     );
   }

@@ -5,6 +5,7 @@ import { Switch } from '../../components/switch';
 import { CollectionToggles } from '../../popup/screens/collection-toggles';
 import { SyncMode } from '../../popup/sync-mode';
 import { useAction, useBridge } from '../../use-bridge';
+import { ConnectPrompt } from '../connect-prompt';
 import type { SectionProps } from '../section';
 
 /** Where and how this device syncs. */
@@ -45,6 +46,7 @@ export function Sync({ status }: SectionProps) {
   return (
     <section class="stack" aria-labelledby="sync-title">
       <h1 id="sync-title">Sync</h1>
+      {status.state.kind === 'signedOut' && <ConnectPrompt />}
       <form class="card stack" onSubmit={saveServer} noValidate>
         <div class="field">
           <label for="server-url">Sync server address</label>
@@ -111,7 +113,9 @@ export function Sync({ status }: SectionProps) {
             {intervalError}
           </div>
           <div class="small muted" role="status" data-testid="interval-current">
-            Now syncing every {settings.intervalSeconds / 60} minutes.
+            {connected
+              ? `Now syncing every ${settings.intervalSeconds / 60} minutes.`
+              : `Once connected, syncs every ${settings.intervalSeconds / 60} minutes.`}
           </div>
         </div>
         <div class="field">
