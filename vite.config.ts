@@ -3,6 +3,7 @@ import type { ManifestV3Export } from '@crxjs/vite-plugin';
 import { crx } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { noRawHtml } from './scripts/vite-no-raw-html.ts';
 
 /**
  * The browser extension. `vite build` writes the Chromium build to dist/extension;
@@ -35,7 +36,7 @@ function manifestFor(browser: 'chrome' | 'firefox'): Manifest {
 export default defineConfig(({ mode }) => {
   const browser = mode === 'firefox' ? 'firefox' : 'chrome';
   return {
-    plugins: [preact(), crx({ manifest: manifestFor(browser), browser })],
+    plugins: [noRawHtml(), preact(), crx({ manifest: manifestFor(browser), browser })],
     build: {
       outDir: browser === 'firefox' ? 'dist/firefox' : 'dist/extension',
       emptyOutDir: true,

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { noRawHtml } from './scripts/vite-no-raw-html.ts';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
-import { APP_MANIFEST } from './src/pwa/app-manifest';
+import { APP_MANIFEST } from './src/pwa/app-manifest.ts';
 
 /**
  * The installable web app (src/pwa), built into dist/pwa, which the sync server serves at /.
@@ -21,6 +22,7 @@ export default defineConfig({
   // `define` is shared with the service worker build, so page and worker report the same build.
   define: { __SATCHEL_BUILD__: JSON.stringify(buildId) },
   plugins: [
+    noRawHtml(),
     preact(),
     VitePWA({
       strategies: 'injectManifest',

@@ -31,6 +31,8 @@ export interface OptionSpec<T> {
   show?: (value: NoInfer<T>) => string;
   /** Never echo the raw value in an error: it may hold a password. */
   secret?: boolean;
+  /** The variable's earlier name, still read (after `env`) so existing setups keep working. */
+  formerEnv?: string;
 }
 
 /** Ties each entry's default to its reader's type (so a wrong default does not compile). */
@@ -276,7 +278,8 @@ export const OPTIONS = {
   /** How long a pairing (approving a new device from an existing one) stays open, in seconds. */
   pairingTtlS: option({
     flag: 'pairing-ttl',
-    env: 'PAIRING_TTL_SECONDS',
+    env: 'PAIRING_TTL_S',
+    formerEnv: 'PAIRING_TTL_SECONDS',
     help: 'Seconds a pairing (approving a new device from an existing one) stays open',
     default: 300,
     read: integer(30, HOUR_S),
@@ -307,7 +310,7 @@ export const OPTIONS = {
   logLevel: option({
     flag: 'log-level',
     env: 'LOG_LEVEL',
-    help: 'debug, info, warn, error or silent',
+    help: 'debug (adds a line per request), info, warn, error or silent',
     default: 'info',
     read: oneOf(LOG_LEVELS),
   }),

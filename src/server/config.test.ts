@@ -68,7 +68,7 @@ describe('parseConfig', () => {
     [['--max-batch-ops', '0'], /between 1 and/],
     [
       ['--pairing-ttl', '5'],
-      /--pairing-ttl \/ PAIRING_TTL_SECONDS: got "5", expected a whole number between 30 and 3600/,
+      /--pairing-ttl \/ PAIRING_TTL_S: got "5", expected a whole number between 30 and 3600/,
     ],
     [['--pairing-max-open', '0'], /PAIRING_MAX_OPEN/],
     [['--pairing-max-per-account', 'many'], /PAIRING_MAX_PER_ACCOUNT/],
@@ -91,7 +91,12 @@ describe('parseConfig', () => {
       pairingMaxPerAccount: 10,
       pairingRateWindowS: 600,
     });
-    const env = { PAIRING_TTL_SECONDS: '120', PAIRING_MAX_OPEN: '5', PAIRING_MAX_PER_ACCOUNT: '4' };
+    const env = { PAIRING_TTL_S: '120', PAIRING_MAX_OPEN: '5', PAIRING_MAX_PER_ACCOUNT: '4' };
+    // The variable's name before the *_S naming still works, behind the current one.
+    expect(configOf([], { PAIRING_TTL_SECONDS: '90' })).toMatchObject({ pairingTtlS: 90 });
+    expect(configOf([], { PAIRING_TTL_SECONDS: '90', PAIRING_TTL_S: '60' })).toMatchObject({
+      pairingTtlS: 60,
+    });
     expect(configOf(['--pairing-rate-window=60', '--pairing-max-open', '2'], env)).toMatchObject({
       pairingTtlS: 120,
       pairingMaxOpen: 2,
@@ -130,7 +135,7 @@ describe('parseConfig', () => {
       ['--max-body-bytes', 'MAX_BODY_BYTES'],
       ['--access-token-ttl', 'ACCESS_TOKEN_TTL_S'],
       ['--tombstone-retention-days', 'TOMBSTONE_RETENTION_DAYS'],
-      ['--pairing-ttl', 'PAIRING_TTL_SECONDS'],
+      ['--pairing-ttl', 'PAIRING_TTL_S'],
       ['--pairing-max-open', 'PAIRING_MAX_OPEN'],
       ['--pairing-max-per-account', 'PAIRING_MAX_PER_ACCOUNT'],
       ['--pairing-rate-window', 'PAIRING_RATE_WINDOW_S'],

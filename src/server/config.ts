@@ -88,7 +88,8 @@ export function parseConfig(
   if (!flags) return { help: true };
   const config: Record<string, unknown> = {};
   for (const [key, spec] of ENTRIES) {
-    const raw = flags.get(spec.flag) ?? env[spec.env];
+    const raw =
+      flags.get(spec.flag) ?? env[spec.env] ?? (spec.formerEnv ? env[spec.formerEnv] : undefined);
     // An empty variable counts as unset; an empty flag is a mistake worth reporting.
     const unset = raw === undefined || (raw === '' && !flags.has(spec.flag));
     config[key] = unset ? spec.default : readOption(spec, raw.trim());

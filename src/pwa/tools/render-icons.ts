@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { chromiumPath } from '../../../playwright.config';
-import { satchelSvg } from './icon-svg';
+import { satchelSvg } from '../../protocol/brand-icon';
 
 const publicDir = join(import.meta.dirname, '../public');
 const icons = [

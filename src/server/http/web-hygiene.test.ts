@@ -227,3 +227,16 @@ describe('the web app', () => {
     }
   });
 });
+
+describe('favicon', () => {
+  it('serves the satchel mark at /favicon.ico and /favicon.svg, and the pages link it', async () => {
+    for (const path of ['/favicon.ico', '/favicon.svg']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await response.text()).toMatch(/^<svg [^>]*><title>Satchel<\/title>/);
+    }
+    const page = await (await fetch(`${server.url}/activate`)).text();
+    expect(page).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+  });
+});

@@ -20,7 +20,9 @@ export function requestLog(deps: Pick<Deps, 'logger'>): MiddlewareHandler<AppEnv
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
       problem: c.get('problemCode'),
     };
+    // One line a request is an access log: wanted when asked for (LOG_LEVEL=debug), not by
+    // default, where it would bury the few lines a person running the server reads.
     if (status >= 500) deps.logger.error('request', fields);
-    else deps.logger.info('request', fields);
+    else deps.logger.debug('request', fields);
   };
 }

@@ -9,6 +9,7 @@ import { registerAuthToken } from './auth-token';
 import { registerBatch } from './batch';
 import { registerChanges } from './changes';
 import { registerDevices } from './devices';
+import { registerFavicon } from './favicon';
 import { registerHealth } from './health';
 import { registerInfo } from './info';
 import { registerKeys } from './keys';
@@ -22,6 +23,7 @@ export function registerRoutes(
 ): void {
   const auth = bearerAuth(deps);
   registerHealth(app, deps);
+  registerFavicon(app);
   registerInfo(app, deps);
   registerAuthDevice(app, deps);
   registerAuthToken(app, deps);

@@ -1,4 +1,7 @@
 /**
+ * Not wire protocol, but as neutral a home: the app's icons are rendered from it at build time
+ * and the server serves it as its favicon, and neither may import the other.
+ *
  * The satchel mark as SVG, in the shapes and colours of the extension's toolbar icons
  * (src/extension/tools/generate-icons.ts): a ring handle, a rounded body, a flap and a clasp,
  * in a 100 × 100 box. `maskable` draws it light on a full-bleed brand square, shrunk into the
