@@ -26,6 +26,8 @@ export interface AppOptions {
   peerAddress?: Deps['peerAddress'];
   /** Serves a built web app at / (see src/server/web.ts). */
   web?: MiddlewareHandler<AppEnv>;
+  /** Serves the built admin page at /admin/ (see src/server/web.ts). */
+  admin?: MiddlewareHandler<AppEnv>;
   /** Password hashing at the production cost unless a test server chooses a cheaper one. */
   passwords?: PasswordHasher;
 }
@@ -52,7 +54,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('/v1/auth/token', oauthEndpoint);
   app.use('/v1/*', limitBody(deps.config.maxBodyBytes));
 
-  registerRoutes(app, deps, options.web);
+  registerRoutes(app, deps, options.web, options.admin);
   return app;
 }
 

@@ -80,6 +80,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
           : {},
     // The web app only when a test asks for one, so a local dist/pwa never changes other suites.
     web: options.config?.webDir !== undefined,
+    admin: options.config?.adminDir !== undefined,
     housekeepingTimer: false,
     liveTiming: options.liveTiming,
     passwords: options.passwords ?? TEST_PASSWORDS,

@@ -3,6 +3,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv, Deps } from '../context';
 import { bearerAuth } from '../middleware/bearer-auth';
 import { registerActivate } from './activate';
+import { registerAdminPage } from './admin-page';
 import { registerAuthDevice } from './auth-device';
 import { registerAuthRevoke } from './auth-revoke';
 import { registerAuthToken } from './auth-token';
@@ -19,6 +20,7 @@ export function registerRoutes(
   app: Hono<AppEnv>,
   deps: Deps,
   web: MiddlewareHandler<AppEnv> | undefined,
+  admin?: MiddlewareHandler<AppEnv>,
 ): void {
   const auth = bearerAuth(deps);
   registerHealth(app, deps);
@@ -32,5 +34,6 @@ export function registerRoutes(
   registerChanges(app, deps, auth);
   registerBatch(app, deps, auth);
   registerPairings(app, deps, auth);
+  registerAdminPage(app, admin);
   registerRoot(app, web);
 }
