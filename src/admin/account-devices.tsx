@@ -52,8 +52,8 @@ export function AccountDevices({ itemId }: { itemId: string }) {
           onConfirm={async () => {
             await api.revokeDevice(pending.id);
             await reload();
-            setDone(`${pending.name} was revoked and is signed out.`);
           }}
+          onDone={() => setDone(`${pending.name} was revoked and is signed out.`)}
           onClose={() => setPending(null)}
         >
           <p>

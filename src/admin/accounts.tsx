@@ -29,15 +29,12 @@ export function Accounts() {
   const [result, setDone] = useResult();
   const [error, setError] = useState<ShownError | null>(null);
 
-  const finish = async (message: string) => {
-    await reload();
-    setDone(message);
-  };
   const enable = async (account: Account) => {
     setError(null);
     try {
       await api.setAccountDisabled(account.id, false);
-      await finish(`${account.username} was enabled; its devices sync again.`);
+      await reload();
+      setDone(`${account.username} was enabled; its devices sync again.`);
     } catch (failure) {
       setError(asShownError(failure));
     }
@@ -71,8 +68,11 @@ export function Accounts() {
           danger
           onConfirm={async () => {
             await api.setAccountDisabled(pending.account.id, true);
-            await finish(`${pending.account.username} was disabled; its devices stop syncing.`);
+            await reload();
           }}
+          onDone={() =>
+            setDone(`${pending.account.username} was disabled; its devices stop syncing.`)
+          }
           onClose={() => setPending(null)}
         >
           <p>
@@ -89,8 +89,11 @@ export function Accounts() {
           typeToConfirm={pending.account.username}
           onConfirm={async () => {
             await api.deleteAccount(pending.account.id, pending.account.username);
-            await finish(`${pending.account.username} and everything it stored were deleted.`);
+            await reload();
           }}
+          onDone={() =>
+            setDone(`${pending.account.username} and everything it stored were deleted.`)
+          }
           onClose={() => setPending(null)}
         >
           <p>

@@ -18,6 +18,11 @@ export function ConfirmDialog(props: {
   typeToConfirm?: string;
   /** Runs the action; the dialog closes when it resolves and shows the error when it throws. */
   onConfirm(): Promise<void>;
+  /**
+   * After the action, once the dialog is closed: closing puts focus back on the button that
+   * opened it, so a result that should take focus is shown from here, not from onConfirm.
+   */
+  onDone(): void;
   onClose(): void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -42,7 +47,9 @@ export function ConfirmDialog(props: {
     setError(null);
     try {
       await props.onConfirm();
+      dialog.current?.close();
       props.onClose();
+      props.onDone();
     } catch (failure) {
       setError(asShownError(failure));
       setBusy(false);

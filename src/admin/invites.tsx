@@ -63,8 +63,8 @@ export function Invites() {
           onConfirm={async () => {
             await api.revokeInvite(pending.id);
             await reload();
-            setDone(`Invite ${pending.id} was revoked; its link no longer works.`);
           }}
+          onDone={() => setDone(`Invite ${pending.id} was revoked; its link no longer works.`)}
           onClose={() => setPending(null)}
         >
           <p>Its link stops working at once. Accounts already made with it stay.</p>
