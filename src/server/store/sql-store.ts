@@ -43,9 +43,15 @@ import {
 import { purgeTombstones } from './sql/tombstones';
 import type { Store } from './types';
 
+/**
+ * Each store's database, for tests that check what is stored beneath the Store's methods (that a
+ * deleted account left no row anywhere); see ./testing.ts `storeDb`.
+ */
+export const storeDbs = new WeakMap<Store, Db>();
+
 /** The Store over any Db adapter: the SQL lives in ./sql, one file per area. */
 export function createSqlStore(db: Db): Store {
-  return liveStore(db, {
+  const store = liveStore(db, {
     close: () => db.close(),
 
     countAccounts: () => countAccounts(db),
@@ -99,4 +105,6 @@ export function createSqlStore(db: Db): Store {
     hitRateLimit: (key, max, windowMs, now) => hitRateLimit(db, key, max, windowMs, now),
     resetRateLimit: (key) => resetRateLimit(db, key),
   });
+  storeDbs.set(store, db);
+  return store;
 }
