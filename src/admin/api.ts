@@ -174,6 +174,10 @@ export function createAdminApi(options: { onSessionExpired(): void }): AdminApi 
         return remember(await request<Session>('/session', { signingIn: true }));
       } catch (error) {
         if (error instanceof AdminApiError && error.status === 401) return null;
+        // No route at all: a server without the admin API (older, or built without it).
+        if (error instanceof AdminApiError && error.status === 404) {
+          throw new AdminApiError('no_admin_api', 404, error.message);
+        }
         throw error;
       }
     },

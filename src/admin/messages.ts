@@ -28,7 +28,8 @@ const MESSAGES: Record<string, string> = {
   network_unreachable:
     'The server could not be reached. Check your connection and that the server is running, then try again.',
   bad_response: 'The server answered with something this page could not read. Reload the page.',
-  http_404: 'This server has no admin API. Is it a Satchel server of the same version?',
+  no_admin_api:
+    'This server does not offer the admin API the page needs. Is the server the same Satchel version as this page?',
 };
 
 export function adminMessage(code: string, fallback?: string): string {
