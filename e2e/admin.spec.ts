@@ -33,6 +33,7 @@ test.afterAll(async () => {
 async function signInToAdmin(page: Page): Promise<void> {
   await page.goto(`${server.url}/admin`);
   await expect(page).toHaveURL(`${server.url}/admin/`);
+  await expect(page.getByRole('heading', { name: 'Sign in to Satchel admin' })).toBeVisible();
   await page.getByLabel('Username').fill(OWNER.username);
   await page.getByLabel('Password').fill(OWNER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
