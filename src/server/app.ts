@@ -4,6 +4,8 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { adminHeaders } from './admin/guard';
+import { RecentEvents } from './admin/recent';
 import { PasswordHasher } from './auth/passwords';
 import type { Config } from './config';
 import type { AppEnv, Deps } from './context';
@@ -40,6 +42,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     logger: options.logger ?? createLogger(options.config.logLevel),
     peerAddress: options.peerAddress ?? (() => undefined),
     passwords: options.passwords ?? new PasswordHasher(),
+    recent: new RecentEvents(),
   };
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(deps.logger));
@@ -48,6 +51,8 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('*', requestLog(deps));
   app.use('*', baseSecurityHeaders);
   app.use('*', dateHeader(deps.clock));
+  // Outside methodNotAllowed, so even a refused OPTIONS preflight carries the admin headers.
+  app.use('/admin/api/*', adminHeaders);
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
   app.use('/v1/*', corsForApi(deps.config.appOrigins));
   app.use('/v1/auth/device', oauthEndpoint);

@@ -41,15 +41,17 @@ function banner(
   return lines.join('\n');
 }
 
-/** `invite ...` manages invites instead of starting the server. */
-async function runCommand(argv: readonly string[]): Promise<number> {
+/** `invite ...` and `admin ...` run a command instead of starting the server. */
+async function runCommand(name: 'invite' | 'admin', argv: readonly string[]): Promise<number> {
   const { runInviteCommand } = await import('./cli/invite');
+  const { runAdminCommand } = await import('./cli/admin');
   const io = {
     out: (text: string) => process.stdout.write(text),
     err: (text: string) => process.stderr.write(text),
   };
   try {
-    return await runInviteCommand(argv, process.env, io);
+    const command = name === 'admin' ? runAdminCommand : runInviteCommand;
+    return await command(argv, process.env, io);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`satchel: ${error.message}\n`);
@@ -63,8 +65,9 @@ async function runCommand(argv: readonly string[]): Promise<number> {
 }
 
 async function run(): Promise<void> {
-  if (process.argv[2] === 'invite') {
-    process.exitCode = await runCommand(process.argv.slice(3));
+  const name = process.argv[2];
+  if (name === 'invite' || name === 'admin') {
+    process.exitCode = await runCommand(name, process.argv.slice(3));
     return;
   }
   let parsed: ReturnType<typeof parseConfig>;

@@ -3,6 +3,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv, Deps } from '../context';
 import { bearerAuth } from '../middleware/bearer-auth';
 import { registerActivate } from './activate';
+import { registerAdmin } from './admin';
 import { registerAdminPage } from './admin-page';
 import { registerAuthDevice } from './auth-device';
 import { registerAuthRevoke } from './auth-revoke';
@@ -29,6 +30,7 @@ export function registerRoutes(
   registerAuthToken(app, deps);
   registerAuthRevoke(app, deps, auth);
   registerActivate(app, deps);
+  registerAdmin(app, deps);
   registerDevices(app, deps, auth);
   registerKeys(app, deps, auth);
   registerChanges(app, deps, auth);

@@ -3,9 +3,29 @@ import { liveStore } from './live-store';
 import {
   countAccounts,
   createAccount,
+  findAccountById,
   findAccountByUsername,
   setPasswordHash,
 } from './sql/accounts';
+import {
+  accountDisabledAt,
+  accountSummaries,
+  addAudit,
+  closedTokenReason,
+  deleteAccount,
+  listAudit,
+  registrationSetting,
+  serverTotals,
+  setAccountDisabled,
+  setRegistrationSetting,
+} from './sql/admin';
+import {
+  createAdminLink,
+  createAdminSession,
+  deleteAdminSession,
+  spendAdminLink,
+  useAdminSession,
+} from './sql/admin-sessions';
 import { applyBatch } from './sql/batch';
 import { changesSince } from './sql/changes';
 import { createDevice, listDevices, renameDevice, revokeDevice, touchDevice } from './sql/devices';
@@ -24,6 +44,7 @@ import {
   revokeInvite,
 } from './sql/invites';
 import { getKeyDocument, putKeyDocument } from './sql/keys';
+import { deviceAccount } from './sql/live';
 import {
   advancePairing,
   countPendingPairings,
@@ -101,6 +122,24 @@ export function createSqlStore(db: Db): Store {
     advancePairing: (input) => advancePairing(db, input),
     countPendingPairings: (accountId, deviceId, now) =>
       countPendingPairings(db, accountId, deviceId, now),
+
+    createAdminSession: (input) => createAdminSession(db, input),
+    useAdminSession: (tokenHash, now, idleMs) => useAdminSession(db, tokenHash, now, idleMs),
+    deleteAdminSession: (tokenHash) => deleteAdminSession(db, tokenHash),
+    createAdminLink: (tokenHash, expiresAt) => createAdminLink(db, tokenHash, expiresAt),
+    spendAdminLink: (tokenHash, now) => spendAdminLink(db, tokenHash, now),
+    findAccountById: (id) => findAccountById(db, id),
+    accountSummaries: () => accountSummaries(db),
+    serverTotals: () => serverTotals(db),
+    setAccountDisabled: (accountId, at, audit) => setAccountDisabled(db, accountId, at, audit),
+    deleteAccount: (accountId, until, audit) => deleteAccount(db, accountId, until, audit),
+    closedTokenReason: (tokenHash, now) => closedTokenReason(db, tokenHash, now),
+    accountDisabledAt: (accountId) => accountDisabledAt(db, accountId),
+    deviceAccountId: (deviceId) => deviceAccount(db, deviceId),
+    registrationSetting: () => registrationSetting(db),
+    setRegistrationSetting: (mode, audit) => setRegistrationSetting(db, mode, audit),
+    addAudit: (entry) => addAudit(db, entry),
+    listAudit: (limit) => listAudit(db, limit),
 
     hitRateLimit: (key, max, windowMs, now) => hitRateLimit(db, key, max, windowMs, now),
     resetRateLimit: (key) => resetRateLimit(db, key),
