@@ -182,10 +182,22 @@ export function createAdminApi(options: { onSessionExpired(): void }): AdminApi 
       }
     },
     async signIn(credentials) {
-      const body = credentials;
-      return remember(
-        await request<Session>('/session', { method: 'POST', body, signingIn: true }),
-      );
+      try {
+        return remember(
+          await request<Session>('/session', {
+            method: 'POST',
+            body: credentials,
+            signingIn: true,
+          }),
+        );
+      } catch (error) {
+        // The server answers every refusal alike (invalid_token) so it tells nothing about which
+        // part was wrong; here that means the credentials, not an ended session.
+        if (error instanceof AdminApiError && error.status === 401) {
+          throw new AdminApiError('invalid_credentials', 401, error.message);
+        }
+        throw error;
+      }
     },
     async signOut() {
       await request<void>('/session', { method: 'DELETE', signingIn: true });

@@ -13,9 +13,11 @@ const MESSAGES: Record<string, string> = {
   missing_token: 'Your admin session ended. Sign in again.',
   invalid_token: 'Your admin session ended. Sign in again.',
   token_expired: 'Your admin session ended. Sign in again.',
-  invalid_credentials: 'That username and password do not match the owner’s account.',
+  invalid_credentials:
+    'That did not sign you in: the username, password or sign-in link is wrong (a link works once, for 15 minutes), or the account is not the owner’s.',
+  owner_protected: 'The owner’s own account cannot be disabled or deleted here.',
   forbidden:
-    'The server refused this: only the owner’s account can use the admin page, and the page must be open in a session that is still valid. Reload the page and try again.',
+    'The server refused this request as not coming from this page (its security token is missing or stale). Reload the page and try again.',
   invalid_request: `The server did not accept what was sent. ${TRY_AGAIN}`,
   malformed_json: `The server did not accept what was sent. ${TRY_AGAIN}`,
   not_found:
