@@ -43,7 +43,7 @@ function OverviewBody({ data, onChanged }: { data: OverviewData; onChanged(): vo
           </div>
         ))}
       </dl>
-      <Registration key={data.registration} mode={data.registration} onChanged={onChanged} />
+      <Registration mode={data.registration} onChanged={onChanged} />
       <section class="stack" aria-labelledby="errors-title">
         <h2 id="errors-title">Recent errors</h2>
         {data.recentErrors.length === 0 ? (

@@ -2,7 +2,7 @@
  * Who may create an account: the choice of REGISTRATION, changed from the page. Each mode says
  * what it means for a newcomer, since the names alone do not.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { RegistrationMode } from './api';
 import { AdminError, type ShownError, useApi } from './kit';
 import { asShownError } from './messages';
@@ -28,6 +28,8 @@ const MODES: { mode: RegistrationMode; title: string; meaning: string }[] = [
 export function Registration(props: { mode: RegistrationMode; onChanged(): void }) {
   const api = useApi();
   const [chosen, setChosen] = useState(props.mode);
+  // The overview reloads after a save; the form follows the server's mode but keeps its message.
+  useEffect(() => setChosen(props.mode), [props.mode]);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<RegistrationMode | null>(null);
   const [error, setError] = useState<ShownError | null>(null);
