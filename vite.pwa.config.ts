@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
-import { noRawHtml } from './scripts/vite-no-raw-html.ts';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
+import { noRawHtml } from './scripts/vite-no-raw-html.ts';
 import { APP_MANIFEST } from './src/pwa/app-manifest.ts';
 
 /**

@@ -27,6 +27,12 @@ const TARGETS = [
     args: ['build', '--config', 'vite.pwa.config.ts'],
     out: 'dist/pwa',
   },
+  {
+    name: 'admin page',
+    cmd: bin('vite'),
+    args: ['build', '--config', 'vite.admin.config.ts'],
+    out: 'dist/admin',
+  },
 ];
 
 function run({ cmd, args }) {

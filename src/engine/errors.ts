@@ -326,6 +326,8 @@ export const PROBLEM_TO_ENGINE: Record<ProblemCode, EngineErrorCode> = {
   unavailable: 'server_unavailable',
   pairing_expired: 'pairing_expired',
   pairing_state: 'pairing_state',
+  // Admin API only; a device never gets it.
+  owner_protected: 'request_rejected',
 };
 
 /** Turns anything thrown into an EngineError without losing the original as `cause`. */

@@ -18,6 +18,8 @@ export const PROBLEM_STATUS = {
   key_mismatch: 409,
   key_document_missing: 409,
   pairing_state: 409,
+  /** Admin API: the owner's own account cannot be disabled or deleted. */
+  owner_protected: 409,
   cursor_expired: 410,
   pairing_expired: 410,
   /** The server's owner deleted the account and everything it stored. */

@@ -4,6 +4,8 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { adminHeaders } from './admin/guard';
+import { RecentEvents } from './admin/recent';
 import { PasswordHasher } from './auth/passwords';
 import type { Config } from './config';
 import type { AppEnv, Deps } from './context';
@@ -26,6 +28,8 @@ export interface AppOptions {
   peerAddress?: Deps['peerAddress'];
   /** Serves a built web app at / (see src/server/web.ts). */
   web?: MiddlewareHandler<AppEnv>;
+  /** Serves the built admin page at /admin/ (see src/server/web.ts). */
+  admin?: MiddlewareHandler<AppEnv>;
   /** Password hashing at the production cost unless a test server chooses a cheaper one. */
   passwords?: PasswordHasher;
 }
@@ -38,6 +42,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     logger: options.logger ?? createLogger(options.config.logLevel),
     peerAddress: options.peerAddress ?? (() => undefined),
     passwords: options.passwords ?? new PasswordHasher(),
+    recent: new RecentEvents(),
   };
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(deps.logger));
@@ -46,13 +51,15 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use('*', requestLog(deps));
   app.use('*', baseSecurityHeaders);
   app.use('*', dateHeader(deps.clock));
+  // Outside methodNotAllowed, so even a refused OPTIONS preflight carries the admin headers.
+  app.use('/admin/api/*', adminHeaders);
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedResponse }));
   app.use('/v1/*', corsForApi(deps.config.appOrigins));
   app.use('/v1/auth/device', oauthEndpoint);
   app.use('/v1/auth/token', oauthEndpoint);
   app.use('/v1/*', limitBody(deps.config.maxBodyBytes));
 
-  registerRoutes(app, deps, options.web);
+  registerRoutes(app, deps, options.web, options.admin);
   return app;
 }
 

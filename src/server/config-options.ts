@@ -114,6 +114,14 @@ export const OPTIONS = {
     default: 'dist/pwa',
     read: folder,
   }),
+  /** Folder of the built admin page served at /admin/; /admin/ is a 404 when it does not exist. */
+  adminDir: option({
+    flag: 'admin-dir',
+    env: 'ADMIN_DIR',
+    help: 'Built admin page served at /admin/ when the folder exists',
+    default: 'dist/admin',
+    read: folder,
+  }),
   maxPayloadBytes: option({
     flag: 'max-payload-bytes',
     env: 'MAX_PAYLOAD_BYTES',

@@ -30,6 +30,7 @@ const TITLES: Record<ProblemCode, string> = {
   key_mismatch: 'Key mismatch',
   key_document_missing: 'Key document missing',
   pairing_state: 'Pairing step refused',
+  owner_protected: "The owner's account is protected",
   cursor_expired: 'Cursor expired',
   pairing_expired: 'Pairing expired',
   account_deleted: 'Account deleted',

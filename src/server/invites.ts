@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { randomToken, sha256Hex } from './auth/secrets';
 import type { Config } from './config';
+import type { RegistrationMode } from './store/admin-types';
 import type { Invite, Store } from './store/types';
 
 /** The token in a link: 32 random bytes, base64url. */
@@ -23,9 +24,9 @@ export function inviteLink(base: string, token: string): string {
  */
 export async function inviteRequired(
   config: Pick<Config, 'registration'>,
-  store: Pick<Store, 'countAccounts'>,
+  store: Pick<Store, 'countAccounts' | 'registrationSetting'>,
 ): Promise<boolean> {
-  switch (config.registration) {
+  switch (await effectiveRegistration(config, store)) {
     case 'open':
       return false;
     case 'invite':
@@ -33,6 +34,14 @@ export async function inviteRequired(
     default:
       return (await store.countAccounts()) > 0;
   }
+}
+
+/** The mode the owner set on the admin page (kept in the store), else REGISTRATION's. */
+export async function effectiveRegistration(
+  config: Pick<Config, 'registration'>,
+  store: Pick<Store, 'registrationSetting'>,
+): Promise<RegistrationMode> {
+  return (await store.registrationSetting()) ?? config.registration;
 }
 
 export async function makeInvite(

@@ -10,7 +10,11 @@ import { bootServer } from './serve';
 /** How long in-flight requests get to finish after a shutdown signal. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function banner(config: Config, url: string, usingWebApp: boolean): string {
+function banner(
+  config: Config,
+  url: string,
+  serves: { webApp: boolean; adminPage: boolean },
+): string {
   // 127.0.0.1 and 0.0.0.0 both answer on localhost, the address people recognise.
   const local = url.replace(/\/\/(127\.0\.0\.1|0\.0\.0\.0|\[::\]|\[::1\])(?=:)/, '//localhost');
   const base = config.publicUrl ?? local;
@@ -24,7 +28,8 @@ function banner(config: Config, url: string, usingWebApp: boolean): string {
       ? `Invite-only: make the first account's link with "invite create" (see invite --help), then open it.`
       : `Open ${base}/activate to create the first account or connect a device.`,
   ];
-  if (usingWebApp) lines.push(`The web app is at ${base}/`);
+  if (serves.webApp) lines.push(`The web app is at ${base}/`);
+  if (serves.adminPage) lines.push(`The owner's admin page is at ${base}/admin/`);
   // Only worth saying from a checkout that built the extension (npm start does).
   if (existsSync('dist/extension/manifest.json')) {
     lines.push(
@@ -36,15 +41,17 @@ function banner(config: Config, url: string, usingWebApp: boolean): string {
   return lines.join('\n');
 }
 
-/** `invite ...` manages invites instead of starting the server. */
-async function runCommand(argv: readonly string[]): Promise<number> {
+/** `invite ...` and `admin ...` run a command instead of starting the server. */
+async function runCommand(name: 'invite' | 'admin', argv: readonly string[]): Promise<number> {
   const { runInviteCommand } = await import('./cli/invite');
+  const { runAdminCommand } = await import('./cli/admin');
   const io = {
     out: (text: string) => process.stdout.write(text),
     err: (text: string) => process.stderr.write(text),
   };
   try {
-    return await runInviteCommand(argv, process.env, io);
+    const command = name === 'admin' ? runAdminCommand : runInviteCommand;
+    return await command(argv, process.env, io);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`satchel: ${error.message}\n`);
@@ -58,8 +65,9 @@ async function runCommand(argv: readonly string[]): Promise<number> {
 }
 
 async function run(): Promise<void> {
-  if (process.argv[2] === 'invite') {
-    process.exitCode = await runCommand(process.argv.slice(3));
+  const name = process.argv[2];
+  if (name === 'invite' || name === 'admin') {
+    process.exitCode = await runCommand(name, process.argv.slice(3));
     return;
   }
   let parsed: ReturnType<typeof parseConfig>;
@@ -81,7 +89,12 @@ async function run(): Promise<void> {
 
   const server = await bootServer(config, { logger });
   // For the person at the terminal; stdout stays pure JSON lines for log collectors.
-  process.stderr.write(`${banner(config, server.url, server.servesWebApp)}\n`);
+  process.stderr.write(
+    `${banner(config, server.url, {
+      webApp: server.servesWebApp,
+      adminPage: server.servesAdminPage,
+    })}\n`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

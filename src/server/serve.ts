@@ -19,7 +19,7 @@ import type { LiveTiming } from './live/socket';
 import type { Logger } from './log';
 import { type OpenStoreOptions, openStore } from './store';
 import type { Store } from './store/types';
-import { webApp } from './web';
+import { adminPage, webApp } from './web';
 
 export interface RunningServer {
   /** http://host:port as bound (the real port when 0 was asked for). */
@@ -96,6 +96,8 @@ export interface BootDeps {
   store?: OpenStoreOptions;
   /** Serve the web app in config.webDir at / when it holds a build (default true). */
   web?: boolean;
+  /** Serve the admin page in config.adminDir at /admin/ when it holds a build (default true). */
+  admin?: boolean;
   /** Run housekeeping on its timer (default true); tests run it by hand instead. */
   housekeepingTimer?: boolean;
   /** Live-stream auth timeout and heartbeat; tests shorten them. */
@@ -109,6 +111,7 @@ export interface BootedServer {
   store: Store;
   housekeeping: Housekeeping;
   servesWebApp: boolean;
+  servesAdminPage: boolean;
   live: LiveServer;
   /** Stops housekeeping, waits up to graceMs for in-flight requests, then closes the store. */
   close(graceMs?: number): Promise<void>;
@@ -122,6 +125,7 @@ export async function bootServer(config: Config, deps: BootDeps): Promise<Booted
     (config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
   const store = await openStore(target);
   const web = deps.web === false ? undefined : webApp(config.webDir);
+  const admin = deps.admin === false ? undefined : adminPage(config.adminDir);
   const app = createApp({
     store,
     config,
@@ -129,6 +133,7 @@ export async function bootServer(config: Config, deps: BootDeps): Promise<Booted
     logger,
     peerAddress: nodePeerAddress,
     web,
+    admin,
     passwords: deps.passwords,
   });
   let server: RunningServer;
@@ -155,12 +160,14 @@ export async function bootServer(config: Config, deps: BootDeps): Promise<Booted
     database: target.databaseUrl !== undefined ? 'postgres' : 'pglite',
     registration: config.registration,
     web_app: web !== undefined,
+    admin_page: admin !== undefined,
   });
   return {
     url: server.url,
     store,
     housekeeping,
     servesWebApp: web !== undefined,
+    servesAdminPage: admin !== undefined,
     live,
     close: async (graceMs) => {
       housekeeping.stop();

@@ -8,6 +8,7 @@ import { PasswordHasher } from './auth/passwords';
 import { type Config, DEFAULT_CONFIG } from './config';
 import { createLogger, type Logger } from './log';
 import { type BootDeps, bootServer } from './serve';
+import { storeDb } from './store/testing';
 import type { Store } from './store/types';
 
 export interface StartServerOptions {
@@ -80,6 +81,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
           : {},
     // The web app only when a test asks for one, so a local dist/pwa never changes other suites.
     web: options.config?.webDir !== undefined,
+    admin: options.config?.adminDir !== undefined,
     housekeepingTimer: false,
     liveTiming: options.liveTiming,
     passwords: options.passwords ?? TEST_PASSWORDS,
@@ -393,4 +395,48 @@ export async function signInDevice(
     await sleep(interval * 1000);
   }
   throw new TokenPollError('expired_token', 400);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Looking beneath the store
+
+/** Runs SQL on a test server's own database (PGlite in memory has no other way in). */
+export async function queryServer<T>(
+  server: Pick<TestServer, 'store'>,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  return (await storeDb(server.store).query<T>(sql, params)).rows;
+}
+
+/**
+ * Every row anywhere in the server's database that still names the account: its own row, and
+ * each row of a table with an account_id column. Empty once the account is wholly deleted.
+ */
+export async function rowsOfAccount(
+  server: Pick<TestServer, 'store'>,
+  accountId: string,
+): Promise<{ table: string; count: number }[]> {
+  const tables = await queryServer<{ table_name: string }>(
+    server,
+    `SELECT table_name FROM information_schema.columns
+      WHERE column_name = 'account_id' AND table_schema = current_schema()`,
+  );
+  const found: { table: string; count: number }[] = [];
+  const own = await queryServer<{ n: number }>(
+    server,
+    'SELECT count(*)::int AS n FROM accounts WHERE id = $1',
+    [accountId],
+  );
+  if ((own[0]?.n ?? 0) > 0) found.push({ table: 'accounts', count: own[0]?.n ?? 0 });
+  for (const { table_name: table } of tables) {
+    // Table names come from the catalogue, not from input.
+    const [row] = await queryServer<{ n: number }>(
+      server,
+      `SELECT count(*)::int AS n FROM "${table}" WHERE account_id = $1`,
+      [accountId],
+    );
+    if ((row?.n ?? 0) > 0) found.push({ table, count: row?.n ?? 0 });
+  }
+  return found;
 }

@@ -6,7 +6,7 @@ import type { Deps } from './context';
 import { HttpProblem } from './errors';
 
 export async function throttle(
-  deps: Pick<Deps, 'store' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'config'> & Partial<Pick<Deps, 'recent'>>,
   key: string,
   max: number,
   what: string,
@@ -15,6 +15,7 @@ export async function throttle(
 ): Promise<void> {
   const outcome = await deps.store.hitRateLimit(key, max, windowS * 1000, deps.clock());
   if (!outcome.allowed) {
+    deps.recent?.rateLimited(key, deps.clock());
     const retryAfter = Math.max(1, Math.ceil(outcome.retryAfterS));
     throw new HttpProblem('rate_limited', `Too many ${what}. Try again in ${retryAfter} seconds.`, {
       retry_after: retryAfter,

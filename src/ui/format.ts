@@ -12,3 +12,18 @@ export function timeAgo(at: number, now = Date.now()): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+const BYTE_UNITS = ['KB', 'MB', 'GB', 'TB'];
+
+/** "0 bytes", "512 bytes", "1.5 KB", "12 MB": binary multiples, one decimal under ten. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return plural(bytes, 'byte');
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const shown = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value).toString();
+  return `${shown} ${BYTE_UNITS[unit]}`;
+}

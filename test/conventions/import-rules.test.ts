@@ -1,9 +1,9 @@
 /**
  * Which way imports run, checked over every import in src/ and test/, tests
  * included, in the style of refined-github's `build/features.test.ts`: the house's floors, top to
- * bottom, are extension beside pwa, then ui, then host, then engine beside server, then protocol,
- * with test/ above engine and server as the only bridge between them. A failure lists each
- * forbidden arrow as `importer → imported (rule)`.
+ * bottom, are extension beside pwa beside admin, then ui, then host, then engine beside server,
+ * then protocol, with test/ above engine and server as the only bridge between them. A failure
+ * lists each forbidden arrow as `importer → imported (rule)`.
  */
 import { statSync } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -11,7 +11,17 @@ import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import { isTestFile, readSource, repoRoot, sourceFiles } from './source-files';
 
-const AREAS = ['protocol', 'engine', 'server', 'host', 'ui', 'extension', 'pwa', 'test'] as const;
+const AREAS = [
+  'protocol',
+  'engine',
+  'server',
+  'host',
+  'ui',
+  'extension',
+  'pwa',
+  'admin',
+  'test',
+] as const;
 type Area = (typeof AREAS)[number];
 
 /**
@@ -79,6 +89,9 @@ const MAY_IMPORT: Record<Area, readonly Allow[]> = {
     { area: 'protocol' },
     { area: 'engine', only: ['src/engine/index.ts'] },
   ],
+  // The owner's admin page talks to the server's JSON API over HTTP, not to a worker: it stands on
+  // ui's screens and styles and the wire's shapes, and reaches neither host nor engine.
+  admin: [{ area: 'ui' }, { area: 'protocol', typeOnly: true }],
   // The rig and the tests that span tiers sit above everything they check.
   test: [
     { area: 'protocol' },
@@ -88,6 +101,7 @@ const MAY_IMPORT: Record<Area, readonly Allow[]> = {
     { area: 'ui' },
     { area: 'extension' },
     { area: 'pwa' },
+    { area: 'admin' },
   ],
 };
 

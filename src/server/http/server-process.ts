@@ -82,7 +82,8 @@ function listeningUrl(
 
 /**
  * Starts main.ts listening on a free port of 127.0.0.1 and resolves once it says where it listens.
- * No web app is served, so a local dist/pwa never changes what the tests see.
+ * No web app or admin page is served, so a local dist/pwa or dist/admin never changes what the
+ * tests see.
  */
 export function startServerProcess(
   args: readonly string[] = [],
@@ -90,7 +91,15 @@ export function startServerProcess(
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    mainArgs(['--listen', '127.0.0.1:0', '--web-dir', 'no-such-web-app', ...args]),
+    mainArgs([
+      '--listen',
+      '127.0.0.1:0',
+      '--web-dir',
+      'no-such-web-app',
+      '--admin-dir',
+      'no-such-admin-page',
+      ...args,
+    ]),
     { cwd: REPO_ROOT, env: childEnv(env) },
   );
   const out: string[] = [];

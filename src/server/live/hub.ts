@@ -52,7 +52,10 @@ export class LiveHub {
     if (!streams) return;
     for (const stream of [...streams]) {
       if (event.kind === 'revoked') {
-        if (stream.deviceId === event.device) stream.close(LIVE_CLOSE.revoked, 'device revoked');
+        // No device named: the whole account was disabled or deleted on the admin page.
+        if (event.device === undefined || stream.deviceId === event.device) {
+          stream.close(LIVE_CLOSE.revoked, 'device revoked');
+        }
       } else if (event.kind === 'seq') {
         if (typeof event.seq === 'number') stream.send({ type: 'seq', seq: event.seq });
       } else {

@@ -80,6 +80,8 @@ export function serveLiveSocket(
     const now = clock();
     const grant = await store.findAccessToken(sha256Hex(token), now);
     if (!grant) return close(LIVE_CLOSE.unauthorized, 'invalid or expired token');
+    // A disabled account's devices may not listen either (the admin page disabled it).
+    if (grant.accountDisabledAt != null) return close(LIVE_CLOSE.revoked, 'account disabled');
     const seq = await store.accountSeq(grant.accountId);
     if (ws.readyState !== ws.OPEN) return;
     const own: LiveStream = {

@@ -39,6 +39,12 @@ export function bearerAuth(deps: Pick<Deps, 'store' | 'clock'>): MiddlewareHandl
     const now = deps.clock();
     const grant = await deps.store.findAccessToken(hash, now);
     if (!grant) {
+      if ((await deps.store.closedTokenReason(hash, now)) === 'account_deleted') {
+        throw new HttpProblem(
+          'account_deleted',
+          "The server's owner deleted this account and all of its data.",
+        );
+      }
       // The store answers null for expired tokens too; asked as of the epoch it still finds an
       // expired token of a live device, which tells "expired, refresh" apart from "sign in again".
       const stale = await deps.store.findAccessToken(hash, 0);
@@ -48,6 +54,12 @@ export function bearerAuth(deps: Pick<Deps, 'store' | 'clock'>): MiddlewareHandl
       }
       const detail = 'The access token is not valid (unknown, revoked or signed out).';
       throw new HttpProblem('invalid_token', detail, {}, challenge('invalid_token', detail));
+    }
+    if (grant.accountDisabledAt != null) {
+      throw new HttpProblem(
+        'account_disabled',
+        "The server's owner disabled this account; ask them to enable it again.",
+      );
     }
     c.set('auth', grant);
 

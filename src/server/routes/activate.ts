@@ -204,7 +204,7 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
     const invite = inviteParam(form.invite);
     const username = normalizeUsername(form.username ?? '');
     const password = form.password ?? '';
-    const retry = (error: string, status: 400 | 401) =>
+    const retry = (error: string, status: 400 | 401 | 403) =>
       accountForms(
         c,
         { userCode, ...invite, error, username: form.username?.slice(0, 64) },
@@ -232,6 +232,9 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
       account?.passwordHash ?? (await passwords.decoyHash()),
     );
     if (!account || !valid) return retry('Wrong username or password.', 401);
+    if (account.disabledAt !== null) {
+      return retry("The server's owner disabled this account. Ask them to enable it again.", 403);
+    }
 
     // Only now is the password at hand: bring a hash made with older parameters up to today's.
     if (passwords.needsRehash(account.passwordHash)) {
@@ -309,6 +312,10 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
       return accountForms(c, { userCode, error: 'Your sign-in has expired. Sign in again.' }, 401);
     }
     checkCsrf(session, form.csrf_token);
+    // A session begun before the owner disabled the account approves no more devices.
+    if (session.account.disabledAt !== null) {
+      throw new HttpProblem('account_disabled', "The server's owner disabled this account.");
+    }
     const viewer = viewerOf(session);
     if (!userCode) throw new HttpProblem('invalid_request', 'The form has no valid user code.');
     const decision = form.decision;

@@ -100,11 +100,31 @@ export function registerAuthToken(app: Hono<AppEnv>, deps: Deps): void {
     }
   }
 
+  /** Checked before rotating, so a refused refresh token is not spent (enable lets it work again). */
+  async function refuseClosedAccount(refreshHash: string, now: number): Promise<void> {
+    if ((await store.closedTokenReason(refreshHash, now)) === 'account_deleted') {
+      throw new OAuthFailure(
+        'invalid_grant',
+        "The server's owner deleted this account and all of its data.",
+        'account_deleted',
+      );
+    }
+    const owner = await store.refreshTokenOwner(refreshHash);
+    if (owner && (await store.accountDisabledAt(owner.accountId)) != null) {
+      throw new OAuthFailure(
+        'invalid_grant',
+        "The server's owner disabled this account; ask them to enable it again.",
+        'account_disabled',
+      );
+    }
+  }
+
   async function refreshGrant(c: Context<AppEnv>, params: unknown) {
     const request = validateOAuth(RefreshTokenRequest, params);
     const now = clock();
     const tokens = newTokens(deps, now);
     const refreshHash = sha256Hex(request.refresh_token);
+    await refuseClosedAccount(refreshHash, now);
     const outcome = await store.rotateRefreshToken(refreshHash, tokens.pair, now, {
       idleMs: deps.config.refreshTokenIdleMs,
       absoluteMs: deps.config.refreshTokenLifetimeMs,

@@ -3,6 +3,8 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv, Deps } from '../context';
 import { bearerAuth } from '../middleware/bearer-auth';
 import { registerActivate } from './activate';
+import { registerAdmin } from './admin';
+import { registerAdminPage } from './admin-page';
 import { registerAuthDevice } from './auth-device';
 import { registerAuthRevoke } from './auth-revoke';
 import { registerAuthToken } from './auth-token';
@@ -20,6 +22,7 @@ export function registerRoutes(
   app: Hono<AppEnv>,
   deps: Deps,
   web: MiddlewareHandler<AppEnv> | undefined,
+  admin?: MiddlewareHandler<AppEnv>,
 ): void {
   const auth = bearerAuth(deps);
   registerHealth(app, deps);
@@ -29,10 +32,12 @@ export function registerRoutes(
   registerAuthToken(app, deps);
   registerAuthRevoke(app, deps, auth);
   registerActivate(app, deps);
+  registerAdmin(app, deps);
   registerDevices(app, deps, auth);
   registerKeys(app, deps, auth);
   registerChanges(app, deps, auth);
   registerBatch(app, deps, auth);
   registerPairings(app, deps, auth);
+  registerAdminPage(app, admin);
   registerRoot(app, web);
 }

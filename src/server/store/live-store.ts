@@ -43,6 +43,17 @@ export function liveStore(db: Db, base: BaseStore): Store {
       if (outcome.kind === 'advanced') await notify({ account: input.accountId, kind: 'pairing' });
       return outcome;
     },
+    // A disabled or deleted account's streams close at once, in whichever process holds them.
+    async setAccountDisabled(accountId, disabledAt, audit) {
+      const changed = await base.setAccountDisabled(accountId, disabledAt, audit);
+      if (changed && disabledAt !== null) await notify({ account: accountId, kind: 'revoked' });
+      return changed;
+    },
+    async deleteAccount(accountId, closedUntil, audit) {
+      const deleted = await base.deleteAccount(accountId, closedUntil, audit);
+      if (deleted) await notify({ account: accountId, kind: 'revoked' });
+      return deleted;
+    },
     async revokeDevice(accountId, deviceId, now) {
       const revoked = await base.revokeDevice(accountId, deviceId, now);
       if (revoked) await notify({ account: accountId, kind: 'revoked', device: deviceId });
@@ -83,7 +94,8 @@ const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
 const LiveEventSchema = v.variant('kind', [
   v.object({ account: Id, kind: v.literal('seq'), seq: v.pipe(v.number(), v.integer()) }),
   v.object({ account: Id, kind: v.picklist(['pairing', 'keys']) }),
-  v.object({ account: Id, kind: v.literal('revoked'), device: Id }),
+  // Without a device: every stream of the account (disabled or deleted on the admin page).
+  v.object({ account: Id, kind: v.literal('revoked'), device: v.optional(Id) }),
 ]);
 
 /** Only our own processes NOTIFY this channel, but a malformed payload is dropped, not trusted. */

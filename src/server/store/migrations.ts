@@ -234,4 +234,42 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX invite_uses_invite ON invite_uses (invite_id, used_at)',
     ],
   },
+  {
+    version: 8,
+    name: 'admin: owner sessions and sign-in links, disabled accounts, closed tokens, settings, audit',
+    statements: [
+      // Set by the owner on the admin page; the account's devices are refused while it is set.
+      'ALTER TABLE accounts ADD COLUMN disabled_at bigint',
+      // Separate from /activate sessions: other lifetimes (idle and absolute) and another cookie.
+      `CREATE TABLE admin_sessions (
+        token_hash text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        csrf_token text NOT NULL,
+        created_at bigint NOT NULL,
+        last_used_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      )`,
+      // One-time sign-in links printed by `admin create-link`; stored hashed, spent on use.
+      `CREATE TABLE admin_links (
+        token_hash text PRIMARY KEY,
+        expires_at bigint NOT NULL
+      )`,
+      // Hashes of a deleted account's tokens, so its devices learn why they were signed out.
+      // Nothing else of the account is kept.
+      `CREATE TABLE closed_tokens (
+        token_hash text PRIMARY KEY,
+        reason text NOT NULL CHECK (reason IN ('account_deleted')),
+        expires_at bigint NOT NULL
+      )`,
+      'CREATE TABLE server_settings (name text PRIMARY KEY, value text NOT NULL)',
+      `CREATE TABLE admin_audit (
+        id bigserial PRIMARY KEY,
+        at bigint NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        target text,
+        detail text
+      )`,
+    ],
+  },
 ];

@@ -3,9 +3,29 @@ import { liveStore } from './live-store';
 import {
   countAccounts,
   createAccount,
+  findAccountById,
   findAccountByUsername,
   setPasswordHash,
 } from './sql/accounts';
+import {
+  accountDisabledAt,
+  accountSummaries,
+  addAudit,
+  closedTokenReason,
+  deleteAccount,
+  listAudit,
+  registrationSetting,
+  serverTotals,
+  setAccountDisabled,
+  setRegistrationSetting,
+} from './sql/admin';
+import {
+  createAdminLink,
+  createAdminSession,
+  deleteAdminSession,
+  spendAdminLink,
+  useAdminSession,
+} from './sql/admin-sessions';
 import { applyBatch } from './sql/batch';
 import { changesSince } from './sql/changes';
 import { createDevice, listDevices, renameDevice, revokeDevice, touchDevice } from './sql/devices';
@@ -24,6 +44,7 @@ import {
   revokeInvite,
 } from './sql/invites';
 import { getKeyDocument, putKeyDocument } from './sql/keys';
+import { deviceAccount } from './sql/live';
 import {
   advancePairing,
   countPendingPairings,
@@ -43,9 +64,15 @@ import {
 import { purgeTombstones } from './sql/tombstones';
 import type { Store } from './types';
 
+/**
+ * Each store's database, for tests that check what is stored beneath the Store's methods (that a
+ * deleted account left no row anywhere); see ./testing.ts `storeDb`.
+ */
+export const storeDbs = new WeakMap<Store, Db>();
+
 /** The Store over any Db adapter: the SQL lives in ./sql, one file per area. */
 export function createSqlStore(db: Db): Store {
-  return liveStore(db, {
+  const store = liveStore(db, {
     close: () => db.close(),
 
     countAccounts: () => countAccounts(db),
@@ -96,7 +123,27 @@ export function createSqlStore(db: Db): Store {
     countPendingPairings: (accountId, deviceId, now) =>
       countPendingPairings(db, accountId, deviceId, now),
 
+    createAdminSession: (input) => createAdminSession(db, input),
+    useAdminSession: (tokenHash, now, idleMs) => useAdminSession(db, tokenHash, now, idleMs),
+    deleteAdminSession: (tokenHash) => deleteAdminSession(db, tokenHash),
+    createAdminLink: (tokenHash, expiresAt) => createAdminLink(db, tokenHash, expiresAt),
+    spendAdminLink: (tokenHash, now) => spendAdminLink(db, tokenHash, now),
+    findAccountById: (id) => findAccountById(db, id),
+    accountSummaries: () => accountSummaries(db),
+    serverTotals: () => serverTotals(db),
+    setAccountDisabled: (accountId, at, audit) => setAccountDisabled(db, accountId, at, audit),
+    deleteAccount: (accountId, until, audit) => deleteAccount(db, accountId, until, audit),
+    closedTokenReason: (tokenHash, now) => closedTokenReason(db, tokenHash, now),
+    accountDisabledAt: (accountId) => accountDisabledAt(db, accountId),
+    deviceAccountId: (deviceId) => deviceAccount(db, deviceId),
+    registrationSetting: () => registrationSetting(db),
+    setRegistrationSetting: (mode, audit) => setRegistrationSetting(db, mode, audit),
+    addAudit: (entry) => addAudit(db, entry),
+    listAudit: (limit) => listAudit(db, limit),
+
     hitRateLimit: (key, max, windowMs, now) => hitRateLimit(db, key, max, windowMs, now),
     resetRateLimit: (key) => resetRateLimit(db, key),
   });
+  storeDbs.set(store, db);
+  return store;
 }

@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { accountTests } from './suite/accounts';
+import { adminTests } from './suite/admin';
 import { changesTests } from './suite/changes';
 import type { StoreTestDatabase, SuiteContext } from './suite/context';
 import { deviceTests } from './suite/devices';
@@ -78,6 +79,7 @@ export function defineStoreSuite(target: StoreSuiteTarget): void {
     pairingTests(ctx);
     rateLimitTests(ctx);
     housekeepingTests(ctx);
+    adminTests(ctx);
     if (target.persistent) persistenceTests(() => target.createDatabase());
   });
 }

@@ -4,7 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Db } from './db';
 import { StoreError } from './errors';
+import { storeDbs } from './sql-store';
+import type { Store } from './types';
 
 export class MissingTestDatabaseError extends StoreError {
   constructor() {
@@ -51,4 +54,11 @@ async function admin(serverUrl: string, sql: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** The database under a store opened by openStore, for tests that look beneath its methods. */
+export function storeDb(store: Store): Db {
+  const db = storeDbs.get(store);
+  if (!db) throw new Error('this store was not made by createSqlStore');
+  return db;
 }

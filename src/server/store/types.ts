@@ -9,6 +9,7 @@
  * passed in by the caller (so tests can drive a clock); the store never reads the wall clock.
  */
 import type { BatchOp, BatchResult, RemoteRecord } from '../../protocol';
+import type { AdminStore } from './admin-types';
 
 export type Role = 'owner' | 'member';
 
@@ -18,6 +19,8 @@ export interface Account {
   passwordHash: string;
   role: Role;
   createdAt: number;
+  /** Set while the owner has disabled the account (admin page): its devices are refused. */
+  disabledAt: number | null;
 }
 
 export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'consumed';
@@ -73,6 +76,8 @@ export interface AccessGrant {
   accountId: string;
   deviceId: string;
   expiresAt: number;
+  /** Set when the token is valid but its account is disabled (bearer auth answers 403). */
+  accountDisabledAt?: number | null;
 }
 
 export type RefreshOutcome =
@@ -252,7 +257,8 @@ export interface Session {
   expiresAt: number;
 }
 
-export interface Store {
+/** Admin-page methods are declared in ./admin-types.ts to keep this file readable. */
+export interface Store extends AdminStore {
   close(): Promise<void>;
 
   // Accounts and registration

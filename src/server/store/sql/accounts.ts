@@ -11,9 +11,10 @@ interface AccountRow {
   password_hash: string;
   role: Role;
   created_at: number;
+  disabled_at: number | null;
 }
 
-const COLUMNS = 'id, username, password_hash, role, created_at';
+const COLUMNS = 'id, username, password_hash, role, created_at, disabled_at';
 
 function toAccount(row: AccountRow): Account {
   return {
@@ -22,6 +23,7 @@ function toAccount(row: AccountRow): Account {
     passwordHash: row.password_hash,
     role: row.role,
     createdAt: row.created_at,
+    disabledAt: row.disabled_at,
   };
 }
 
@@ -75,4 +77,11 @@ export async function findAccountByUsername(db: Db, username: string): Promise<A
   );
   const row = rows[0];
   return row ? toAccount(row) : null;
+}
+
+export async function findAccountById(db: Db, id: string): Promise<Account | null> {
+  const { rows } = await db.query<AccountRow>(`SELECT ${COLUMNS} FROM accounts WHERE id = $1`, [
+    id,
+  ]);
+  return rows[0] ? toAccount(rows[0]) : null;
 }

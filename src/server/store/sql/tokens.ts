@@ -74,9 +74,10 @@ export async function findAccessToken(
     device_id: string;
     expires_at: number;
     used_at: number | null;
+    disabled_at: number | null;
   }>(
-    `SELECT d.account_id, t.device_id, t.expires_at, t.used_at
-     FROM tokens t JOIN devices d ON d.id = t.device_id
+    `SELECT d.account_id, t.device_id, t.expires_at, t.used_at, a.disabled_at
+     FROM tokens t JOIN devices d ON d.id = t.device_id JOIN accounts a ON a.id = d.account_id
      WHERE t.token_hash = $1 AND t.kind = 'access' AND t.state = 'active'
        AND t.expires_at > $2 AND d.revoked_at IS NULL`,
     [accessHash, now],
@@ -90,9 +91,15 @@ export async function findAccessToken(
       now,
     ]);
   }
-  return row
-    ? { accountId: row.account_id, deviceId: row.device_id, expiresAt: row.expires_at }
-    : null;
+  if (!row) return null;
+  const grant: AccessGrant = {
+    accountId: row.account_id,
+    deviceId: row.device_id,
+    expiresAt: row.expires_at,
+  };
+  // Only when set, so a grant of a live account looks as it always did.
+  if (row.disabled_at !== null) grant.accountDisabledAt = row.disabled_at;
+  return grant;
 }
 
 interface RefreshRow {

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { CopyButton } from '../../components/copy-button';
 
 /**
  * The recovery key of a new account, shown this once. Continuing needs an explicit "I have saved
@@ -6,16 +7,6 @@ import { useState } from 'preact/hooks';
  */
 export function RecoveryKey({ recoveryKey, onDone }: { recoveryKey: string; onDone(): void }) {
   const [saved, setSaved] = useState(false);
-  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(recoveryKey);
-      setCopied('yes');
-    } catch {
-      // Clipboard access can be refused; the key stays selectable for a manual copy.
-      setCopied('failed');
-    }
-  };
   return (
     <section class="stack" aria-labelledby="recovery-title">
       <h1 id="recovery-title">Save your recovery key</h1>
@@ -26,15 +17,7 @@ export function RecoveryKey({ recoveryKey, onDone }: { recoveryKey: string; onDo
       <p class="recovery-key code" data-testid="recovery-key">
         {recoveryKey}
       </p>
-      <div class="row">
-        <button type="button" onClick={() => void copy()}>
-          Copy
-        </button>
-        <span class="small muted" role="status">
-          {copied === 'yes' && 'Copied to the clipboard.'}
-          {copied === 'failed' && 'Copying was refused: select the key and copy it by hand.'}
-        </span>
-      </div>
+      <CopyButton text={recoveryKey} what="key" />
       <label class="switch">
         <span>I have saved my recovery key somewhere safe</span>
         <input
