@@ -51,3 +51,10 @@ export async function editProfile(
     ).toBeVisible();
   }
 }
+
+/** Opens the profile and reads its API key from the form, revealed. */
+export async function revealedApiKey(page: Page, name: string): Promise<string> {
+  await openProfile(page, name);
+  await page.getByRole('button', { name: 'Reveal API key' }).click();
+  return page.locator('#field-apiKey').inputValue();
+}

@@ -3,13 +3,10 @@
  * strategy the app shows the conflict with the shared diff view (secrets masked), the person
  * merges field by field in the app, and both devices end with the merged record.
  */
-import type { Page } from '@playwright/test';
 import type { TestServer } from '../../src/server/testing';
-import { connectNewAccount, expectInSync, unlockWith } from '../extension/connect';
-import { launchProfile } from '../extension/fixtures';
-import { createProfile, editProfile, openProfile } from '../extension/records';
-import { newPerson } from '../extension/sync-server';
-import { approveInTab, startAppConnect } from './connect-app';
+import { expectInSync } from '../extension/connect';
+import { editProfile, revealedApiKey } from '../extension/records';
+import { extensionAndApp } from './connect-app';
 import { expect, PHONE, screenshot, startAppServer, test } from './fixtures';
 
 let server: TestServer;
@@ -20,34 +17,10 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-async function revealedApiKey(page: Page, name: string): Promise<string> {
-  await openProfile(page, name);
-  await page.getByRole('button', { name: 'Reveal API key' }).click();
-  return page.locator('#field-apiKey').inputValue();
-}
-
 test('a conflict with the extension is resolved in the app with the diff view', async ({ app }) => {
   test.setTimeout(150_000);
-  const person = newPerson();
-  const extension = await launchProfile();
+  const { extension, popup, options, page } = await extensionAndApp(app, server.url);
   try {
-    const { popup, recoveryKey } = await connectNewAccount(extension, server.url, person);
-    const options = await extension.openOptions('records');
-    await createProfile(options, {
-      name: 'Shared',
-      provider: 'openai',
-      model: 'gpt-4o',
-      apiKey: 'sk-first',
-    });
-    await popup.bringToFront();
-    await expectInSync(popup);
-
-    const page = await app.open(server.url, '/', PHONE);
-    const { tab, userCode } = await startAppConnect(app, page, server.url);
-    await approveInTab(tab, userCode, person, 'existing');
-    await tab.close();
-    await unlockWith(page, recoveryKey);
-    await expectInSync(page);
     await page.goto(`${server.url}/#sync`);
     const strategy = page.getByLabel('When the same field changed on two devices');
     await strategy.selectOption('manual');

@@ -3,9 +3,12 @@
  * /activate pages in the tab the app opens, then the key step back in the app.
  */
 import type { Page } from '@playwright/test';
-import { checkAndConnect } from '../extension/connect';
+import { checkAndConnect, connectNewAccount, expectInSync, unlockWith } from '../extension/connect';
+import { launchProfile } from '../extension/fixtures';
+import { createProfile } from '../extension/records';
 import type { Person } from '../extension/sync-server';
-import { type AppProfile, expect } from './fixtures';
+import { newPerson } from '../extension/sync-server';
+import { type AppProfile, expect, PHONE } from './fixtures';
 
 /** Checks the server and connects (the address defaults to the app's own); returns the tab. */
 export async function startAppConnect(
@@ -48,4 +51,28 @@ export async function approveInTab(
   await expect(tab.locator('[data-field="device-name"]')).toHaveText(/^Satchel app \(/);
   await tab.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(tab.locator('main[data-page="outcome"]')).toHaveAttribute('data-code', 'approved');
+}
+
+/** The extension with a profile "Shared", and the app signed in to the same account. */
+export async function extensionAndApp(app: AppProfile, serverUrl: string) {
+  const person = newPerson();
+  const extension = await launchProfile();
+  const { popup, recoveryKey } = await connectNewAccount(extension, serverUrl, person);
+  const options = await extension.openOptions('records');
+  await createProfile(options, {
+    name: 'Shared',
+    provider: 'openai',
+    model: 'gpt-4o',
+    apiKey: 'sk-first',
+  });
+  await popup.bringToFront();
+  await expectInSync(popup);
+
+  const page = await app.open(serverUrl, '/', PHONE);
+  const { tab, userCode } = await startAppConnect(app, page, serverUrl);
+  await approveInTab(tab, userCode, person, 'existing');
+  await tab.close();
+  await unlockWith(page, recoveryKey);
+  await expectInSync(page);
+  return { extension, popup, options, page };
 }

@@ -5,14 +5,11 @@
  * masked, and "Restore mine" puts the phone's value back on both. And a form open while its
  * record changes underneath shows the new values and keeps what the person typed.
  */
-import type { Page } from '@playwright/test';
 import type { TestServer } from '../../src/server/testing';
-import { connectNewAccount, expectInSync, unlockWith } from '../extension/connect';
-import { launchProfile } from '../extension/fixtures';
-import { createProfile, editProfile, openProfile } from '../extension/records';
-import { newPerson } from '../extension/sync-server';
-import { approveInTab, startAppConnect } from './connect-app';
-import { type AppProfile, expect, PHONE, screenshot, startAppServer, test } from './fixtures';
+import { expectInSync } from '../extension/connect';
+import { editProfile, openProfile, revealedApiKey } from '../extension/records';
+import { extensionAndApp } from './connect-app';
+import { expect, PHONE, screenshot, startAppServer, test } from './fixtures';
 
 let server: TestServer;
 test.beforeAll(async () => {
@@ -22,41 +19,11 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-async function revealedApiKey(page: Page, name: string): Promise<string> {
-  await openProfile(page, name);
-  await page.getByRole('button', { name: 'Reveal API key' }).click();
-  return page.locator('#field-apiKey').inputValue();
-}
-
-/** The extension with a profile "Shared", and the app signed in to the same account. */
-async function extensionAndApp(app: AppProfile) {
-  const person = newPerson();
-  const extension = await launchProfile();
-  const { popup, recoveryKey } = await connectNewAccount(extension, server.url, person);
-  const options = await extension.openOptions('records');
-  await createProfile(options, {
-    name: 'Shared',
-    provider: 'openai',
-    model: 'gpt-4o',
-    apiKey: 'sk-first',
-  });
-  await popup.bringToFront();
-  await expectInSync(popup);
-
-  const page = await app.open(server.url, '/', PHONE);
-  const { tab, userCode } = await startAppConnect(app, page, server.url);
-  await approveInTab(tab, userCode, person, 'existing');
-  await tab.close();
-  await unlockWith(page, recoveryKey);
-  await expectInSync(page);
-  return { extension, popup, options, page };
-}
-
 test('an edit replaced by a newer one is told in the app, and "Restore mine" brings it back on both devices', async ({
   app,
 }) => {
   test.setTimeout(150_000);
-  const { extension, popup, options, page } = await extensionAndApp(app);
+  const { extension, popup, options, page } = await extensionAndApp(app, server.url);
   try {
     // The phone edits offline first; the extension edits the same field later, so it wins.
     await app.context.setOffline(true);
@@ -109,7 +76,7 @@ test('a form open while its record changes on another device shows the new value
   app,
 }) => {
   test.setTimeout(150_000);
-  const { extension, popup, options, page } = await extensionAndApp(app);
+  const { extension, popup, options, page } = await extensionAndApp(app, server.url);
   try {
     await page.goto(`${server.url}/#records`);
     await openProfile(page, 'Shared');

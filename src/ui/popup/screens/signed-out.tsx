@@ -28,6 +28,17 @@ async function reachable(bridge: Bridge, typed: string): Promise<string> {
   return url;
 }
 
+function StepHeading({ id, n, title }: { id: string; n: number; title: string }) {
+  return (
+    <h2 id={id} class="step">
+      <span class="step-number" aria-hidden="true">
+        {n}
+      </span>{' '}
+      {title}
+    </h2>
+  );
+}
+
 /**
  * Connecting, step by step: where the server is (checked: it must answer as a Satchel server),
  * what to call this device (its suggested name, editable), then the sign-in in a tab. Each step
@@ -70,12 +81,7 @@ export function SignedOut({ status }: ScreenProps) {
       </p>
       <ErrorAlert error={status.lastError} onDismiss={() => void bridge.call('error.dismiss')} />
       <form class="stack" onSubmit={onCheck} noValidate aria-labelledby="step-server">
-        <h2 id="step-server" class="step">
-          <span class="step-number" aria-hidden="true">
-            1
-          </span>{' '}
-          Your server
-        </h2>
+        <StepHeading id="step-server" n={1} title="Your server" />
         <div class="field">
           <label for="server">Sync server</label>
           <input
@@ -107,12 +113,7 @@ export function SignedOut({ status }: ScreenProps) {
       </form>
       {current && (
         <form class="stack" onSubmit={onConnect} noValidate aria-labelledby="step-name">
-          <h2 id="step-name" class="step">
-            <span class="step-number" aria-hidden="true">
-              2
-            </span>{' '}
-            Name this device
-          </h2>
+          <StepHeading id="step-name" n={2} title="Name this device" />
           <div class="field">
             <label for="device-name">Device name</label>
             <input
