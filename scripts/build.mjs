@@ -33,6 +33,13 @@ const TARGETS = [
     args: ['build', '--config', 'vite.admin.config.ts'],
     out: 'dist/admin',
   },
+  // Last: the installable server package carries the web app and admin page built above.
+  {
+    name: 'server package',
+    cmd: process.execPath,
+    args: ['scripts/build-server.mjs'],
+    out: 'server-package',
+  },
 ];
 
 function run({ cmd, args }) {

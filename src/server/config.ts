@@ -107,8 +107,9 @@ export function helpText(): string {
   return [
     'Satchel sync server',
     '',
-    'Usage: tsx src/server/main.ts [options]',
-    '       tsx src/server/main.ts invite create|list|revoke [options]  (see invite --help)',
+    'Usage: satchel-server [options]',
+    '       satchel-server invite create|list|revoke [options]  (see invite --help)',
+    '(From a checkout: npm run serve -- [options])',
     '',
     'Every option can also be set through its environment variable; a flag wins.',
     '',
