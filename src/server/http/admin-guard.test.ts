@@ -81,12 +81,12 @@ describe('admin routes refuse', () => {
       { method: 'POST', path: '/session', json: { username: 'owner', password: 'x' } },
     ];
     for (const route of writes) {
-      const forged: Record<string, string>[] = [
+      const foreign: Record<string, string>[] = [
         { 'sec-fetch-site': 'cross-site' },
         { 'sec-fetch-site': 'same-site' },
         { origin: 'https://evil.example' },
       ];
-      for (const headers of forged) {
+      for (const headers of foreign) {
         const result = await adminCall(fx.server.url, route.path, session, { ...route, headers });
         expectProblem(result, 403, 'forbidden');
       }

@@ -142,6 +142,19 @@ describe('live stream (PGlite, one process)', () => {
     expect(other.ws.readyState).toBe(WebSocket.OPEN);
   });
 
+  it('closes every stream of an account the owner disabled, and refuses new ones', async () => {
+    const server = shared;
+    const { laptop, s, other } = await phoneAndLaptopStreams(server);
+    const entry = { at: Date.now(), actor: 'owner', action: 'disable', target: null, detail: null };
+    await server.store.setAccountDisabled(laptop.account_id, Date.now(), entry);
+    expect(await s.closed).toBe(4403);
+    expect(await other.closed).toBe(4403);
+    const again = await open(server.url);
+    streams.push(again);
+    again.ws.send(JSON.stringify({ type: 'auth', access_token: laptop.access_token }));
+    expect(await again.closed).toBe(4403);
+  });
+
   it('never pokes another account: not its writes, its pairings or its key document', async () => {
     const server = shared;
     const me = person('owner');

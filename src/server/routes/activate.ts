@@ -26,6 +26,7 @@ import {
   startSession,
 } from '../activate/session';
 import { STYLE_HASH } from '../activate/style';
+import { checkPassword } from '../auth/check-password';
 import { newPasswordProblem, normalizeUsername, USERNAME_RULE } from '../auth/credentials';
 import { formatUserCode, normalizeUserCode, sha256Hex } from '../auth/secrets';
 import type { AppEnv, Deps } from '../context';
@@ -226,20 +227,12 @@ export function registerActivate(app: Hono<AppEnv>, deps: Deps): void {
       'sign-in attempts for this account',
     );
 
-    const account = await store.findAccountByUsername(username);
-    const valid = await passwords.verify(
-      password,
-      account?.passwordHash ?? (await passwords.decoyHash()),
-    );
-    if (!account || !valid) return retry('Wrong username or password.', 401);
+    const account = await checkPassword(deps, username, password);
+    if (!account) return retry('Wrong username or password.', 401);
     if (account.disabledAt !== null) {
       return retry("The server's owner disabled this account. Ask them to enable it again.", 403);
     }
 
-    // Only now is the password at hand: bring a hash made with older parameters up to today's.
-    if (passwords.needsRehash(account.passwordHash)) {
-      await store.setPasswordHash(account.id, await passwords.hash(password));
-    }
     await forgetThrottle(deps, accountKey);
     await startSession(c, deps, account);
     return c.redirect(afterSignIn(userCode), 303);

@@ -5,6 +5,7 @@
  */
 import type { Hono, MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
+import { auditEntry } from '../admin/audit';
 import type { AppEnv, Deps } from '../context';
 import { HttpProblem } from '../errors';
 import { effectiveRegistration } from '../invites';
@@ -78,13 +79,11 @@ export function registerAdminAccounts(
       const target = await account(c.req.param('id'));
       if (disable) notTheOwner(target, 'disabled');
       const now = clock();
-      await store.setAccountDisabled(target.id, disable ? now : null, {
-        at: now,
-        actor: c.get('admin').account.username,
-        action,
-        target: target.username,
-        detail: null,
-      });
+      await store.setAccountDisabled(
+        target.id,
+        disable ? now : null,
+        auditEntry(c, now, action, target.username),
+      );
       return c.body(null, 204);
     });
   }
@@ -97,13 +96,11 @@ export function registerAdminAccounts(
     }
     notTheOwner(target, 'deleted');
     const now = clock();
-    await store.deleteAccount(target.id, now + CLOSED_TOKEN_DAYS * 86_400_000, {
-      at: now,
-      actor: c.get('admin').account.username,
-      action: 'delete',
-      target: target.username,
-      detail: null,
-    });
+    await store.deleteAccount(
+      target.id,
+      now + CLOSED_TOKEN_DAYS * 86_400_000,
+      auditEntry(c, now, 'delete', target.username),
+    );
     return c.body(null, 204);
   });
 
@@ -115,13 +112,7 @@ export function registerAdminAccounts(
       throw new HttpProblem('not_found', 'No such live device.');
     }
     // revokeDevice has its own transaction (and live notify), so the audit row follows it.
-    await store.addAudit({
-      at: now,
-      actor: c.get('admin').account.username,
-      action: 'revoke_device',
-      target: deviceId,
-      detail: null,
-    });
+    await store.addAudit(auditEntry(c, now, 'revoke_device', deviceId));
     return c.body(null, 204);
   });
 }

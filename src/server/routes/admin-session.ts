@@ -8,6 +8,7 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { checkAdminOrigin } from '../admin/guard';
 import { endAdminSession, startAdminSession } from '../admin/session';
+import { checkPassword } from '../auth/check-password';
 import { normalizeUsername } from '../auth/credentials';
 import { sha256Hex } from '../auth/secrets';
 import type { AppEnv, Deps } from '../context';
@@ -32,7 +33,7 @@ export function registerAdminSession(
   deps: Deps,
   guard: MiddlewareHandler<AppEnv>,
 ): void {
-  const { store, config, clock, passwords } = deps;
+  const { store, config, clock } = deps;
   const audit = (actor: string, action: string, target: string | null = null) =>
     store.addAudit({ at: clock(), actor, action, target, detail: null });
 
@@ -44,16 +45,8 @@ export function registerAdminSession(
       config.signInMaxPerAccount,
       'sign-in attempts for this account',
     );
-    const account = await store.findAccountByUsername(username);
-    // The decoy hash costs the same, so timing does not say whether the name exists.
-    const valid = await passwords.verify(
-      password,
-      account?.passwordHash ?? (await passwords.decoyHash()),
-    );
-    if (!account || !valid || account.role !== 'owner') return null;
-    if (passwords.needsRehash(account.passwordHash)) {
-      await store.setPasswordHash(account.id, await passwords.hash(password));
-    }
+    const account = await checkPassword(deps, username, password);
+    if (account?.role !== 'owner') return null;
     await forgetThrottle(deps, accountKey);
     return account;
   }

@@ -5,6 +5,7 @@
  */
 import type { Hono, MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
+import { auditEntry } from '../admin/audit';
 import type { AppEnv, Deps } from '../context';
 import { HttpProblem } from '../errors';
 import { inviteLink, makeInvite } from '../invites';
@@ -42,13 +43,9 @@ export function registerAdminSettings(
       ttlS: body.expiresInS ?? config.inviteTtlS,
       now,
     });
-    await store.addAudit({
-      at: now,
-      actor: session.account.username,
-      action: 'invite_create',
-      target: invite.id,
-      detail: `${invite.maxUses} use(s)`,
-    });
+    await store.addAudit(
+      auditEntry(c, now, 'invite_create', invite.id, `${invite.maxUses} use(s)`),
+    );
     const link = inviteLink(publicBase(c, config), token);
     return c.json({ id: invite.id, link, uses: invite.maxUses, expiresAt: invite.expiresAt }, 201);
   });
@@ -59,26 +56,14 @@ export function registerAdminSettings(
     if (!/^[0-9a-f]{1,32}$/.test(id) || !(await store.revokeInvite(id, now))) {
       throw new HttpProblem('not_found', 'No such invite, or it was already revoked.');
     }
-    await store.addAudit({
-      at: now,
-      actor: c.get('admin').account.username,
-      action: 'invite_revoke',
-      target: id,
-      detail: null,
-    });
+    await store.addAudit(auditEntry(c, now, 'invite_revoke', id));
     return c.body(null, 204);
   });
 
   admin.put('/registration', guard, async (c) => {
     const { mode } = await readJson(c, Registration);
     const now = clock();
-    await store.setRegistrationSetting(mode, {
-      at: now,
-      actor: c.get('admin').account.username,
-      action: 'registration',
-      target: null,
-      detail: mode,
-    });
+    await store.setRegistrationSetting(mode, auditEntry(c, now, 'registration', null, mode));
     return c.body(null, 204);
   });
 
