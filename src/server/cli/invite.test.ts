@@ -78,7 +78,9 @@ describe('satchel-server invite', () => {
     expect(again.code).toBe(1);
     const after = await runMain(['invite', 'list', '--data-dir', dataDir]);
     expect(after.stdout).toMatch(new RegExp(`^${id} +revoked +1/2 used`, 'm'));
-  });
+    // Six processes, each starting tsx and opening (migrating) the embedded database: about 30 s
+    // on a loaded 2-core machine, so more than vitest's default per test.
+  }, 120_000);
 
   it('refuses bad --uses and --expires with exit code 2, and prints its help', async () => {
     const uses = await runMain(['invite', 'create', '--uses', '0', '--data-dir', dataDir]);
