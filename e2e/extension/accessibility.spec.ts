@@ -1,11 +1,11 @@
 /**
- * axe-core finds nothing on the extension's screens, in light and in dark (issue 15): the popup
- * signed out, setting up, in sync with a profile to use, and every options section with a record
- * open for editing.
+ * axe-core finds nothing on the extension's screens, in light and in dark (issue 15): the welcome
+ * guide; the popup signed out, waiting for approval, setting up encryption, in sync with a profile
+ * to use; and every options section with a record open for editing.
  */
 import type { TestServer } from '../../src/server/testing';
 import { expectAccessible } from '../a11y/axe';
-import { connectNewAccount } from './connect';
+import { createKey, decideInTab, startConnect, userCodeIn } from './connect';
 import { expect, test } from './fixtures';
 import { createProfile, openProfile } from './records';
 import { newPerson, startSyncServer } from './sync-server';
@@ -31,7 +31,18 @@ test('popup and options pass axe-core in light and dark, signed out and in sync'
   const options = await profile.openOptions('sync');
   await expectAccessible(options, 'options sync, signed out');
 
-  const { popup } = await connectNewAccount(profile, server.url, newPerson());
+  await expectAccessible(profile.welcome, 'welcome guide, first step');
+
+  const popup = await profile.openPopup();
+  const tab = await startConnect(profile, popup, server.url);
+  await expectAccessible(popup, 'popup, waiting for approval');
+  await decideInTab(tab, await userCodeIn(popup), newPerson());
+  await tab.close();
+  await expect(popup.getByRole('heading', { name: 'Set up encryption' })).toBeVisible({
+    timeout: 15_000,
+  });
+  await expectAccessible(popup, 'popup, set up encryption');
+  await createKey(popup);
   await options.goto(options.url().replace(/#.*$/, '#records'));
   await createProfile(options, {
     name: 'Work',
