@@ -5,6 +5,7 @@
  */
 import { generateRecoveryKey } from '../../src/engine/crypto/recovery-key';
 import type { TestServer } from '../../src/server/testing';
+import { expectAccessible } from '../a11y/axe';
 import {
   connectNewAccount,
   decideInTab,
@@ -135,6 +136,7 @@ test('a wrong recovery key is refused with what to fix; a revoked device keeps i
     await expect(alert).toContainText('has a typo');
     await expect(popupB.getByRole('textbox', { name: 'Recovery key' })).toHaveValue(typo);
     await screenshot(popupB, 'popup-recovery-key-typo');
+    await expectAccessible(popupB, 'popup, unlock with a mistyped recovery key');
 
     // A well-formed key of some other account.
     await unlockWith(popupB, generateRecoveryKey());

@@ -5,6 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { TestServer } from '../../src/server/testing';
+import { expectAccessible } from '../a11y/axe';
 import { connectExistingAccount, connectNewAccount, expectInSync } from './connect';
 import { badgeText, expect, launchProfile, screenshot, test } from './fixtures';
 import { createProfile, editProfile, openProfile } from './records';
@@ -85,6 +86,7 @@ test('manual conflicts show in the badge and popup and resolve as chosen everywh
     const list = popupB.getByRole('list', { name: 'Conflicts' });
     await expect(list.getByRole('listitem')).toHaveCount(3);
     await screenshot(popupB, 'popup-conflicts-list');
+    await expectAccessible(popupB, 'popup, conflicts');
 
     // Three: the name and the API key differ. The diff shows both sides; the key stays masked.
     await list.getByRole('listitem').filter({ hasText: 'Three-B' }).getByRole('button').click();
@@ -96,6 +98,7 @@ test('manual conflicts show in the badge and popup and resolve as chosen everywh
     await expect(keyRow.locator('[data-masked="true"]')).toHaveCount(3);
     await expect(diff).not.toContainText('sk-3');
     await screenshot(popupB, 'popup-conflict-diff');
+    await expectAccessible(popupB, 'popup, a conflict diff');
     await keyRow.locator('td').nth(2).getByRole('button', { name: 'Reveal API key' }).click();
     await expect(keyRow.locator('td').nth(2)).toContainText('sk-3a');
     // Merge: the name from this device, the key from the other.

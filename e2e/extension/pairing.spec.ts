@@ -5,6 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { TestServer } from '../../src/server/testing';
+import { expectAccessible } from '../a11y/axe';
 import { connectNewAccount, decideInTab, expectInSync, startConnect, userCodeIn } from './connect';
 import { badgeText, expect, launchProfile, type Profile, screenshot, test } from './fixtures';
 import { createProfile } from './records';
@@ -64,6 +65,7 @@ test('a new profile is approved from an existing one: code typed on one, confirm
     const request = laptopPopup.getByTestId('pairing-request');
     await expect(request).toHaveCount(1);
     await screenshot(laptopPopup, 'pairing-request');
+    await expectAccessible(laptopPopup, 'popup, a device asks to join');
     await request.getByRole('button', { name: /^Review / }).click();
 
     // The person reads the code on the new profile...
@@ -72,6 +74,7 @@ test('a new profile is approved from an existing one: code typed on one, confirm
     await expect(phoneCode).toHaveText(/^\d{3} \d{3}$/, { timeout: 20_000 });
     const code = (await phoneCode.textContent())?.trim() as string;
     await screenshot(phonePopup, 'pairing-new-device-code');
+    await expectAccessible(phonePopup, 'popup, the new device shows its code');
     // ...types it on the one in use, which never shows its own code (so it cannot be copied)...
     await laptopPopup.bringToFront();
     const typed = laptopPopup.getByRole('textbox', { name: /^Code shown on / });
@@ -86,6 +89,7 @@ test('a new profile is approved from an existing one: code typed on one, confirm
     await expect(typed).toHaveAttribute('aria-invalid', 'true');
     await typed.fill(code);
     await screenshot(laptopPopup, 'pairing-type-code');
+    await expectAccessible(laptopPopup, 'popup, typing the code');
     await laptopPopup.getByTestId('pairing-approve').click();
     // The code matched the laptop's own: it waits for the person to confirm on the phone.
     await expect(laptopPopup.getByText(/Code correct\. Now confirm on/)).toBeVisible({
