@@ -33,6 +33,10 @@ test('connecting and cancelling work with the keyboard alone', async ({ profile 
   await tabTo(popup, /^Sync server$/);
   await popup.keyboard.press('ControlOrMeta+A');
   await popup.keyboard.type(server.url);
+  // Enter checks the server first; then the device name's form connects.
+  await popup.keyboard.press('Enter');
+  await expect(popup.getByTestId('server-checked')).toBeVisible();
+  await tabTo(popup, /^Device name$/, 20);
   const tab = profile.context.waitForEvent('page');
   await popup.keyboard.press('Enter');
   await (await tab).close();
