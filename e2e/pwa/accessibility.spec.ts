@@ -5,7 +5,7 @@
 import type { TestServer } from '../../src/server/testing';
 import { expectAccessible } from '../a11y/axe';
 import { createKey, expectInSync } from '../extension/connect';
-import { createProfile, openProfile } from '../extension/records';
+import { createProfile, editProfile, openProfile } from '../extension/records';
 import { newPerson } from '../extension/sync-server';
 import { approveInTab, startAppConnect } from './connect-app';
 import { expect, PHONE, startAppServer, test } from './fixtures';
@@ -49,4 +49,13 @@ test('every app screen passes axe-core in light and dark', async ({ app }) => {
     if (section === 'records') await openProfile(page, 'Work');
     await expectAccessible(page, `app ${section}`);
   }
+
+  // The warning tones too: offline, with an edit waiting ("Offline" and "pending sync" pills).
+  await app.context.setOffline(true);
+  await page.goto(`${server.url}/#records`);
+  await editProfile(page, 'Work', { model: 'gpt-4.1' });
+  await expect(page.getByText('pending sync')).toBeVisible();
+  await expect(page.getByTestId('status')).toHaveText('Offline', { timeout: 15_000 });
+  await expectAccessible(page, 'app records, offline with an edit pending');
+  await app.context.setOffline(false);
 });
