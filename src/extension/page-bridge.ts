@@ -8,9 +8,15 @@ import browser from 'webextension-polyfill';
 import type { Bridge, CommandInput, CommandName, CommandResult } from '../host/contract';
 import { BridgeError } from '../host/contract';
 import { createStatusHub } from '../host/status-hub';
+import { readSnapshot, SNAPSHOT_KEY } from '../host/status-snapshot';
 import { createCallTable, isWorkerToPage, type PageToWorker, PORT_NAME } from '../host/wire';
 
-export function createPageBridge(): Bridge {
+export interface PageBridge extends Bridge {
+  /** Settles once the last-known status was read (shown or not): the popup paints after it. */
+  snapshotRead: Promise<void>;
+}
+
+export function createPageBridge(): PageBridge {
   const hub = createStatusHub();
   const calls = createCallTable();
   let port: browser.Runtime.Port | null = null;
@@ -53,8 +59,17 @@ export function createPageBridge(): Bridge {
   }
 
   port = connect();
+  // Read beside the port, not after it: a stopped worker takes a few hundred ms to answer.
+  const snapshotRead = browser.storage.session.get(SNAPSHOT_KEY).then(
+    (stored) => {
+      const status = readSnapshot(stored[SNAPSHOT_KEY], Date.now());
+      if (status) hub.showSnapshot(status);
+    },
+    (error: unknown) => console.error('Satchel: could not read the status snapshot', error),
+  );
 
   return {
+    snapshotRead,
     subscribe: hub.subscribe,
     call<K extends CommandName>(
       name: K,

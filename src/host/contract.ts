@@ -59,7 +59,15 @@ export type SyncSettings = Pick<
 > & { server: string };
 
 /** The engine's status, plus (added by the host) this device's sync settings. */
-export type Status = EngineStatus & { settings: SyncSettings };
+export type Status = EngineStatus & {
+  settings: SyncSettings;
+  /**
+   * Set only on a last-known status a page painted before its worker answered
+   * (host/status-snapshot.ts): when the worker published it. The worker's own statuses never
+   * carry it, so a page shows "as of" until then.
+   */
+  asOf?: number;
+};
 
 /** A conflict as the engine shows it: only the fields that differ, base and both sides. */
 export type Conflict = ConflictView;

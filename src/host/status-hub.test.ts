@@ -34,3 +34,28 @@ describe('status hub', () => {
     expect(later).toEqual(['status']);
   });
 });
+
+describe('status hub with a last-known snapshot', () => {
+  const snapshot = (pendingEdits: number) => ({ pendingEdits, asOf: 1 }) as unknown as Status;
+
+  it('shows a snapshot until the host answers, then only the host', () => {
+    const hub = createStatusHub();
+    const seen: (string | number)[] = [];
+    hub.subscribe((s) =>
+      seen.push(s.asOf === undefined ? s.pendingEdits : `as of ${s.pendingEdits}`),
+    );
+    hub.showSnapshot(snapshot(7));
+    hub.showStatus(status(2));
+    hub.showSnapshot(snapshot(9));
+    expect(seen).toEqual(['as of 7', 2]);
+  });
+
+  it('ignores a snapshot read after the host said it cannot answer', () => {
+    const hub = createStatusHub();
+    hub.showUnavailable(new BridgeError({ code: 'engine_unavailable', message: 'down' }));
+    const seen: unknown[] = [];
+    hub.subscribe((s) => seen.push(s));
+    hub.showSnapshot(snapshot(1));
+    expect(seen).toEqual([]);
+  });
+});

@@ -6,6 +6,11 @@ import type { Bridge, BridgeError, Status } from './contract';
 
 export interface StatusHub {
   showStatus(status: Status): void;
+  /**
+   * A last-known status (marked `asOf`), shown only until the host answers: once a status came
+   * from the host, a snapshot read late is ignored.
+   */
+  showSnapshot(status: Status): void;
   showUnavailable(error: BridgeError): void;
   subscribe: Bridge['subscribe'];
 }
@@ -15,11 +20,18 @@ export function createStatusHub(): StatusHub {
   const errorListeners = new Set<(error: BridgeError) => void>();
   let latest: Status | null = null;
   let unavailable: BridgeError | null = null;
+  let answered = false;
 
   return {
     showStatus(status) {
+      answered = true;
       latest = status;
       unavailable = null;
+      for (const listener of listeners) listener(status);
+    },
+    showSnapshot(status) {
+      if (answered || unavailable) return;
+      latest = status;
       for (const listener of listeners) listener(status);
     },
     showUnavailable(error) {

@@ -26,6 +26,8 @@ export function useStatus(): { status: Status | null; error: BridgeError | null 
         (err) => {
           console.error('Satchel: no status from the host', err.code);
           setError(err);
+          // A last-known status must not stand in for a host that cannot answer.
+          setStatus((shown) => (shown?.asOf !== undefined ? null : shown));
         },
       ),
     [bridge],

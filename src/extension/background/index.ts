@@ -8,6 +8,7 @@ import browser from 'webextension-polyfill';
 import { watchConnectivity } from '../../host/connectivity';
 import { describeDevice } from '../../host/device-name';
 import { startHost } from '../../host/start';
+import { createSnapshotWriter, SNAPSHOT_KEY } from '../../host/status-snapshot';
 import { createAlarmScheduler, WAKE_ALARM } from './alarm-scheduler';
 import { showBadge } from './badge';
 import { servePort } from './port-server';
@@ -55,8 +56,21 @@ void engine.then(
   (host) => {
     const badge = (status: Parameters<typeof showBadge>[0]) =>
       showBadge(status).catch((error: unknown) => console.error('Satchel: badge failed', error));
+    // In memory only (storage.session), so the lock's promise of nothing at rest still holds.
+    const snapshot = createSnapshotWriter({
+      persistent: false,
+      now: Date.now,
+      write: (value) =>
+        value
+          ? browser.storage.session.set({ [SNAPSHOT_KEY]: value })
+          : browser.storage.session.remove(SNAPSHOT_KEY),
+    });
     void badge(host.getStatus());
-    host.onStatus((status) => void badge(status));
+    snapshot.saw(host.getStatus());
+    host.onStatus((status) => {
+      void badge(status);
+      snapshot.saw(status);
+    });
   },
   (error: unknown) => console.error('Satchel: the engine failed to start', error),
 );

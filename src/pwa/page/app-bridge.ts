@@ -5,9 +5,10 @@
  * connectivity changes and being looked at.
  */
 
-import type { Bridge, CommandInput, CommandName, CommandResult } from '../../host/contract';
+import type { Bridge, CommandInput, CommandName, CommandResult, Status } from '../../host/contract';
 import { BridgeError } from '../../host/contract';
 import { createStatusHub } from '../../host/status-hub';
+import { createSnapshotWriter, readSnapshot, SNAPSHOT_KEY } from '../../host/status-snapshot';
 import { createCallTable, isWorkerToPage, type PageToWorker } from '../../host/wire';
 import { BROADCAST_CHANNEL, isBroadcast, type PageToServiceWorker, type Reply } from '../wire';
 import { isWebUrl } from './is-web-url';
@@ -39,7 +40,23 @@ const NO_WORKER = new BridgeError({
 });
 
 export function createAppBridge(deps: AppBridgeDeps): Bridge {
-  const { showStatus, showUnavailable, subscribe } = createStatusHub();
+  const hub = createStatusHub();
+  const { showUnavailable, subscribe } = hub;
+  // The app's worker cannot reach localStorage, so its pages keep the snapshot of what they hear.
+  const snapshot = createSnapshotWriter({
+    persistent: true,
+    now: Date.now,
+    async write(value) {
+      if (value) localStorage.setItem(SNAPSHOT_KEY, JSON.stringify(value));
+      else localStorage.removeItem(SNAPSHOT_KEY);
+    },
+  });
+  function showStatus(status: Status) {
+    hub.showStatus(status);
+    snapshot.saw(status);
+  }
+  const kept = readStoredSnapshot();
+  if (kept) hub.showSnapshot(kept);
   /** Calls awaiting an answer, tagged with the worker that got them. */
   const calls = createCallTable<ServiceWorker>();
   const watched = new WeakSet<ServiceWorker>();
@@ -167,6 +184,17 @@ export function createAppBridge(deps: AppBridgeDeps): Bridge {
       },
     },
   };
+}
+
+function readStoredSnapshot(): Status | null {
+  try {
+    const raw = localStorage.getItem(SNAPSHOT_KEY);
+    return raw ? readSnapshot(JSON.parse(raw), Date.now()) : null;
+  } catch (error) {
+    // Storage refused or a damaged value: the page waits for the worker as it always could.
+    console.error('Satchel: could not read the status snapshot', error);
+    return null;
+  }
 }
 
 function asBridgeError(error: unknown): BridgeError {

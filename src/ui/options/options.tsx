@@ -32,7 +32,9 @@ function Layout({ bridge }: { bridge: Bridge }) {
       <nav aria-label="Satchel settings">
         <p class="row spread nav-title">
           <strong>Satchel</strong>
-          {status && <StatusPill phase={status.state} pending={status.pendingEdits} />}
+          {status && (
+            <StatusPill phase={status.state} pending={status.pendingEdits} asOf={status.asOf} />
+          )}
         </p>
         {SECTIONS.map((s) => (
           <a key={s.id} href={`#${s.id}`} aria-current={s.id === section.id ? 'page' : undefined}>

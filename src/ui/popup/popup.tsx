@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import type { Bridge } from '../../host/contract';
 import { ErrorAlert } from '../components/error-alert';
 import { useJoinRequestCheck } from '../pairing/use-join-request-check';
@@ -8,17 +8,24 @@ import { SCREENS } from './screens';
 import { RecoveryKey } from './screens/recovery-key';
 
 export const STATUS_PAINTED = 'satchel:status-painted';
+/** The first frame with the worker's own status (not a last-known snapshot). */
+export const LIVE_STATUS_PAINTED = 'satchel:live-status-painted';
 
 function Screens({ onScreen }: { onScreen?: ((id: string) => void) | undefined }) {
   const { status, error } = useStatus();
   const [route, setRoute] = useState<Route>({ name: 'home' });
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
   const ready = status !== null;
+  const live = ready && status.asOf === undefined;
   useJoinRequestCheck(status);
-  // Marks the first frame that shows real status, for bench/popup-paint.ts to read.
-  useEffect(() => {
+  // Marks the first frames that show a status and the worker's own, for bench/popup-paint.ts:
+  // a layout effect runs before that frame paints, its animation frame just as it does.
+  useLayoutEffect(() => {
     if (ready) requestAnimationFrame(() => performance.mark(STATUS_PAINTED));
   }, [ready]);
+  useLayoutEffect(() => {
+    if (live) requestAnimationFrame(() => performance.mark(LIVE_STATUS_PAINTED));
+  }, [live]);
   const screen = status
     ? (SCREENS.find((s) => s.when(status, route)) ?? SCREENS[SCREENS.length - 1])
     : undefined;

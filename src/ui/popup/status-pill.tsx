@@ -1,4 +1,5 @@
 import type { Phase } from '../../host/contract';
+import { timeAgo } from '../format';
 
 const PILLS: Record<Phase['kind'], { tone: string; text: string }> = {
   signedOut: { tone: '', text: 'Not connected' },
@@ -11,11 +12,30 @@ const PILLS: Record<Phase['kind'], { tone: string; text: string }> = {
   locked: { tone: 'warn', text: 'Locked' },
 };
 
-/** The one-glance state, worded for people; the tone carries colour, the text carries meaning. */
-export function StatusPill({ phase, pending }: { phase: Phase; pending: number }) {
+/**
+ * The one-glance state, worded for people; the tone carries colour, the text carries meaning.
+ * `asOf`: the state is the last one kept while the worker wakes, so it says when, in no colour
+ * of its own (green would claim a sync nobody has checked yet).
+ */
+export function StatusPill({
+  phase,
+  pending,
+  asOf,
+}: {
+  phase: Phase;
+  pending: number;
+  asOf?: number | undefined;
+}) {
   const pill = PILLS[phase.kind];
   const text = phase.kind === 'idle' && pending > 0 ? 'Changes waiting' : pill.text;
   const tone = phase.kind === 'idle' && pending > 0 ? 'warn' : pill.tone;
+  if (asOf !== undefined) {
+    return (
+      <span class="pill" data-testid="status" data-phase={phase.kind} data-as-of={asOf}>
+        {text} · as of {timeAgo(asOf)}
+      </span>
+    );
+  }
   return (
     <span class={`pill ${tone}`} data-testid="status" data-phase={phase.kind}>
       {text}

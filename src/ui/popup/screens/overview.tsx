@@ -29,7 +29,7 @@ export function Overview({ status, navigate }: ScreenProps) {
     <section class="stack" aria-labelledby="overview-title">
       <div class="row spread">
         <h1 id="overview-title">Satchel</h1>
-        <StatusPill phase={phase} pending={status.pendingEdits} />
+        <StatusPill phase={phase} pending={status.pendingEdits} asOf={status.asOf} />
       </div>
       <p class="small muted" data-testid="last-sync">
         {status.lastSyncAt ? `Last synced ${timeAgo(status.lastSyncAt, now)}` : 'Not synced yet'}
