@@ -35,6 +35,7 @@ const PAGE_FACE: readonly PathPattern[] = [
   'src/host/contract',
   'src/host/wire',
   'src/host/status-hub',
+  'src/host/status-snapshot',
 ];
 
 /** The files of extension/ and pwa/ that run in a service worker; the rest there is page-side. */
