@@ -141,6 +141,40 @@ describe('records the server leaves out of the feed are reported', () => {
     await close(laptop, phone);
   });
 
+  it('records pulled without a new manifest keep the clean answer: the held records are not read again', async () => {
+    let compared = 0;
+    const person = newPerson();
+    // The writer keeps the default interval, so it publishes its manifest once, then not for 10 min.
+    const desk = await newDevice('desk');
+    const phone = await newDevice('phone', {
+      engine: {
+        ...FAST.engine,
+        log: (entry) => {
+          if (entry.event === 'omission_compared') compared += 1;
+        },
+      },
+    });
+    const recoveryKey = (await connect(desk, backend, person)) as string;
+    await desk.engine.create('profiles', profile('First'));
+    await syncQuiet(desk);
+    await connect(phone, backend, person, recoveryKey);
+    await syncQuiet(phone);
+    const settled = compared;
+    expect(settled).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i += 1) {
+      await desk.engine.create('profiles', profile(`Later ${i}`));
+      await syncQuiet(desk);
+      const run = await phone.engine.syncNow();
+      expect(run.result).toBe('ok');
+      expect(run.tally?.pulled).toBe(1);
+    }
+    // Pulls only raise what is held: nothing can have become withheld, so nothing was compared.
+    expect(compared).toBe(settled);
+    expect(await names(phone)).toEqual(['First', 'Later 0', 'Later 1', 'Later 2']);
+    expect(phone.engine.getStatus().withheld).toBe(0);
+    await close(desk, phone);
+  });
+
   it('a tombstone withheld: the record stays here, reported, and goes once honest', async () => {
     const { liar, laptop, phone, ids } = await world();
     const victim = ids[1] as string;

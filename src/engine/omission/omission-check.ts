@@ -11,7 +11,6 @@ import type { OmissionMeta } from '../db/schema';
 import { asEngineError } from '../errors';
 import type { SyncDeps } from '../sync/deps';
 import { retryWait } from '../sync/quarantine-retry';
-import { readSyncMeta } from '../sync/sync-meta';
 import { findWithheld } from './find-withheld';
 import { readOmission, writeOmission } from './omission-state';
 
@@ -50,8 +49,11 @@ export interface OmissionReport {
 }
 
 /**
- * The inputs of a comparison. The local side changes only by pulls (the cursor moves), push
- * acknowledgements (revisions rise: nothing newly withheld) and quarantine (counted here).
+ * The inputs of a clean comparison. Once nothing is withheld, only these can make something so:
+ * the peers' manifests, the collections synced, the quarantine. An ordinary pull or a push
+ * acknowledgement only raises what is held, so the cursor is left out: reading every record
+ * after each pull cost a second per sync at 10,000 records. What can lower what is held (a
+ * listing from zero, the person's first-join or missing-records answer) passes `relisted`.
  */
 async function comparisonInputs(deps: SyncDeps, meta: OmissionMeta): Promise<string> {
   const { ctx } = deps;
@@ -65,15 +67,19 @@ async function comparisonInputs(deps: SyncDeps, meta: OmissionMeta): Promise<str
     .filter(([, on]) => on)
     .map(([name]) => name)
     .sort();
-  const { cursor } = await readSyncMeta(ctx.db);
-  return JSON.stringify([cursor, peers, synced, await ctx.db.count('quarantine')]);
+  return JSON.stringify([peers, synced, await ctx.db.count('quarantine')]);
 }
 
-export async function checkOmission(deps: SyncDeps): Promise<OmissionReport> {
+/**
+ * `relisted`: this run listed the feed from zero or carried out an answer that may have lowered
+ * or removed what is held, so a clean answer from before does not stand.
+ */
+export async function checkOmission(deps: SyncDeps, relisted: boolean): Promise<OmissionReport> {
   const { ctx } = deps;
   const meta = await readOmission(ctx.db);
   const inputs = await comparisonInputs(deps, meta);
-  if (!meta.report && meta.cleanOn === inputs) return { withheld: 0, devices: [], changed: false };
+  if (!meta.report && !relisted && meta.cleanOn === inputs)
+    return { withheld: 0, devices: [], changed: false };
   const found = await findWithheld(ctx, meta.peers);
   ctx.log({ level: 'debug', event: 'omission_compared', withheld: found.count });
   if (found.unreadable > 0)

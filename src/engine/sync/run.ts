@@ -90,7 +90,13 @@ export async function runSync(deps: SyncDeps, answers: Answers = {}): Promise<Ru
   tally.quarantined += pulled.quarantined;
   if (pulled.paused) return { kind: 'paused', decision: pulled.paused, tally };
   // Only here, at the head of the feed: mid-pull a record may not have arrived yet.
-  const omission = await checkOmission(deps);
+  const relisted =
+    meta.fullResync ||
+    meta.cursor === null ||
+    meta.cursor === '0' ||
+    !meta.joined ||
+    Object.keys(answers).length > 0;
+  const omission = await checkOmission(deps, relisted);
   if (omission.withheld > 0) {
     tally.withheld = omission.withheld;
     tally.withheldFrom = omission.devices;
