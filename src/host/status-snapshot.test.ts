@@ -145,7 +145,13 @@ describe('the snapshot writer', () => {
     await vi.advanceTimersByTimeAsync(500);
     expect(written.map((s) => s?.status.counts.profiles)).toEqual([3, 6]);
 
-    w.saw(status({ account: { ...status().account!, accountId: 'a2' } }));
+    const other = {
+      serverUrl: 'https://sync.example',
+      accountId: 'a2',
+      deviceId: 'd9',
+      fingerprint: 'g',
+    };
+    w.saw(status({ account: other }));
     await vi.advanceTimersByTimeAsync(0);
     expect(written.at(-1)?.status.account?.accountId).toBe('a2');
   });
