@@ -74,7 +74,12 @@ async function measure(profile: Profile, expected: number) {
       live.push(times.live);
       await page.close();
     }
-    result[workerState] = { script: median(script), fcp: median(fcp), status: median(status), live: median(live) };
+    result[workerState] = {
+      script: median(script),
+      fcp: median(fcp),
+      status: median(status),
+      live: median(live),
+    };
   }
   await cdpPage.close();
   return result;
