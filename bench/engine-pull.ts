@@ -30,8 +30,14 @@ const CHANGED_REPEATS = 5;
 const CHANGED_AMONG = 10_000;
 const PAGE_SIZE = 1000;
 const PROFILE = process.env.BENCH_PROFILE === '1';
-/** BENCH_FLOOR=engine: the floor writes rows shaped as the engine's (see page.ts). */
-const FLOOR_SHAPE = process.env.BENCH_FLOOR === 'engine' ? 'engine' : 'plain';
+/**
+ * BENCH_FLOOR=engine: the floor writes rows shaped as the engine's (see page.ts);
+ * engine-noindex: the same rows without the collection/live index; engine-noread: with the index
+ * and no read before each write.
+ */
+const FLOOR_SHAPES = ['plain', 'engine', 'engine-noindex', 'engine-noread'] as const;
+const FLOOR_SHAPE =
+  FLOOR_SHAPES.find((shape) => shape === process.env.BENCH_FLOOR) ?? ('plain' as const);
 const LOCKED_UP_TO = process.env.BENCH_LOCK === '0' ? 0 : 10_000;
 const LOCK_PASSPHRASE = 'bench lantern across the quiet harbour';
 

@@ -109,7 +109,7 @@ const bench = {
      * `engine` (investigation, BENCH_FLOOR=engine): rows shaped as the engine stores them (with
      * the synced base and the collection/live index) and a read before each write.
      */
-    shape: 'plain' | 'engine' = 'plain',
+    shape: 'plain' | 'engine' | 'engine-noindex' | 'engine-noread' = 'plain',
   ): Promise<{ ms: number; requests: number; records: number }> {
     const cipher = await createSeedCipher(
       { ...keys, master: new Uint8Array(keys.master), tokenRoot: new Uint8Array(keys.tokenRoot) },
@@ -118,7 +118,7 @@ const bench = {
     const db = await openDB(`bench-floor-${crypto.randomUUID()}`, 1, {
       upgrade(database) {
         const store = database.createObjectStore('records', { keyPath: ['collection', 'id'] });
-        if (shape === 'engine') store.createIndex('byCollectionLive', ['collection', 'live']);
+        if (shape === 'engine' || shape === 'engine-noread') store.createIndex('byCollectionLive', ['collection', 'live']);
       },
     });
     const started = performance.now();
@@ -142,7 +142,7 @@ const bench = {
       else
         await Promise.all(
           opened.map(async (record) => {
-            await tx.store.get([record.collection, record.id]);
+            if (shape !== 'engine-noread') await tx.store.get([record.collection, record.id]);
             const { rev, ...state } = record;
             await tx.store.put({
               ...state,

@@ -4,10 +4,9 @@ import { DB_VERSION, type EngineDB } from './schema';
 
 export type EngineDatabase = IDBPDatabase<EngineDB>;
 
-function upgrade(db: EngineDatabase, oldVersion: number): void {
+function upgrade(db: EngineDatabase, tx: IDBTransaction, oldVersion: number): void {
   if (oldVersion < 1) {
-    const records = db.createObjectStore('records', { keyPath: ['collection', 'id'] });
-    records.createIndex('byCollectionLive', ['collection', 'live']);
+    db.createObjectStore('records', { keyPath: ['collection', 'id'] });
     db.createObjectStore('outbox', { keyPath: ['collection', 'id'] });
     db.createObjectStore('conflicts', { keyPath: ['collection', 'id'] });
     const history = db.createObjectStore('history', { keyPath: 'seq', autoIncrement: true });
@@ -16,6 +15,26 @@ function upgrade(db: EngineDatabase, oldVersion: number): void {
     db.createObjectStore('activity', { keyPath: 'seq', autoIncrement: true });
     db.createObjectStore('meta');
   }
+  if (oldVersion < 2) {
+    // Version 1 indexed every record by collection and liveness; version 2 indexes tombstones
+    // only, and counts live records as all of a collection's keys minus its tombstones.
+    const records = tx.objectStore('records');
+    if (records.indexNames.contains('byCollectionLive')) records.deleteIndex('byCollectionLive');
+    records.createIndex('byDeletedIn', 'deletedIn');
+    if (oldVersion >= 1) markTombstones(records);
+  }
+}
+
+/** Writes `deletedIn` on the tombstones a version 1 database holds; `live` is never sealed. */
+function markTombstones(records: IDBObjectStore): void {
+  const request = records.openCursor();
+  request.addEventListener('success', () => {
+    const cursor = request.result;
+    if (!cursor) return;
+    const row = cursor.value as { collection: string; live?: number };
+    if (row.live === 0) cursor.update({ ...row, deletedIn: row.collection });
+    cursor.continue();
+  });
 }
 
 /**
@@ -28,7 +47,9 @@ export async function openEngineDatabase(
 ): Promise<EngineDatabase> {
   const request = factory.open(name, DB_VERSION);
   request.addEventListener('upgradeneeded', (event) => {
-    upgrade(wrap(request.result) as unknown as EngineDatabase, event.oldVersion);
+    const tx = request.transaction;
+    if (!tx) throw new StateError('engine_closed', `Database ${name} opened without its upgrade`);
+    upgrade(wrap(request.result) as unknown as EngineDatabase, tx, event.oldVersion);
   });
   request.addEventListener('blocked', () => {
     // Another tab or worker holds an older version open; it gets `versionchange` and closes.

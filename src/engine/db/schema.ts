@@ -16,7 +16,7 @@ import type {
 import type { RecordErrorCode } from '../errors';
 import type { EngineSettings } from '../settings';
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** A record as the server last acknowledged it (decrypted). */
 export interface SyncedState {
@@ -40,6 +40,11 @@ export interface RecordRow {
   /** Last state acknowledged by the server; null until the record first syncs. */
   base: SyncedState | null;
   updatedAt: number;
+  /**
+   * Set on tombstones only (db/sealed-rows.ts writes it from `live`), so only they are indexed:
+   * an index entry for every live record doubled the writes of a first pull.
+   */
+  deletedIn?: CollectionName;
 }
 
 /**
@@ -424,7 +429,7 @@ export interface EngineDB extends DBSchema {
   records: {
     key: [CollectionName, string];
     value: RecordRow;
-    indexes: { byCollectionLive: [CollectionName, 0 | 1] };
+    indexes: { byDeletedIn: CollectionName };
   };
   outbox: { key: [CollectionName, string]; value: OutboxRow };
   conflicts: { key: [CollectionName, string]; value: ConflictRow };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newRowKey } from '../crypto/row-seal';
+import { countLive } from '../records/read';
 import { freshDbName, testIndexedDB } from '../testing/idb';
 import { openEngineDatabase } from './open';
 import type { RecordRow } from './schema';
@@ -55,8 +56,8 @@ describe('sealed rows', () => {
     );
     const history = await readRows(db, 'history').index('byRecord').getAll(['profiles', 'a']);
     expect(history.map((row) => [row.seq, row.data])).toEqual([[1, { apiKey: 'sk-old-a' }]]);
-    // The index still finds live records without opening anything.
-    expect(await readRows(db, 'records').index('byCollectionLive').count(['profiles', 1])).toBe(1);
+    // Live records are still counted without opening anything.
+    expect((await countLive(db)).profiles).toBe(1);
     db.close();
   });
 

@@ -11,10 +11,10 @@ import { type IDBPTransaction, type IndexKey, type IndexNames, type StoreNames, 
 import { openRow, type RowPlace, sealRow } from '../crypto/row-seal';
 import { LockError } from '../errors';
 import type { EngineDatabase } from './open';
-import type { EngineDB } from './schema';
+import type { EngineDB, RecordRow } from './schema';
 
 const CLEAR_FIELDS = {
-  records: ['collection', 'id', 'live'],
+  records: ['collection', 'id', 'live', 'deletedIn'],
   conflicts: ['collection', 'id'],
   history: ['seq', 'collection', 'id'],
 } as const satisfies Record<string, readonly string[]>;
@@ -137,13 +137,21 @@ type Loose = {
 };
 type AnyTx = IDBPTransaction<EngineDB, ArrayLike<StoreNames<EngineDB>>, IDBTransactionMode>;
 
+/** Only tombstones are indexed (`byDeletedIn`): the mark follows `live` on every write. */
+function markTombstone(row: RecordRow): RecordRow {
+  if (row.live === 0)
+    return row.deletedIn === row.collection ? row : { ...row, deletedIn: row.collection };
+  if (row.deletedIn === undefined) return row;
+  const { deletedIn: _revived, ...live } = row;
+  return live;
+}
+
 /** The row store `name` of `tx`; its rows sealed while the database's lock is on. */
 export function rowStore<N extends SealedStoreName>(tx: AnyTx, name: N): RowStore<N> {
   const idbStore = tx.objectStore(name);
   const store = idbStore as unknown as Loose;
   const raw = (unwrap(idbStore as never) as unknown as IDBObjectStore).transaction;
-  const sealer = sealers.get(raw.db);
-  if (!sealer) return store as unknown as RowStore<N>;
+  const sealer = sealers.get(raw.db) ?? null;
   // A row that cannot be sealed or opened ends a writing transaction: without the abort, the
   // writes before it would commit alone and a change would land half made.
   const guarded = <T>(work: () => T): T => {
@@ -163,8 +171,11 @@ export function rowStore<N extends SealedStoreName>(tx: AnyTx, name: N): RowStor
     }
   };
   const open = (row: unknown) =>
-    row === undefined ? undefined : guarded(() => sealer.open(name, row as Row));
-  const seal = (row: unknown) => guarded(() => sealer.seal(name, row as Row));
+    row === undefined || !sealer ? row : guarded(() => sealer.open(name, row as Row));
+  const seal = (row: unknown) => {
+    const marked = name === 'records' ? markTombstone(row as RecordRow) : row;
+    return sealer ? guarded(() => sealer.seal(name, marked as Row)) : marked;
+  };
   const cursorOf = (cursor: Loose | null): RowCursor<N> | null =>
     cursor && {
       get value() {

@@ -64,12 +64,13 @@ export async function listRecords<C extends CollectionName>(
 ): Promise<RecordView<C>[]> {
   assertCollection(collection);
   const tx = db.transaction(['records', 'outbox', 'conflicts']);
-  const range = IDBKeyRange.bound([collection, ''], [collection, '\uffff']);
-  const [rows, pending, conflicts] = await Promise.all([
-    rowStore(tx, 'records').index('byCollectionLive').getAll([collection, 1]),
+  const range = collectionRange(collection);
+  const [all, pending, conflicts] = await Promise.all([
+    rowStore(tx, 'records').getAll(range),
     tx.objectStore('outbox').getAllKeys(range),
     rowStore(tx, 'conflicts').getAllKeys(range),
   ]);
+  const rows = all.filter((row) => row.live === 1);
   const pendingIds = new Set(pending.map((key) => key[1]));
   const conflictIds = new Set(conflicts.map((key) => key[1]));
   return rows
@@ -79,9 +80,27 @@ export async function listRecords<C extends CollectionName>(
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** Every key of one collection's records, live or not. */
+export function collectionRange(collection: CollectionName): IDBKeyRange {
+  return IDBKeyRange.bound([collection, ''], [collection, '\uffff']);
+}
+
+/**
+ * Live records per collection: its keys counted, less its tombstones (the only rows indexed).
+ * Counting keys opens no row, so it costs the same with the device lock on.
+ */
 export async function countLive(db: EngineDatabase): Promise<Record<CollectionName, number>> {
-  const index = readRows(db, 'records').index('byCollectionLive');
-  const counts = await Promise.all(COLLECTION_NAMES.map((name) => index.count([name, 1])));
+  const store = readRows(db, 'records');
+  const tombstones = store.index('byDeletedIn');
+  const counts = await Promise.all(
+    COLLECTION_NAMES.map(async (name) => {
+      const [all, deleted] = await Promise.all([
+        store.count(collectionRange(name)),
+        tombstones.count(name),
+      ]);
+      return all - deleted;
+    }),
+  );
   return Object.fromEntries(COLLECTION_NAMES.map((name, i) => [name, counts[i] ?? 0])) as Record<
     CollectionName,
     number

@@ -35,6 +35,12 @@ export interface ApplyPageOptions {
   seen?: Set<string>;
   /** The cursor the page was fetched from: a record quarantined from it is read again from there. */
   since?: string;
+  /**
+   * A pull that began on an empty records store: the keys applied so far. Any other key has no
+   * row unless a local edit made one meanwhile, and such an edit always has an outbox entry, so
+   * the read before each write is skipped for the rest (a tenth of a first pull's time).
+   */
+  fresh?: Set<string>;
 }
 
 function tallyResult(tally: PageTally, result: ApplyResult): void {
@@ -89,7 +95,12 @@ export async function applyPage(
     options.seen?.add(`${item.record.collection}/${item.record.id}`);
     if (options.quarantineInUse) await quarantine.delete([item.remote.collection, item.remote.id]);
     const key = keyOf(item.record.collection, item.record.id);
-    const absent = { pending: !pendingKeys.has(key), conflict: !conflictKeys.has(key) };
+    const absent = {
+      pending: !pendingKeys.has(key),
+      conflict: !conflictKeys.has(key),
+      row: options.fresh !== undefined && !options.fresh.has(key) && !pendingKeys.has(key),
+    };
+    options.fresh?.add(key);
     const mode = options.modeOf?.(item) ?? 'merge';
     tallyResult(tally, await applyRemote(ctx, tx, item.record, mode, absent, replaced));
   };

@@ -178,6 +178,8 @@ function conflictRow(
 export interface KnownAbsent {
   pending: boolean;
   conflict: boolean;
+  /** No row of this record exists (a first pull into an empty store), so none is read. */
+  row?: boolean;
 }
 
 /**
@@ -217,7 +219,7 @@ export async function applyRemote(
 ): Promise<ApplyResult> {
   const key: [RecordRow['collection'], string] = [remote.collection, remote.id];
   const [row, pending, conflict] = await Promise.all([
-    rowStore(tx, 'records').get(key),
+    absent.row ? undefined : rowStore(tx, 'records').get(key),
     absent.pending ? undefined : tx.objectStore('outbox').get(key),
     absent.conflict ? undefined : rowStore(tx, 'conflicts').get(key),
   ]);

@@ -5,7 +5,7 @@
  */
 import type { CollectionName } from '../collections';
 import type { EngineContext } from '../context';
-import { readRows } from '../db/sealed-rows';
+import { countLive } from '../records/read';
 import type { EngineSettings } from '../settings';
 
 export interface BulkDeleteDecision {
@@ -42,10 +42,10 @@ export function countByCollection(
 
 /** Live records on this device in the collections that sync. */
 export async function liveCount(ctx: EngineContext): Promise<number> {
-  const index = readRows(ctx.db, 'records').index('byCollectionLive');
+  const counts = await countLive(ctx.db);
   let total = 0;
   for (const [name, on] of Object.entries(ctx.settings.collections)) {
-    if (on) total += await index.count([name as CollectionName, 1]);
+    if (on) total += counts[name as CollectionName] ?? 0;
   }
   return total;
 }

@@ -93,6 +93,7 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
   // A listing from zero over existing bases (after 410, or from a cursor still at zero, which
   // the server never refuses) tells which synced records the server no longer lists.
   const seen = meta.fullResync || meta.cursor === '0' ? new Set<string>() : undefined;
+  const fresh = full && (await ctx.db.count('records')) === 0 ? new Set<string>() : undefined;
   const buffered: Page[] = [];
   const deletions = new Set<OpenedItem>();
   const modeOf = (item: PageItem & { kind: 'opened' }): ApplyMode =>
@@ -108,6 +109,7 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
         modeOf,
         quarantineInUse,
         seen,
+        ...(fresh ? { fresh } : {}),
       }),
     );
   };
