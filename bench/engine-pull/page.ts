@@ -118,7 +118,8 @@ const bench = {
     const db = await openDB(`bench-floor-${crypto.randomUUID()}`, 1, {
       upgrade(database) {
         const store = database.createObjectStore('records', { keyPath: ['collection', 'id'] });
-        if (shape === 'engine' || shape === 'engine-noread') store.createIndex('byCollectionLive', ['collection', 'live']);
+        if (shape === 'engine' || shape === 'engine-noread')
+          store.createIndex('byCollectionLive', ['collection', 'live']);
       },
     });
     const started = performance.now();

@@ -18,7 +18,11 @@ const AROUND = [
   // db.transaction('records').store: the one store of a transaction, reached unsealed
   new RegExp(`\\.transaction\\(\\s*'${SEALED}'[^)]*\\)\\s*\\.store`),
 ];
-const ALLOWED = new Set(['src/engine/db/sealed-rows.ts']);
+const ALLOWED = new Set([
+  'src/engine/db/sealed-rows.ts',
+  // Migrations run before any row can be opened, and touch only fields stored in the clear.
+  'src/engine/db/open.ts',
+]);
 
 describe('sealed rows', () => {
   it('the engine reaches the record, conflict and history stores only through rowStore()', () => {
