@@ -35,7 +35,8 @@ const PROFILE = process.env.BENCH_PROFILE === '1';
  * engine-noindex: the same rows without the collection/live index; engine-noread: with the index
  * and no read before each write.
  */
-const FLOOR_SHAPES = ['plain', 'engine', 'engine-noindex', 'engine-noread'] as const;
+const FLOOR_SHAPES = ['plain', 'engine', 'engine-noindex', 'engine-noread', 'packed'] as const;
+type FloorShape = (typeof FLOOR_SHAPES)[number];
 const FLOOR_SHAPE =
   FLOOR_SHAPES.find((shape) => shape === process.env.BENCH_FLOOR) ?? ('plain' as const);
 const LOCKED_UP_TO = process.env.BENCH_LOCK === '0' ? 0 : 10_000;
@@ -111,7 +112,12 @@ function sync(page: Page, name: string): Promise<SyncFigure> {
   return page.evaluate((n) => window.satchelBench.sync(n), name);
 }
 
-async function floor(page: Page, serverUrl: string, account: SeededAccount): Promise<SyncFigure> {
+async function floor(
+  page: Page,
+  serverUrl: string,
+  account: SeededAccount,
+  shape: FloorShape = FLOOR_SHAPE,
+): Promise<SyncFigure> {
   const session = await account.session();
   const keys = {
     ...account.keys,
@@ -120,7 +126,7 @@ async function floor(page: Page, serverUrl: string, account: SeededAccount): Pro
   };
   return page.evaluate(
     ([url, token, k, size, shape]) => window.satchelBench.floor(url, token, k, size, shape),
-    [serverUrl, session.accessToken, keys, PAGE_SIZE, FLOOR_SHAPE] as const,
+    [serverUrl, session.accessToken, keys, PAGE_SIZE, shape] as const,
   );
 }
 
@@ -179,12 +185,15 @@ async function main(): Promise<void> {
       }
       const engineMs = median(engineTimes);
       const floorMs = median(floorTimes);
+      // The layout's own limit: the same data, 100 records to an IndexedDB value.
+      const packed = await floor(page, server.url, account, 'packed');
+      expectRecords(packed, size, 'packed floor');
       rows.push([
         `first pull of ${size.toLocaleString('en')}`,
         engineMs.toFixed(0),
         floorMs.toFixed(0),
         (engineMs / floorMs).toFixed(2),
-        `${REPEATS(size)} run(s), median`,
+        `${REPEATS(size)} run(s), median; packed floor ${packed.ms.toFixed(0)} ms (${(engineMs / packed.ms).toFixed(2)}x)`,
       ]);
 
       if (size <= LOCKED_UP_TO) {

@@ -19,6 +19,9 @@ export type SerializedKeys = Omit<KeysMeta, 'master' | 'tokenRoot'> & {
   tokenRoot: number[];
 };
 
+/** The packed floor: records per IndexedDB value (the layout the issue measured at a fifth). */
+const PACKED_PER_VALUE = 100;
+
 const devices = new Map<string, Device>();
 
 function waitForState(engine: Engine, kinds: string[], timeoutMs = 30_000): Promise<void> {
@@ -109,7 +112,7 @@ const bench = {
      * `engine` (investigation, BENCH_FLOOR=engine): rows shaped as the engine stores them (with
      * the synced base and the collection/live index) and a read before each write.
      */
-    shape: 'plain' | 'engine' | 'engine-noindex' | 'engine-noread' = 'plain',
+    shape: 'plain' | 'engine' | 'engine-noindex' | 'engine-noread' | 'packed' = 'plain',
   ): Promise<{ ms: number; requests: number; records: number }> {
     const cipher = await createSeedCipher(
       { ...keys, master: new Uint8Array(keys.master), tokenRoot: new Uint8Array(keys.tokenRoot) },
@@ -117,6 +120,10 @@ const bench = {
     );
     const db = await openDB(`bench-floor-${crypto.randomUUID()}`, 1, {
       upgrade(database) {
+        if (shape === 'packed') {
+          database.createObjectStore('records');
+          return;
+        }
         const store = database.createObjectStore('records', { keyPath: ['collection', 'id'] });
         if (shape === 'engine' || shape === 'engine-noread')
           store.createIndex('byCollectionLive', ['collection', 'live']);
@@ -139,7 +146,10 @@ const bench = {
         page.changes.filter((remote) => cipher.isRecord(remote)).map((r) => cipher.open(r)),
       );
       const tx = db.transaction('records', 'readwrite');
-      if (shape === 'plain') for (const record of opened) void tx.store.put(record);
+      if (shape === 'packed')
+        for (let at = 0; at < opened.length; at += PACKED_PER_VALUE)
+          void tx.store.put(opened.slice(at, at + PACKED_PER_VALUE), `${since}/${at}`);
+      else if (shape === 'plain') for (const record of opened) void tx.store.put(record);
       else
         await Promise.all(
           opened.map(async (record) => {

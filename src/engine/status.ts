@@ -28,7 +28,7 @@ export type EngineState =
    */
   | { kind: 'needsKey'; mode: 'create' | 'unlock' | null; reason: 'new_device' | 'key_changed' }
   | { kind: 'idle' }
-  | { kind: 'syncing'; progress: { done: number; total: number } }
+  | { kind: 'syncing'; progress: { done: number; total: number; estimated?: boolean } }
   | { kind: 'offline'; since: number }
   | { kind: 'error'; error: ErrorInfo }
   /** The device lock is on and locked: nothing that needs a key or token runs until unlocked. */

@@ -243,6 +243,12 @@ export const ChangesResponse = v.strictObject({
    * devices notice a pairing request on their next pull. Optional: older servers omit it.
    */
   pending_pairings: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  /**
+   * At most how many changes follow this page (the account's last sequence number less the
+   * cursor: a record changed twice counts twice), for a progress bar. Optional: older servers
+   * omit it. A device shows it as "about", never as a fact.
+   */
+  remaining: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 40))),
 });
 
 export const BatchOp = v.strictObject({

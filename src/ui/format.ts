@@ -27,3 +27,11 @@ export function formatBytes(bytes: number): string {
   const shown = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value).toString();
   return `${shown} ${BYTE_UNITS[unit]}`;
 }
+
+/** "1,000 of about 10,000": a pull's total is the server's estimate until the feed ends. */
+export function progressText(progress: { done: number; total: number; estimated?: boolean }) {
+  if (progress.total === 0) return 'Checking for changes…';
+  const done = progress.done.toLocaleString('en');
+  const total = progress.total.toLocaleString('en');
+  return progress.estimated ? `${done} of about ${total}` : `${done} of ${total}`;
+}

@@ -83,7 +83,7 @@ const AUTOMATIC: ReadonlySet<SyncTrigger> = new Set([
 export class SyncController {
   readonly triggers: SyncTriggers;
   /** Progress of the run in flight, null when none. */
-  running: { done: number; total: number } | null = null;
+  running: { done: number; total: number; estimated?: boolean } | null = null;
   offlineSince: number | null = null;
   /**
    * The host said the browser has no network: automatic runs are not tried until it says it is
@@ -233,8 +233,8 @@ export class SyncController {
           session,
           cipher,
           limits: this.deps.limits(),
-          progress: (done, total) => {
-            this.running = { done, total };
+          progress: (done, total, estimated) => {
+            this.running = estimated ? { done, total, estimated } : { done, total };
             void this.deps.changed('state');
           },
           pairingsNoticed: (count) => this.deps.pairingsNoticed(count),

@@ -11,8 +11,11 @@ export interface SyncDeps {
   readonly session: Session;
   readonly cipher: RecordCipher;
   readonly limits: Limits;
-  /** Progress of the run so far (records pulled and ops pushed / known total). */
-  progress(done: number, total: number): void;
+  /**
+   * Progress of the run so far (records pulled and ops pushed / total). `estimated`: the total is
+   * the server's word for what is left of the feed, an upper bound shown as "about".
+   */
+  progress(done: number, total: number, estimated?: boolean): void;
   /** The server's count of pairing requests from other devices, as seen on a pull. */
   pairingsNoticed(count: number): void;
   /** The server accepted one of this device's writes at this sequence. */

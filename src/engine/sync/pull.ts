@@ -161,9 +161,14 @@ export async function pull(deps: SyncDeps, options: PullOptions = {}): Promise<P
     for (const hit of hits) deletions.add(hit);
     if (buffered.length > 0 || hits.size > 0) buffered.push(page);
     else await apply(page);
+    // The server's "remaining" only sizes the bar; a lie shows a wrong bar, nothing else.
+    const ahead = response.has_more
+      ? Math.max(1, response.remaining ?? deps.limits.max_changes_limit)
+      : 0;
     deps.progress(
       result.pulled,
-      result.pulled + (response.has_more ? deps.limits.max_changes_limit : 0),
+      result.pulled + ahead,
+      response.remaining !== undefined && ahead > 0,
     );
     since = response.cursor;
     if (!response.has_more) break;

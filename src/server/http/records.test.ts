@@ -232,7 +232,7 @@ describe('GET /v1/changes', () => {
     const page1 = await changes(token, '?limit=2');
     expect(validate(ChangesResponse, page1.body).ok).toBe(true);
     expect(page1.body.changes.map((c: { seq: number }) => c.seq)).toEqual([1, 2]);
-    expect(page1.body).toMatchObject({ cursor: '2', has_more: true });
+    expect(page1.body).toMatchObject({ cursor: '2', has_more: true, remaining: 3 });
     const page2 = await changes(token, `?since=${page1.body.cursor}&limit=2`);
     expect(page2.body.changes.map((c: { seq: number }) => c.seq)).toEqual([3, 4]);
     const page3 = await changes(token, `?since=${page2.body.cursor}&limit=2`);
@@ -243,6 +243,7 @@ describe('GET /v1/changes', () => {
       cursor: '5',
       has_more: false,
       pending_pairings: 0,
+      remaining: 0,
     });
 
     // A cursor this account never reached (say, from before the server was restored from a

@@ -68,6 +68,7 @@ export function registerChanges(app: Hono<AppEnv>, deps: Deps, auth: Authenticat
       changes: outcome.changes,
       cursor: String(outcome.cursorSeq),
       has_more: outcome.hasMore,
+      remaining: Math.max(0, outcome.lastSeq - outcome.cursorSeq),
       pending_pairings: await store.countPendingPairings(accountId, deviceId, clock()),
     };
     c.header('Cache-Control', 'no-store');

@@ -134,7 +134,14 @@ export type BatchOutcome =
   | { kind: 'key_mismatch'; currentFingerprint: string };
 
 export type ChangesOutcome =
-  | { kind: 'changes'; changes: RemoteRecord[]; cursorSeq: number; hasMore: boolean }
+  | {
+      kind: 'changes';
+      changes: RemoteRecord[];
+      cursorSeq: number;
+      hasMore: boolean;
+      /** The account's last sequence number: what follows the page is at most this less it. */
+      lastSeq: number;
+    }
   /**
    * The cursor may have missed a purged tombstone: it is below the account's highest purged seq
    * and the device cannot vouch for it (its first pull, or a step back behind the cursor it last

@@ -71,5 +71,6 @@ export async function changesSince(
     changes: page.map(toRemoteRecord),
     cursorSeq: last ? last.seq : sinceSeq,
     hasMore: rows.length > limit,
+    lastSeq: Number(found.last_seq),
   };
 }

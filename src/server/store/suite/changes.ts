@@ -17,7 +17,7 @@ export function changesTests(ctx: SuiteContext): void {
         store.changesSince({ accountId: account.id, deviceId: device.id, sinceSeq, limit });
 
       const p1 = await page(0, 2);
-      expect(p1).toMatchObject({ kind: 'changes', cursorSeq: 2, hasMore: true });
+      expect(p1).toMatchObject({ kind: 'changes', cursorSeq: 2, hasMore: true, lastSeq: 5 });
       expect(p1.kind === 'changes' && p1.changes.map((c) => c.seq)).toEqual([1, 2]);
       const p2 = await page(2, 2);
       expect(p2.kind === 'changes' && p2.changes.map((c) => c.id)).toEqual(['r2', 'r3']);
@@ -30,6 +30,7 @@ export function changesTests(ctx: SuiteContext): void {
         changes: [],
         cursorSeq: 5,
         hasMore: false,
+        lastSeq: 5,
       });
     });
 

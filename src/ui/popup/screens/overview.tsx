@@ -4,7 +4,7 @@ import { RotationProgressBar } from '../../components/rotation-progress';
 import { Switch } from '../../components/switch';
 import { useBrowserOnline, useNow } from '../../components/use-now';
 import { errorMessage } from '../../error-messages';
-import { plural, timeAgo } from '../../format';
+import { plural, progressText, timeAgo } from '../../format';
 import { ReplacedNotices } from '../../replaced/replaced-notices';
 import { useAction, useBridge } from '../../use-bridge';
 import type { ScreenProps } from '../screen';
@@ -44,9 +44,7 @@ export function Overview({ status, navigate }: ScreenProps) {
             label="Sync progress"
           />
           <p class="small muted" aria-live="polite">
-            {phase.progress.total > 0
-              ? `${phase.progress.done} of ${phase.progress.total}`
-              : 'Checking for changes…'}
+            {progressText(phase.progress)}
           </p>
         </div>
       )}
