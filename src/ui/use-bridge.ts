@@ -14,7 +14,16 @@ export function useBridge(): Bridge {
 /** The host's latest status (null until the first arrives), or why there can be none. */
 export function useStatus(): { status: Status | null; error: BridgeError | null } {
   const bridge = useBridge();
-  const [status, setStatus] = useState<Status | null>(null);
+  // What the host's page already knows (the last-known snapshot, or a status) goes into the
+  // first frame: `subscribe` calls back at once with it, so a subscription taken and dropped
+  // here reads it without waiting for the effect below, which runs only after that frame.
+  const [status, setStatus] = useState<Status | null>(() => {
+    let known: Status | null = null;
+    bridge.subscribe((latest) => {
+      known = latest;
+    })();
+    return known;
+  });
   const [error, setError] = useState<BridgeError | null>(null);
   useEffect(
     () =>
