@@ -123,6 +123,8 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
     await waitForWorker(page);
     await timing(page);
     const seeded = Date.now();
+    // tsx names functions with an `__name` helper that does not exist in the page.
+    await page.evaluate('globalThis.__name = (fn) => fn');
     await page.evaluate(async (count) => {
       const worker = navigator.serviceWorker.controller;
       if (!worker) throw new Error('no service worker controls the page');
