@@ -41,6 +41,8 @@ export interface TestDevice {
   clock: SkewedClock;
   dbName: string;
   factory: IDBFactory;
+  /** The events the engine logged, in order (its `log` option, when the test gave one, sees them too). */
+  events: string[];
   /** Drops this engine without closing it (as if its worker died) and starts a new one on the same database. */
   restart(): Promise<TestDevice>;
 }
@@ -60,6 +62,8 @@ export async function newDevice(
   const scheduler = new ManualScheduler();
   const net = new FlakyNetwork(20, options.through);
   const clock = new SkewedClock(options.skewMs ?? 0);
+  const events: string[] = [];
+  const given = options.engine?.log;
   const engine = createEngine({
     dbName,
     clientId: 'satchel-extension',
@@ -69,6 +73,10 @@ export async function newDevice(
     scheduler,
     random: () => 0.5,
     ...options.engine,
+    log: (entry) => {
+      events.push(entry.event);
+      given?.(entry);
+    },
   });
   await engine.ready;
   const device: TestDevice = {
@@ -79,6 +87,7 @@ export async function newDevice(
     clock,
     dbName,
     factory,
+    events,
     restart: async () => {
       scheduler.freeze();
       net.online = false;
@@ -152,7 +161,33 @@ export async function connect(
     `${device.name} to finish its first sync`,
     () => !['syncing', 'needsKey'].includes(stateOf(device)),
   );
+  // Writing this device's recipient entry runs beside that sync (lifecycle.ts registerDevice):
+  // a test counting requests from here on must not see its late PUT /v1/keys.
+  await waitFor(
+    `${device.name} to write its recipient entry`,
+    async () =>
+      (await registeredAs(device)) !== null || device.events.includes('device_key_register_failed'),
+  );
   return created;
+}
+
+/** The server device id this device's recipient entry was written for, read from its database. */
+async function registeredAs(device: TestDevice): Promise<string | null> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = device.factory.open(device.dbName);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    const value = await new Promise<unknown>((resolve, reject) => {
+      const request = db.transaction('meta').objectStore('meta').get('deviceKey');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    return (value as { registeredAs?: string | null } | undefined)?.registeredAs ?? null;
+  } finally {
+    db.close();
+  }
 }
 
 /** Syncs until nothing is pending (pushes that merged conflicts need a second run). */

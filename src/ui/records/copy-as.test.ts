@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyAs, envPrefix, profileForCopy, shellQuote } from './copy-as';
+import { copyAs, curlBase, envPrefix, profileForCopy, shellQuote } from './copy-as';
 
 const openai = profileForCopy(
   { name: 'Work', provider: 'openai', model: 'gpt-4o', apiKey: "sk-it's" },
@@ -53,6 +53,20 @@ describe('copy as', () => {
     expect(curl).toContain("curl 'https://api.anthropic.com/v1/messages'");
     expect(curl).toContain("-H 'x-api-key: k'");
     expect(curl).toContain("-H 'anthropic-version: 2023-06-01'");
+  });
+
+  it('curl: never guesses an address for a provider nobody described (the key would go elsewhere)', () => {
+    const unknown = profileForCopy({ provider: 'acme', model: 'm', apiKey: 'sk-acme' }, undefined);
+    expect(curlBase(unknown)).toBeNull();
+    expect(() => copyAs('curl', unknown)).toThrow('No base URL is known for acme');
+    const described = profileForCopy(
+      { provider: 'acme', model: 'm', apiKey: 'sk-acme' },
+      { name: 'Acme', baseUrl: 'https://llm.acme.test/v1' },
+    );
+    expect(curlBase(described)).toBe('https://llm.acme.test/v1');
+    expect(
+      curlBase(profileForCopy({ provider: 'OpenAI', model: 'm', apiKey: 'k' }, undefined)),
+    ).toBe('https://api.openai.com/v1');
   });
 
   it('names no variable with a digit or symbol first, and quotes anything', () => {

@@ -55,9 +55,21 @@ function isAnthropic(profile: ProfileForCopy): boolean {
   return envPrefix(profile.provider) === 'ANTHROPIC' || /anthropic\.com/.test(profile.baseUrl);
 }
 
+/**
+ * Where a curl call for this profile goes: its own or its provider's base URL, else the known
+ * address of a provider named like one of KNOWN_BASE. Null otherwise: guessing (say OpenAI's
+ * address for a provider nobody described) would send the key to a company it does not belong to.
+ */
+export function curlBase(profile: ProfileForCopy): string | null {
+  const base = profile.baseUrl || KNOWN_BASE[profile.provider.trim().toLowerCase()];
+  return base ? base.replace(/\/+$/, '') : null;
+}
+
 function baseOf(profile: ProfileForCopy): string {
-  const known = KNOWN_BASE[profile.provider.toLowerCase()] ?? KNOWN_BASE.openai;
-  return (profile.baseUrl || known || '').replace(/\/+$/, '');
+  const base = curlBase(profile);
+  if (base === null)
+    throw new Error(`No base URL is known for ${profile.provider || 'this provider'}`);
+  return base;
 }
 
 export function copyAs(format: CopyFormat, profile: ProfileForCopy): string {

@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { RecordValue } from '../../host/contract';
 import { type ClearOutcome, copySecret } from '../components/clipboard';
-import { type CopyFormat, copyAs, profileForCopy } from './copy-as';
+import { type CopyFormat, copyAs, curlBase, profileForCopy } from './copy-as';
 
 const FORMATS: { format: CopyFormat; label: string }[] = [
   { format: 'env', label: 'Environment variables' },
@@ -30,6 +30,7 @@ export function CopyMenu({
   provider?: RecordValue | undefined;
 }) {
   const [said, setSaid] = useState<string | null>(null);
+  const curlHintId = useId();
   const mounted = useRef(true);
   useEffect(
     () => () => {
@@ -38,6 +39,7 @@ export function CopyMenu({
     [],
   );
   const profile = profileForCopy(value, provider as { name?: string; baseUrl?: string });
+  const noCurl = curlBase(profile) === null;
   const copy = async (what: string, text: string) => {
     try {
       const { cleared } = await copySecret(text);
@@ -67,12 +69,20 @@ export function CopyMenu({
                 key={format}
                 type="button"
                 aria-label={`Copy ${name} as ${label}`}
+                disabled={format === 'curl' && noCurl}
+                {...(format === 'curl' && noCurl ? { 'aria-describedby': curlHintId } : {})}
                 onClick={() => void copy(label, copyAs(format, profile))}
               >
                 {label}
               </button>
             ))}
           </div>
+          {noCurl && (
+            <p class="small muted" id={curlHintId}>
+              A curl command needs to know where {profile.provider || 'this provider'} answers: add
+              a base URL to the profile or to its provider.
+            </p>
+          )}
         </details>
       </div>
       <p class="small muted" role="status">
