@@ -124,3 +124,60 @@ test('a form open while its record changes on another device shows the new value
     await extension.close();
   }
 });
+
+test('a form stays open with what was typed when a sync renames its record out of the search, and then deletes it; Save brings it back', async ({
+  app,
+}) => {
+  test.setTimeout(150_000);
+  const { extension, popup, options, page } = await extensionAndApp(app, server.url);
+  try {
+    await page.goto(`${server.url}/#records`);
+    await page.getByRole('tab', { name: /Profiles/ }).click();
+    await page.getByRole('searchbox', { name: 'Search profiles' }).fill('Shared');
+    await openProfile(page, 'Shared');
+    await page.locator('#field-model').fill('typed-on-the-phone');
+
+    // The extension renames it: the search no longer finds it, the form stays as it was typed.
+    await options.bringToFront();
+    await editProfile(options, 'Shared', { name: 'Elsewhere' });
+    await popup.bringToFront();
+    await expectInSync(popup);
+    await expect(page.getByTestId('changed-underneath')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole('list', { name: 'Profiles' })).toHaveCount(0);
+    await expect(page.locator('#field-name')).toHaveValue('Elsewhere');
+    await expect(page.locator('#field-model')).toHaveValue('typed-on-the-phone');
+
+    // Then deletes it: the form says so and keeps the typing.
+    await options.bringToFront();
+    await openProfile(options, 'Elsewhere');
+    options.once('dialog', (dialog) => void dialog.accept());
+    await options.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(options.getByRole('heading', { name: 'Edit profile' })).toHaveCount(0);
+    await popup.bringToFront();
+    await popup.getByRole('button', { name: 'Sync now' }).click();
+    await expectInSync(popup);
+    const gone = page.getByTestId('record-gone');
+    await expect(gone).toBeVisible({ timeout: 20_000 });
+    await expect(gone).toContainText('This profile was deleted on another device');
+    await expect(page.locator('#field-model')).toHaveValue('typed-on-the-phone');
+    await screenshot(page, 'pwa-form-record-gone');
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(gone).toHaveCount(0);
+    await page.getByRole('searchbox', { name: 'Search profiles' }).fill('');
+    await expect(
+      page.getByRole('list', { name: 'Profiles' }).getByRole('button', { name: 'Elsewhere' }),
+    ).toBeVisible();
+    await page.goto(`${server.url}/#status`);
+    await expectInSync(page);
+    await popup.bringToFront();
+    await popup.getByRole('button', { name: 'Sync now' }).click();
+    await expectInSync(popup);
+    await options.bringToFront();
+    await options.reload();
+    await openProfile(options, 'Elsewhere');
+    await expect(options.locator('#field-model')).toHaveValue('typed-on-the-phone');
+  } finally {
+    await extension.close();
+  }
+});

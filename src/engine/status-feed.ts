@@ -35,6 +35,7 @@ export function initialStatus(): EngineStatus {
     lastSyncAt: null,
     nextSyncAt: null,
     counts: emptyCounts(),
+    dataVersion: 0,
     pendingEdits: 0,
     tooLarge: 0,
     conflicts: 0,
@@ -79,6 +80,7 @@ export class StatusFeed {
   private rotationProgress: RotationProgress | null = null;
   private recount: Promise<void> | null = null;
   private recountAgain = false;
+  private dataVersion = 0;
 
   constructor(private readonly sources: StatusSources) {}
 
@@ -196,7 +198,15 @@ export class StatusFeed {
         const resealing = progress ? progress.total - progress.done : 0;
         const pendingEdits = Math.max(0, outbox - resealing);
         const replaced = replacedNotes?.length ?? 0;
-        this.publish({ counts, pendingEdits, conflicts, replaced, quarantined, withheld });
+        this.publish({
+          counts,
+          dataVersion: ++this.dataVersion,
+          pendingEdits,
+          conflicts,
+          replaced,
+          quarantined,
+          withheld,
+        });
       } while (this.recountAgain);
     })()
       .catch((error) =>

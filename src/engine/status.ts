@@ -50,6 +50,11 @@ export interface EngineStatus {
   nextSyncAt: number | null;
   /** Live records per collection on this device. */
   counts: Record<CollectionName, number>;
+  /**
+   * Moves each time the records may have changed (an edit, a sync that brought or sent
+   * something, an unlock) and never for progress alone: a page lists again when it moves.
+   */
+  dataVersion: number;
   /** Local changes not yet acknowledged by the server. */
   pendingEdits: number;
   /**

@@ -26,6 +26,7 @@ import {
   type SyncSettings,
 } from './contract';
 import type { Host, HostDeps } from './host';
+import { RecordIndex } from './record-index';
 
 export async function createHost(engine: Engine, deps: HostDeps): Promise<Host> {
   await engine.ready;
@@ -64,9 +65,11 @@ export async function createHost(engine: Engine, deps: HostDeps): Promise<Host> 
     }
   };
 
+  const index = new RecordIndex(engine);
   const context: CommandContext = {
     engine,
     deps,
+    index,
     server: {
       current: () => server,
       async choose(url) {
@@ -95,7 +98,18 @@ export async function createHost(engine: Engine, deps: HostDeps): Promise<Host> 
     ...backupCommands(context),
   };
 
-  engine.subscribe(() => publish());
+  // The index goes before the pages hear of a change, so the page they ask for next is new.
+  let indexed = engine.getStatus();
+  engine.subscribe((status) => {
+    if (
+      status.dataVersion !== indexed.dataVersion ||
+      status.state.kind === 'locked' ||
+      status.account?.accountId !== indexed.account?.accountId
+    )
+      index.drop();
+    indexed = status;
+    publish();
+  });
 
   return {
     getStatus: () => toStatus(engine.getStatus()),

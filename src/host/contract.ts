@@ -85,6 +85,27 @@ export interface RecordSummary {
   updatedAt: number;
 }
 
+/** A page of one collection's records, as the records page lists them. */
+export interface RecordPageQuery {
+  collection: CollectionName;
+  /** Case-insensitive, over every field but the secret ones. */
+  query?: string;
+  offset?: number;
+  /** At most 500 (host/record-index.ts `MAX_PAGE`); 100 when left out. */
+  limit?: number;
+  /** Reference fields whose records' titles the page should carry (a profile's provider). */
+  titlesOf?: { field: string; collection: CollectionName }[];
+}
+
+export interface RecordPage {
+  /** The records of the page, secret fields masked. */
+  items: RecordSummary[];
+  /** How many records match in all. */
+  total: number;
+  /** `collection/id` → title, for the records the page's items refer to that are here. */
+  titles: Record<string, string>;
+}
+
 export interface Revision {
   id: string;
   at: number;
@@ -182,7 +203,12 @@ export interface Commands {
     { side: 'local' | 'remote' | 'missing'; answer: 'delete' | 'keep' },
     undefined,
   ];
+  /** Every record of a collection, secrets revealed (the popup's copy menu, the form's pickers). */
   'records.list': [{ collection: CollectionName; query?: string }, RecordSummary[]];
+  /** A page of a collection, searched on the worker's index; secrets masked. */
+  'records.page': [RecordPageQuery, RecordPage];
+  /** One record, secrets revealed (the edit form); null when it is not, or no longer, here. */
+  'records.get': [{ collection: CollectionName; id: string }, RecordSummary | null];
   /** Without `id`: a new record (under `newId` when given, e.g. a provider added by its id). */
   'records.save': [
     { collection: CollectionName; id?: string; newId?: string; value: RecordValue },

@@ -9,7 +9,7 @@ export const openEngines: Engine[] = [];
 
 export async function offlineHost(
   stored = 'http://localhost:8787',
-): Promise<{ host: Host; saved(): string }> {
+): Promise<{ host: Host; engine: Engine; saved(): string }> {
   const engine = createEngine({
     dbName: freshDbName('adapter'),
     clientId: 'satchel-extension',
@@ -28,5 +28,5 @@ export async function offlineHost(
     openTab: async () => undefined,
     describeDevice: async () => ({ deviceName: 'Test', platform: 'test' }),
   });
-  return { host, saved: () => server };
+  return { host, engine, saved: () => server };
 }

@@ -51,6 +51,13 @@ export interface Action {
   clear(): void;
 }
 
+/** A command's failure as the pages show it; anything not the bridge's own is logged too. */
+export function asBridgeError(err: unknown): BridgeError {
+  if (err instanceof BridgeError) return err;
+  console.error('Satchel:', err);
+  return new BridgeError({ code: 'unexpected', message: String(err) });
+}
+
 /** Runs a command for a button: tracks busy, keeps the error to show. Resolves true on success. */
 export function useAction(): Action {
   const [busy, setBusy] = useState(false);
@@ -66,12 +73,7 @@ export function useAction(): Action {
         await fn();
         return true;
       } catch (err) {
-        setError(
-          err instanceof BridgeError
-            ? err
-            : new BridgeError({ code: 'unexpected', message: String(err) }),
-        );
-        if (!(err instanceof BridgeError)) console.error('Satchel:', err);
+        setError(asBridgeError(err));
         return false;
       } finally {
         setBusy(false);

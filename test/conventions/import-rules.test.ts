@@ -36,6 +36,7 @@ const PAGE_FACE: readonly PathPattern[] = [
   'src/host/wire',
   'src/host/status-hub',
   'src/host/status-snapshot',
+  'src/host/record-title',
 ];
 
 /** The files of extension/ and pwa/ that run in a service worker; the rest there is page-side. */

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { COLLECTION_NAMES, secretFieldsOf, titleFieldOf } from '../../src/engine';
 import { COLLECTIONS } from '../../src/host/contract';
+import { TITLE_FIELDS } from '../../src/host/record-title';
 import { COLLECTION_SPECS } from '../../src/ui/records/fields';
 
 describe('secret fields', () => {
@@ -21,7 +22,7 @@ describe('secret fields', () => {
 
 describe('titles', () => {
   it.each(COLLECTION_NAMES)('%s: lists and conflicts name a record by the same field', (name) => {
-    expect(COLLECTION_SPECS[name].title).toBe(titleFieldOf(name));
+    expect(TITLE_FIELDS[name]).toBe(titleFieldOf(name));
   });
 });
 

@@ -9,6 +9,7 @@ import {
 } from '../../engine';
 import { BridgeError, type CommandName, type Commands } from '../contract';
 import type { HostDeps } from '../host';
+import type { RecordIndex } from '../record-index';
 
 export type Handlers = { [K in CommandName]: (input: Commands[K][0]) => Promise<Commands[K][1]> };
 
@@ -18,6 +19,8 @@ export type HandlerTable<K extends CommandName> = Pick<Handlers, K>;
 export interface CommandContext {
   engine: Engine;
   deps: HostDeps;
+  /** The records page's list and search (dropped when records may have changed). */
+  index: RecordIndex;
   /** The server address chosen while signed out (the engine only keeps one once signed in). */
   server: { current(): string; choose(url: string): Promise<void> };
   /** Pushes the status again, for changes the engine does not see (settings, a dismissed error). */

@@ -36,8 +36,6 @@ export interface FieldSpec {
 export interface CollectionSpec {
   label: string;
   singular: string;
-  /** The field that names a record in lists and diffs; null: the record id does. */
-  title: string | null;
   fields: FieldSpec[];
 }
 
@@ -45,7 +43,6 @@ export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
   profiles: {
     label: 'Profiles',
     singular: 'profile',
-    title: 'name',
     fields: [
       { name: 'name', label: 'Name', kind: 'text' },
       { name: 'provider', label: 'Provider', kind: 'reference', ref: 'providers', create: true },
@@ -64,7 +61,6 @@ export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
   providers: {
     label: 'Providers',
     singular: 'provider',
-    title: 'name',
     fields: [
       { name: 'name', label: 'Name', kind: 'text' },
       { name: 'baseUrl', label: 'Base URL', kind: 'url' },
@@ -75,7 +71,6 @@ export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
   groups: {
     label: 'Groups',
     singular: 'group',
-    title: 'name',
     fields: [
       { name: 'name', label: 'Name', kind: 'text' },
       { name: 'profileIds', label: 'Profiles', kind: 'references', ref: 'profiles' },
@@ -84,7 +79,6 @@ export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
   assignments: {
     label: 'Assignments',
     singular: 'assignment',
-    title: 'app',
     fields: [
       {
         name: 'app',
@@ -99,7 +93,6 @@ export const COLLECTION_SPECS: Record<CollectionName, CollectionSpec> = {
   settings: {
     label: 'Preferences',
     singular: 'preferences',
-    title: null,
     fields: [
       { name: 'theme', label: 'Theme', kind: 'select', options: ['', 'system', 'light', 'dark'] },
       {
@@ -127,11 +120,7 @@ export function isSecret(collection: CollectionName, field: string): boolean {
   return COLLECTION_SPECS[collection].fields.some((f) => f.name === field && f.kind === 'secret');
 }
 
-export function recordTitle(collection: CollectionName, value: RecordValue | null, id: string) {
-  const field = COLLECTION_SPECS[collection].title;
-  const title = field ? value?.[field] : undefined;
-  return typeof title === 'string' && title ? title : id;
-}
+export { recordTitle } from '../../host/record-title';
 
 /** A field value as one line of text, for lists and diffs. */
 export function displayValue(value: FieldValue | undefined): string {

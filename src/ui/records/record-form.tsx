@@ -146,11 +146,14 @@ function pickedFrom(collection: CollectionName): CollectionName[] {
 export function RecordForm({
   collection,
   record,
+  gone = false,
   onSaved,
   onCancel,
 }: {
   collection: CollectionName;
   record: RecordSummary | null;
+  /** The record was deleted (on another device) while open: Save brings it back. */
+  gone?: boolean;
   onSaved(id: string): void;
   onCancel(): void;
 }) {
@@ -184,7 +187,7 @@ export function RecordForm({
       try {
         const { id } = await bridge.call('records.save', {
           collection,
-          ...(record ? { id: record.id } : {}),
+          ...(record ? (gone ? { newId: record.id } : { id: record.id }) : {}),
           value: parsed.value,
         });
         onSaved(id);
@@ -199,6 +202,12 @@ export function RecordForm({
   return (
     <form class="card stack" onSubmit={submit} aria-labelledby="record-form-title" noValidate>
       <h2 id="record-form-title">{record ? `Edit ${spec.singular}` : `New ${spec.singular}`}</h2>
+      {gone && record && (
+        <div class="alert warn" role="status" data-testid="record-gone">
+          This {spec.singular} was deleted on another device while you were editing it. Your typing
+          is kept: Save brings it back on every device, Cancel lets it go.
+        </div>
+      )}
       <ChangedUnderneath
         collection={collection}
         changes={underneath}

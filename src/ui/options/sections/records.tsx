@@ -5,7 +5,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { CopyMenu } from '../../records/copy-menu';
 import { COLLECTION_SPECS, recordTitle, summaryLine } from '../../records/fields';
 import { RecordForm } from '../../records/record-form';
-import { useRecordsOf } from '../../records/reference-input';
+import { titlesOf, useRecord, useRecordPage } from '../../records/use-record-page';
 import { useAction, useBridge } from '../../use-bridge';
 import type { SectionProps } from '../section';
 import { RecordHistory } from './record-history';
@@ -14,7 +14,7 @@ import { RecordHistory } from './record-history';
 function useMatchesElsewhere(
   shown: CollectionName,
   query: string,
-  changed: unknown,
+  dataVersion: number,
 ): RecordSummary[] {
   const bridge = useBridge();
   const [found, setFound] = useState<RecordSummary[]>([]);
@@ -26,8 +26,8 @@ function useMatchesElsewhere(
     let live = true;
     const others = COLLECTIONS.filter((c) => c !== shown);
     void Promise.all(
-      others.map(async (c) =>
-        (await bridge.call('records.list', { collection: c, query })).slice(0, 5),
+      others.map(
+        async (c) => (await bridge.call('records.page', { collection: c, query, limit: 5 })).items,
       ),
     ).then(
       (lists) => live && setFound(lists.flat()),
@@ -36,9 +36,12 @@ function useMatchesElsewhere(
     return () => {
       live = false;
     };
-  }, [bridge, shown, query, JSON.stringify(changed)]);
+  }, [bridge, shown, query, dataVersion]);
   return found;
 }
+
+/** How many more records each "Show more" lists. */
+const PAGE = 100;
 
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; id: string };
 
@@ -47,25 +50,34 @@ export function Records({ status }: SectionProps) {
   const bridge = useBridge();
   const [collection, setCollection] = useState<CollectionName>('profiles');
   const [query, setQuery] = useState('');
-  const [records, setRecords] = useState<RecordSummary[]>([]);
+  const [shown, setShown] = useState(PAGE);
   const [editing, setEditing] = useState<Editing>({ kind: 'none' });
   const [showHistory, setShowHistory] = useState(false);
   /** Counts restores, so the edit form is rebuilt from the restored value. */
   const [restores, setRestores] = useState(0);
-  const load = useAction();
+  /** Counts this page's own writes, so it lists again without waiting for the status. */
+  const [writes, setWrites] = useState(0);
   const remove = useAction();
-  // Any status change may mean a sync brought new data: reload what is shown.
-  useEffect(() => {
-    void load.run(async () => setRecords(await bridge.call('records.list', { collection, query })));
-  }, [bridge, collection, query, status]);
-  const linked = useRecordsOf(['providers', 'profiles'], status.counts);
-  const elsewhere = useMatchesElsewhere(collection, query, status.counts);
-  const nameOf = (ref: CollectionName, id: string) => {
-    const found = linked.of(ref).find((r) => r.id === id);
-    return found ? recordTitle(ref, found.value, found.id) : undefined;
-  };
+  // A snapshot kept by an older version has no dataVersion.
+  const version = (status.dataVersion ?? 0) + writes;
+  const listed = useRecordPage(
+    { collection, query, limit: shown, titlesOf: titlesOf(collection) },
+    version,
+  );
+  const records = listed.page?.items ?? [];
+  const elsewhere = useMatchesElsewhere(collection, query, version);
+  const open = useRecord(collection, editing.kind === 'edit' ? editing.id : null, version);
+  const selected = editing.kind === 'edit' ? open.record : null;
+  const provider = useRecord(
+    'providers',
+    collection === 'profiles' && typeof selected?.value.provider === 'string'
+      ? selected.value.provider
+      : null,
+    version,
+  );
+  const nameOf = (ref: CollectionName, id: string) => listed.page?.titles[`${ref}/${id}`];
   const spec = COLLECTION_SPECS[collection];
-  const selected = editing.kind === 'edit' ? records.find((r) => r.id === editing.id) : undefined;
+  const total = listed.page?.total ?? 0;
   return (
     <section aria-labelledby="records-title">
       <h1 id="records-title">Settings data</h1>
@@ -78,6 +90,7 @@ export function Records({ status }: SectionProps) {
             aria-selected={collection === name}
             onClick={() => {
               setCollection(name);
+              setShown(PAGE);
               setEditing({ kind: 'none' });
             }}
           >
@@ -94,14 +107,17 @@ export function Records({ status }: SectionProps) {
               placeholder={`Search ${spec.label.toLowerCase()}`}
               aria-label={`Search ${spec.label.toLowerCase()}`}
               value={query}
-              onInput={(e) => setQuery(e.currentTarget.value)}
+              onInput={(e) => {
+                setQuery(e.currentTarget.value);
+                setShown(PAGE);
+              }}
             />
             <button type="button" class="primary" onClick={() => setEditing({ kind: 'new' })}>
               New
             </button>
           </div>
-          <ErrorAlert error={load.error} />
-          {records.length === 0 ? (
+          <ErrorAlert error={listed.error} />
+          {listed.page === null ? null : records.length === 0 ? (
             <p class="muted">
               {query ? 'Nothing matches.' : `No ${spec.label.toLowerCase()} yet.`}
             </p>
@@ -128,6 +144,16 @@ export function Records({ status }: SectionProps) {
                 </li>
               ))}
             </ul>
+          )}
+          {total > records.length && (
+            <div class="row">
+              <span class="small muted" data-testid="records-shown">
+                {records.length.toLocaleString()} of {total.toLocaleString()}
+              </span>
+              <button type="button" onClick={() => setShown(shown + PAGE)}>
+                Show {Math.min(PAGE, total - records.length).toLocaleString()} more
+              </button>
+            </div>
           )}
           {elsewhere.length > 0 && (
             <div class="stack" data-testid="search-elsewhere">
@@ -158,7 +184,10 @@ export function Records({ status }: SectionProps) {
               key={`new-${collection}`}
               collection={collection}
               record={null}
-              onSaved={(id) => setEditing({ kind: 'edit', id })}
+              onSaved={(id) => {
+                setWrites((n) => n + 1);
+                setEditing({ kind: 'edit', id });
+              }}
               onCancel={() => setEditing({ kind: 'none' })}
             />
           )}
@@ -168,16 +197,15 @@ export function Records({ status }: SectionProps) {
                 key={`${selected.id}-${restores}`}
                 collection={collection}
                 record={selected}
-                onSaved={() => undefined}
+                gone={open.gone}
+                onSaved={() => setWrites((n) => n + 1)}
                 onCancel={() => setEditing({ kind: 'none' })}
               />
               {collection === 'profiles' && (
                 <CopyMenu
                   name={recordTitle(collection, selected.value, selected.id)}
                   value={selected.value}
-                  provider={
-                    linked.of('providers').find((p) => p.id === selected.value.provider)?.value
-                  }
+                  provider={provider.record?.value}
                 />
               )}
               <ErrorAlert error={remove.error} />
@@ -191,6 +219,7 @@ export function Records({ status }: SectionProps) {
                     if (!confirm(`Delete “${name}” from every device?`)) return;
                     void remove.run(async () => {
                       await bridge.call('records.delete', { collection, id: selected.id });
+                      setWrites((n) => n + 1);
                       setEditing({ kind: 'none' });
                     });
                   }}
@@ -209,12 +238,10 @@ export function Records({ status }: SectionProps) {
                 <RecordHistory
                   collection={collection}
                   id={selected.id}
-                  onRestored={() =>
-                    void load.run(async () => {
-                      setRecords(await bridge.call('records.list', { collection, query }));
-                      setRestores((n) => n + 1);
-                    })
-                  }
+                  onRestored={() => {
+                    setWrites((n) => n + 1);
+                    setRestores((n) => n + 1);
+                  }}
                 />
               )}
             </>

@@ -1,0 +1,97 @@
+/**
+ * What the records page lists and searches, kept beside the engine: each live record of a
+ * collection with its secret fields masked, and its searchable text (every field but the secret
+ * ones). Built once per collection, on first use, from one read of the engine; dropped whenever
+ * records may have changed (the status's `dataVersion`, an edit answered here) or the device
+ * locks. So a keystroke filters strings in memory instead of opening every record again, and
+ * no secret is ever in it: a query cannot probe an API key, and a page of the list carries none.
+ */
+import { type CollectionName, type Engine, secretFieldsOf } from '../engine';
+import type { RecordPage, RecordPageQuery, RecordSummary, RecordValue } from './contract';
+import { recordTitle } from './record-title';
+import { recordSummary } from './views';
+
+interface Entry {
+  summary: RecordSummary;
+  /** Each non-secret field as JSON, lower-cased, joined by a character no JSON text holds. */
+  text: string;
+  title: string;
+}
+
+/** The most a page holds: a page of a list, never the whole of a large one. */
+export const MAX_PAGE = 500;
+const SEPARATOR = '\u0000';
+
+/** The text `needle` is looked for in; a match never spans two fields. */
+export function searchText(value: RecordValue, secret: readonly string[]): string {
+  return Object.entries(value)
+    .filter(([field, v]) => v !== undefined && !secret.includes(field))
+    .map(([, v]) => JSON.stringify(v).toLowerCase())
+    .join(SEPARATOR);
+}
+
+export class RecordIndex {
+  private readonly built = new Map<CollectionName, Promise<Entry[]>>();
+  /** Moves on each drop, so a build that started before it is not kept. */
+  private generation = 0;
+
+  constructor(private readonly engine: Pick<Engine, 'list'>) {}
+
+  drop(): void {
+    this.generation += 1;
+    this.built.clear();
+  }
+
+  private entries(collection: CollectionName): Promise<Entry[]> {
+    const cached = this.built.get(collection);
+    if (cached) return cached;
+    const generation = this.generation;
+    const secret = secretFieldsOf(collection);
+    const building = this.engine.list(collection).then((views) =>
+      views.map((view) => {
+        const summary = recordSummary(view);
+        return {
+          summary,
+          text: searchText(summary.value, secret),
+          title: recordTitle(collection, summary.value, summary.id),
+        };
+      }),
+    );
+    this.built.set(collection, building);
+    // A failed build (locked, closed) is not kept: the next call tries again.
+    building.catch(() => {
+      if (this.generation === generation && this.built.get(collection) === building)
+        this.built.delete(collection);
+    });
+    return building;
+  }
+
+  async page({
+    collection,
+    query,
+    offset = 0,
+    limit = 100,
+    titlesOf = [],
+  }: RecordPageQuery): Promise<RecordPage> {
+    const entries = await this.entries(collection);
+    const needle = query?.trim().toLowerCase() ?? '';
+    const matching = needle ? entries.filter((entry) => entry.text.includes(needle)) : entries;
+    const start = Math.max(0, Math.floor(offset));
+    const count = Math.min(MAX_PAGE, Math.max(0, Math.floor(limit)));
+    const items = matching.slice(start, start + count).map((entry) => entry.summary);
+    const titles: Record<string, string> = {};
+    for (const { field, collection: ref } of titlesOf) {
+      const wanted = new Set(items.flatMap((item) => idsIn(item.value[field])));
+      if (wanted.size === 0) continue;
+      for (const entry of await this.entries(ref))
+        if (wanted.has(entry.summary.id)) titles[`${ref}/${entry.summary.id}`] = entry.title;
+    }
+    return { items, total: matching.length, titles };
+  }
+}
+
+function idsIn(value: unknown): string[] {
+  if (typeof value === 'string' && value) return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
+}
