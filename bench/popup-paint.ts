@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type Browser from 'webextension-polyfill';
 import { EXTENSION_DIR, launchProfile, POPUP_PATH } from '../e2e/extension/fixtures';
+import { seedProfiles } from './extension-seed';
 
 const RECORDS = Number(process.argv[2] ?? 10_000);
 const RUNS = 5;
@@ -95,49 +95,10 @@ async function main() {
   try {
     // The baseline, measured in this run: the same popup with an empty database.
     const baseline = await measure(profile, 0);
-    // Seeded from the popup page: the options page would re-list every record on each write.
     const seeder = await profile.openPopup();
     await seeder.getByTestId('count-profiles').waitFor();
-    // tsx names functions with an `__name` helper that does not exist in the page.
-    await seeder.evaluate('globalThis.__name = (fn) => fn');
-    const t0 = Date.now();
-    // Through the same port and commands the UI uses, in batches to keep the worker responsive.
-    await seeder.evaluate(async (count) => {
-      const { runtime } = (globalThis as unknown as { chrome: { runtime: Browser.Runtime.Static } })
-        .chrome;
-      const port = runtime.connect({ name: 'satchel' });
-      let next = 1;
-      const waiting = new Map<number, (ok: boolean) => void>();
-      port.onMessage.addListener((message: unknown) => {
-        const m = message as { type: string; id: number; ok: boolean };
-        if (m.type === 'result') waiting.get(m.id)?.(m.ok);
-      });
-      const call = (input: unknown) =>
-        new Promise<boolean>((resolve) => {
-          const id = next++;
-          waiting.set(id, resolve);
-          port.postMessage({ type: 'call', id, name: 'records.save', input });
-        });
-      for (let i = 0; i < count; i += 200) {
-        const batch = [];
-        for (let j = i; j < Math.min(count, i + 200); j++) {
-          batch.push(
-            call({
-              collection: 'profiles',
-              value: {
-                name: `Profile ${j}`,
-                provider: 'openai',
-                model: 'gpt-4o',
-                apiKey: `sk-bench-${j}`,
-              },
-            }),
-          );
-        }
-        if ((await Promise.all(batch)).includes(false)) throw new Error('a seed write failed');
-      }
-      port.disconnect();
-    }, RECORDS);
-    console.log(`seeded ${RECORDS} records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const seconds = (await seedProfiles(seeder, RECORDS)) / 1000;
+    console.log(`seeded ${RECORDS} records in ${seconds.toFixed(1)} s`);
     await seeder.close();
     const loaded = await measure(profile, RECORDS);
     for (const state of ['running', 'stopped'] as const) {

@@ -101,10 +101,15 @@ export interface Engine {
   resolveConflict(collection: CollectionName, id: string, resolution: Resolution): Promise<void>;
   /** Edits of this device that a newer one replaced (keep the most recent), newest first. */
   listReplaced(): Promise<ReplacedEditView[]>;
+  /**
+   * `seenAt`: the `at` of the note the person read. When a newer note has replaced it meanwhile
+   * (the record lost again), nothing is done and `replaced_edit_changed` says to read it again.
+   */
   answerReplaced(
     collection: CollectionName,
     id: string,
     answer: 'restore' | 'dismiss',
+    seenAt?: number,
   ): Promise<void>;
   listQuarantine(): Promise<QuarantineView[]>;
   answerFirstJoin(choice: FirstJoinChoice): Promise<SyncReport>;

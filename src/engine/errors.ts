@@ -19,7 +19,8 @@ export type InputErrorCode =
   | 'cannot_revoke_self'
   | 'nothing_to_revoke'
   /** "Restore mine" on a replaced edit this device no longer has a note of. */
-  | 'no_replaced_edit';
+  | 'no_replaced_edit'
+  | 'replaced_edit_changed';
 
 export type StateErrorCode =
   | 'not_signed_in'

@@ -245,12 +245,12 @@ export class SatchelEngine implements Engine {
   listReplaced = async () => listReplaced((await this.live()).db);
 
   /** "Restore mine" writes a new edit (and syncs); dismissing only forgets the note. */
-  async answerReplaced(collection: CollectionName, id: string, answer: 'restore' | 'dismiss') {
+  answerReplaced: Engine['answerReplaced'] = async (collection, id, answer, seenAt) => {
     const ctx = await this.live();
-    if (answer === 'restore') return this.edited(restoreReplaced(ctx, collection, id));
-    await dismissReplaced(ctx, collection, id);
+    if (answer === 'restore') return this.edited(restoreReplaced(ctx, collection, id, seenAt));
+    await dismissReplaced(ctx, collection, id, seenAt, true);
     await this.feed.changed();
-  }
+  };
 
   listQuarantine = async (): Promise<QuarantineView[]> => listQuarantine(await this.live());
 

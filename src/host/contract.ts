@@ -219,8 +219,9 @@ export interface Commands {
   /** Edits of this device a newer edit replaced (keep the most recent), newest first. */
   'replaced.list': [undefined, ReplacedEdit[]];
   /** `restore` writes this device's value back as a new edit; `dismiss` forgets the notice. */
+  /** `at`: the notice's, as shown; a newer one of the record meanwhile refuses the answer. */
   'replaced.answer': [
-    { collection: CollectionName; id: string; answer: 'restore' | 'dismiss' },
+    { collection: CollectionName; id: string; answer: 'restore' | 'dismiss'; at?: number },
     undefined,
   ];
   'conflicts.resolve': [

@@ -93,6 +93,8 @@ const MESSAGES: Record<ErrorCode, string | typeof OWN_MESSAGE> = {
     'This is the device you are using. To sign it out, use Disconnect in the popup (your data stays here).',
   nothing_to_revoke: 'Choose at least one device to remove.',
   no_replaced_edit: 'That replaced edit was already restored or dismissed.',
+  replaced_edit_changed:
+    'Another of your edits to this record was replaced since this notice was shown. Read the notice again, then choose.',
   forbidden: 'The sync server refused this request for your account.',
   account_disabled:
     'The owner of this sync server has disabled your account, so nothing syncs for now. Everything stays on this device, and syncing picks up by itself if the account is enabled again.',

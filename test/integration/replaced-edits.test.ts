@@ -129,3 +129,43 @@ describe('an edit that "keep the most recent edit" replaced', () => {
     await phone.engine.close();
   });
 });
+
+describe('a notice answered after the record lost again', () => {
+  it('is refused, restore or dismiss, and nothing is written; the newer notice is answered by its own time', async () => {
+    const { laptop, phone, id } = await twoDevices();
+    // First loss: the laptop's sk-laptop-1 gives way to the phone's later edit.
+    await laptop.engine.update('profiles', id, { apiKey: 'sk-laptop-1' });
+    await phone.engine.update('profiles', id, { apiKey: 'sk-phone-1' });
+    await syncQuiet(phone);
+    await syncQuiet(laptop);
+    const [first] = await laptop.engine.listReplaced();
+    expect(first?.fields[0]?.mine).toBe('sk-laptop-1');
+
+    // The person is reading that notice; meanwhile the record loses again, another value.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await laptop.engine.update('profiles', id, { apiKey: 'sk-laptop-2' });
+    await phone.engine.update('profiles', id, { apiKey: 'sk-phone-2' });
+    await syncQuiet(phone);
+    await syncQuiet(laptop);
+    const [second, ...more] = await laptop.engine.listReplaced();
+    expect(more).toEqual([]);
+    expect(second?.fields[0]?.mine).toBe('sk-laptop-2');
+    expect(second?.at).not.toBe(first?.at);
+
+    const pending = laptop.engine.getStatus().pendingEdits;
+    for (const answer of ['restore', 'dismiss'] as const) {
+      await expect(
+        laptop.engine.answerReplaced('profiles', id, answer, first?.at),
+      ).rejects.toMatchObject({ code: 'replaced_edit_changed' });
+    }
+    expect(await apiKeyOf(laptop, id)).toBe('sk-phone-2');
+    expect(laptop.engine.getStatus().pendingEdits).toBe(pending);
+    expect(await laptop.engine.listReplaced()).toHaveLength(1);
+
+    await laptop.engine.answerReplaced('profiles', id, 'restore', second?.at);
+    expect(await apiKeyOf(laptop, id)).toBe('sk-laptop-2');
+    expect(await laptop.engine.listReplaced()).toEqual([]);
+    await laptop.engine.close();
+    await phone.engine.close();
+  });
+});

@@ -145,9 +145,16 @@ async function takeNote(
   ctx: EngineContext,
   collection: CollectionName,
   id: string,
+  seenAt: number | undefined,
 ): Promise<ReplacedEdit> {
   const note = (await readNotes(ctx.db)).find((n) => n.collection === collection && n.id === id);
   if (!note) throw new InputError('no_replaced_edit', `No replaced edit of ${collection}/${id}`);
+  // One note per record: a newer loss replaced the one the person read, and its value too.
+  if (seenAt !== undefined && note.at !== seenAt)
+    throw new InputError(
+      'replaced_edit_changed',
+      `Another edit of ${collection}/${id} was replaced since this notice was shown: read it again`,
+    );
   return note;
 }
 
@@ -159,8 +166,9 @@ export async function restoreReplaced(
   ctx: EngineContext,
   collection: CollectionName,
   id: string,
+  seenAt?: number,
 ): Promise<void> {
-  const note = await takeNote(ctx, collection, id);
+  const note = await takeNote(ctx, collection, id, seenAt);
   const entry =
     note.historySeq === null ? undefined : await readRows(ctx.db, 'history').get(note.historySeq);
   if (!entry || entry.collection !== collection || entry.id !== id) {
@@ -187,21 +195,38 @@ export async function restoreReplaced(
     },
     'restore',
   );
-  await dismissReplaced(ctx, collection, id);
+  // That note only: a newer one a sync added since (the record lost again) stays to be read.
+  await dismissReplaced(ctx, collection, id, note.at);
 }
 
-/** Forgets a note (the person read it, or restored the value). */
+/**
+ * Forgets a note (the person read it, or restored the value). `seenAt`: only the note of that
+ * time; a newer note of the record is kept, and with `refuseNewer` (the person dismissed an
+ * older notice) said to be there.
+ */
 export async function dismissReplaced(
   ctx: EngineContext,
   collection: CollectionName,
   id: string,
+  seenAt?: number,
+  refuseNewer = false,
 ): Promise<void> {
   const tx = ctx.db.transaction('meta', 'readwrite');
   const notes = (await readMeta(tx, 'replacedEdits')) ?? [];
+  const ofRecord = (note: ReplacedEdit) => note.collection === collection && note.id === id;
+  const answered = (note: ReplacedEdit) =>
+    ofRecord(note) && (seenAt === undefined || note.at === seenAt);
+  if (refuseNewer && notes.some((note) => ofRecord(note) && !answered(note))) {
+    // Nothing was written: the transaction ends on its own.
+    throw new InputError(
+      'replaced_edit_changed',
+      `Another edit of ${collection}/${id} was replaced since this notice was shown: read it again`,
+    );
+  }
   await writeMeta(
     tx,
     'replacedEdits',
-    notes.filter((note) => note.collection !== collection || note.id !== id),
+    notes.filter((note) => !answered(note)),
   );
   await tx.done;
 }

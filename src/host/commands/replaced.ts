@@ -8,10 +8,12 @@ export function replacedCommands({
   return {
     // Revealed: the notice masks secrets itself until the person asks to see one.
     'replaced.list': () => engine.listReplaced(),
-    async 'replaced.answer'({ collection, id, answer }) {
+    async 'replaced.answer'({ collection, id, answer, at }) {
       if (answer !== 'restore' && answer !== 'dismiss')
         throw new InputError('invalid_resolution', 'Answer restore or dismiss');
-      await engine.answerReplaced(collectionOf(collection), id, answer);
+      if (at !== undefined && !Number.isFinite(at))
+        throw new InputError('invalid_resolution', 'The notice to answer is named by its time');
+      await engine.answerReplaced(collectionOf(collection), id, answer, at);
       return undefined;
     },
   };

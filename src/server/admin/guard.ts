@@ -27,18 +27,20 @@ const SAFE = new Set(['GET', 'HEAD']);
 
 /**
  * Stricter than the /activate forms' rule: the page's fetch always carries
- * `Sec-Fetch-Site: same-origin` in browsers that send it, so `none` (typed URL) and `null`
- * origins are refused too.
+ * `Sec-Fetch-Site: same-origin` in browsers that send it, so `none` (typed URL) and cross-site
+ * writes are refused. `Origin: null` passes only beside `same-origin`: a browser sends it for
+ * its own page's write when that page's referrer policy is `no-referrer` (the Fetch standard's
+ * rule, which Firefox follows), and a page elsewhere cannot make it claim `same-origin`. The
+ * public URL counts by its origin: a server published under a path still gets `Origin:` without it.
  */
 export function checkAdminOrigin(c: Context<AppEnv>, deps: Pick<Deps, 'config'>): void {
   if (SAFE.has(c.req.method)) return;
   const site = c.req.header('sec-fetch-site');
   const origin = c.req.header('origin');
-  const own = [publicBase(c, deps.config), new URL(c.req.url).origin];
-  if (
-    (site !== undefined && site !== 'same-origin') ||
-    (origin !== undefined && !own.includes(origin))
-  ) {
+  const own = [new URL(publicBase(c, deps.config)).origin, new URL(c.req.url).origin];
+  const ownOrigin =
+    origin === undefined || own.includes(origin) || (origin === 'null' && site === 'same-origin');
+  if ((site !== undefined && site !== 'same-origin') || !ownOrigin) {
     throw new HttpProblem('forbidden', 'Admin requests can only come from the admin page itself.');
   }
 }

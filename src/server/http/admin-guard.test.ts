@@ -85,6 +85,9 @@ describe('admin routes refuse', () => {
         { 'sec-fetch-site': 'cross-site' },
         { 'sec-fetch-site': 'same-site' },
         { origin: 'https://evil.example' },
+        // A sandboxed frame or a data: page elsewhere sends `null`, never same-origin.
+        { origin: 'null' },
+        { origin: 'null', 'sec-fetch-site': 'cross-site' },
       ];
       for (const headers of foreign) {
         const result = await adminCall(fx.server.url, route.path, session, { ...route, headers });
@@ -122,6 +125,13 @@ describe('admin answers', () => {
     });
     expect(result.status).toBe(201);
     expectHardened(result);
+    // Firefox's own-page write under the page's no-referrer policy: Origin null, same-origin.
+    const nullOrigin = await adminCall(fx.server.url, '/invites', session, {
+      method: 'POST',
+      json: {},
+      headers: { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    });
+    expect(nullOrigin.status).toBe(201);
   });
 
   it('the admin cookie opens nothing on /v1', async () => {

@@ -19,15 +19,33 @@ function headline(edit: ReplacedEdit): string {
     : `A newer delete from another device removed ${name}, which you had edited`;
 }
 
-function Notice({ edit, onAnswered }: { edit: ReplacedEdit; onAnswered(): void }) {
+function Notice({
+  edit,
+  onAnswered,
+  onChanged,
+}: {
+  edit: ReplacedEdit;
+  onAnswered(): void;
+  /** A newer notice of the record replaced this one: the list is read again. */
+  onChanged(): void;
+}) {
   const bridge = useBridge();
   const action = useAction();
   const answer = (answer: 'restore' | 'dismiss') =>
-    void action
-      .run(() =>
-        bridge.call('replaced.answer', { collection: edit.collection, id: edit.id, answer }),
-      )
-      .then((ok) => ok && onAnswered());
+    void action.run(async () => {
+      try {
+        await bridge.call('replaced.answer', {
+          collection: edit.collection,
+          id: edit.id,
+          answer,
+          at: edit.at,
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'replaced_edit_changed') onChanged();
+        throw error;
+      }
+      onAnswered();
+    });
   const title = edit.title ?? edit.id;
   const shown = edit.fields.filter((f) => f.mine !== undefined || f.now !== undefined);
   return (
@@ -91,18 +109,20 @@ function Notice({ edit, onAnswered }: { edit: ReplacedEdit; onAnswered(): void }
  * is there now (secrets masked until revealed), and a one-click way back that writes their value
  * as a new edit, which then wins on every device.
  */
-export function ReplacedNotices({ count }: { count: number }) {
+export function ReplacedNotices({ count, version }: { count: number; version: number }) {
   const bridge = useBridge();
   const load = useAction();
   const [edits, setEdits] = useState<ReplacedEdit[]>([]);
   const [asked, setAsked] = useState(0);
+  const [changed, setChanged] = useState(false);
   useEffect(() => {
     if (count === 0) {
       setEdits([]);
       return;
     }
     void load.run(async () => setEdits(await bridge.call('replaced.list')));
-  }, [bridge, count, asked]);
+    // `version`: a newer loss of the same record replaces its notice without changing the count.
+  }, [bridge, count, asked, version]);
   if (count === 0 && edits.length === 0) return null;
   return (
     <section class="stack" aria-labelledby="replaced-title" data-testid="replaced-notices">
@@ -110,12 +130,25 @@ export function ReplacedNotices({ count }: { count: number }) {
         {edits.length === 1 ? 'An edit of yours was replaced' : 'Edits of yours were replaced'}
       </h2>
       <ErrorAlert error={load.error} />
+      {changed && (
+        <p class="small" role="status" data-testid="replaced-changed">
+          A notice changed while it was open: another edit of yours to that record was replaced.
+          Read it again before choosing.
+        </p>
+      )}
       <ul class="list stack">
         {edits.map((edit) => (
           <Notice
-            key={`${edit.collection}/${edit.id}`}
+            key={`${edit.collection}/${edit.id}/${edit.at}`}
             edit={edit}
-            onAnswered={() => setAsked((n) => n + 1)}
+            onAnswered={() => {
+              setChanged(false);
+              setAsked((n) => n + 1);
+            }}
+            onChanged={() => {
+              setChanged(true);
+              setAsked((n) => n + 1);
+            }}
           />
         ))}
       </ul>

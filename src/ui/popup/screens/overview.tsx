@@ -90,7 +90,7 @@ export function Overview({ status, navigate }: ScreenProps) {
           </button>
         </div>
       )}
-      <ReplacedNotices count={status.replaced} />
+      <ReplacedNotices count={status.replaced} version={status.dataVersion ?? 0} />
       <TooLargeNotice count={status.tooLarge} />
       <WithheldNotice count={status.withheld} />
       <LocalCounts status={status} />
