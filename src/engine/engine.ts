@@ -18,7 +18,7 @@ import type { RotationPlan } from './keys/rotation-recipients';
 import type { LiveSocketFactory } from './live/socket';
 import type { LockSecret, LockSetting, LockView, PrfSetting } from './lock/device-lock';
 import type { PairingRequestView, PairingView } from './pairing/pairing-flow';
-import type { HistoryView, ReadOptions, RecordView } from './records/read';
+import type { HistoryView, ListOptions, ReadOptions, RecordView } from './records/read';
 import type { ReplacedEditView } from './records/replaced';
 import { SatchelEngine } from './satchel-engine';
 import type { EngineSettings, SettingsPatch } from './settings';
@@ -93,7 +93,7 @@ export interface Engine {
     id: string,
     options?: ReadOptions,
   ): Promise<RecordView<C> | null>;
-  list<C extends CollectionName>(collection: C, options?: ReadOptions): Promise<RecordView<C>[]>;
+  list<C extends CollectionName>(collection: C, options?: ListOptions): Promise<RecordView<C>[]>;
   history(collection: CollectionName, id: string, options?: ReadOptions): Promise<HistoryView[]>;
   restore(collection: CollectionName, id: string, historySeq: number): Promise<void>;
 

@@ -61,7 +61,7 @@ export {
 } from './lock/device-lock';
 export { MASK } from './mask';
 export type { PairingRequestView, PairingView } from './pairing/pairing-flow';
-export type { HistoryView, ReadOptions, RecordView } from './records/read';
+export type { HistoryView, ListOptions, ReadOptions, RecordView } from './records/read';
 export type { ReplacedEditView, ReplacedFieldView } from './records/replaced';
 export {
   type ConflictStrategy,

@@ -229,9 +229,8 @@ export class SatchelEngine implements Engine {
     return getRecord((await this.live()).db, collection, id, options);
   }
 
-  async list<C extends CollectionName>(collection: C, options?: ReadOptions) {
-    return listRecords((await this.live()).db, collection, options);
-  }
+  list: Engine['list'] = async (collection, options) =>
+    listRecords((await this.live()).db, collection, options);
 
   history = async (collection: CollectionName, id: string, options?: ReadOptions) =>
     listHistory((await this.live()).db, collection, id, options);

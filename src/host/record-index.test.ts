@@ -21,6 +21,8 @@ async function filled(count: number) {
   const opened = await host();
   for (let n = 0; n < count; n++)
     await opened.engine.create('profiles', profile(n), { id: `p${String(n).padStart(3, '0')}` });
+  // The first page's total is the status's count, recounted just after each write.
+  await expect.poll(() => opened.engine.getStatus().counts.profiles).toBe(count);
   return opened;
 }
 
@@ -66,19 +68,30 @@ describe('records.page', () => {
 
   it('reads the engine once for any number of queries, and again after a change', async () => {
     const { engine } = await filled(20);
-    let reads = 0;
+    const reads: (number | undefined)[] = [];
     const index = new RecordIndex({
-      list: (collection: never) => {
-        reads += 1;
-        return engine.list(collection);
+      list: (collection: never, options?: { limit?: number }) => {
+        reads.push(options?.limit);
+        return engine.list(collection, options);
       },
-    } as Pick<typeof engine, 'list'>);
+      getStatus: () => engine.getStatus(),
+    } as Pick<typeof engine, 'list' | 'getStatus'>);
     for (const query of ['p', 'pr', 'pro', 'prof', 'profile 1'])
       await index.page({ collection: 'profiles', query });
-    expect(reads).toBe(1);
+    expect(reads).toEqual([undefined]);
     index.drop();
     await index.page({ collection: 'profiles', query: 'x' });
-    expect(reads).toBe(2);
+    expect(reads).toEqual([undefined, undefined]);
+
+    // Opening the page: only its rows are read, and the index is built behind it.
+    index.drop();
+    reads.length = 0;
+    const first = await index.page({ collection: 'profiles', limit: 5 });
+    expect(first.items.map((r) => r.id)).toEqual(['p000', 'p001', 'p002', 'p003', 'p004']);
+    expect(first.total).toBe(20);
+    expect(reads).toEqual([5, undefined]);
+    await index.page({ collection: 'profiles', query: 'profile 01' });
+    expect(reads).toEqual([5, undefined]);
   });
 
   it('sees an edit made through it at once, and one made elsewhere once the status moves', async () => {

@@ -32,14 +32,17 @@ export function searchText(value: RecordValue, secret: readonly string[]): strin
 
 export class RecordIndex {
   private readonly built = new Map<CollectionName, Promise<Entry[]>>();
+  /** Collections whose build has finished (the rest may be under way). */
+  private readonly ready = new Set<CollectionName>();
   /** Moves on each drop, so a build that started before it is not kept. */
   private generation = 0;
 
-  constructor(private readonly engine: Pick<Engine, 'list'>) {}
+  constructor(private readonly engine: Pick<Engine, 'list' | 'getStatus'>) {}
 
   drop(): void {
     this.generation += 1;
     this.built.clear();
+    this.ready.clear();
   }
 
   private entries(collection: CollectionName): Promise<Entry[]> {
@@ -58,11 +61,15 @@ export class RecordIndex {
       }),
     );
     this.built.set(collection, building);
-    // A failed build (locked, closed) is not kept: the next call tries again.
-    building.catch(() => {
-      if (this.generation === generation && this.built.get(collection) === building)
-        this.built.delete(collection);
-    });
+    // A failed build (locked, closed) is not kept: the next call tries again, and says why.
+    building.then(
+      () => {
+        if (this.generation === generation) this.ready.add(collection);
+      },
+      () => {
+        if (this.built.get(collection) === building) this.built.delete(collection);
+      },
+    );
     return building;
   }
 
@@ -73,12 +80,24 @@ export class RecordIndex {
     limit = 100,
     titlesOf = [],
   }: RecordPageQuery): Promise<RecordPage> {
-    const entries = await this.entries(collection);
     const needle = query?.trim().toLowerCase() ?? '';
-    const matching = needle ? entries.filter((entry) => entry.text.includes(needle)) : entries;
     const start = Math.max(0, Math.floor(offset));
     const count = Math.min(MAX_PAGE, Math.max(0, Math.floor(limit)));
-    const items = matching.slice(start, start + count).map((entry) => entry.summary);
+    let items: RecordSummary[];
+    let total: number;
+    if (!needle && !this.ready.has(collection)) {
+      // The page opening: its first rows straight from the store, while the index for the
+      // search to come is built behind it (10,000 records take a few hundred ms to open).
+      const views = await this.engine.list(collection, { limit: start + count });
+      items = views.slice(start).map(recordSummary);
+      total = Math.max(this.engine.getStatus().counts[collection], views.length);
+      if (!this.built.has(collection)) void this.entries(collection);
+    } else {
+      const entries = await this.entries(collection);
+      const matching = needle ? entries.filter((entry) => entry.text.includes(needle)) : entries;
+      items = matching.slice(start, start + count).map((entry) => entry.summary);
+      total = matching.length;
+    }
     const titles: Record<string, string> = {};
     for (const { field, collection: ref } of titlesOf) {
       const wanted = new Set(items.flatMap((item) => idsIn(item.value[field])));
@@ -86,7 +105,7 @@ export class RecordIndex {
       for (const entry of await this.entries(ref))
         if (wanted.has(entry.summary.id)) titles[`${ref}/${entry.summary.id}`] = entry.title;
     }
-    return { items, total: matching.length, titles };
+    return { items, total, titles };
   }
 }
 

@@ -24,6 +24,11 @@ export interface ReadOptions {
   reveal?: boolean;
 }
 
+export interface ListOptions extends ReadOptions {
+  /** Only the first this many (in id order): a page opens those rows, not the collection's. */
+  limit?: number;
+}
+
 function view<C extends CollectionName>(
   row: RecordRow,
   pending: boolean,
@@ -60,17 +65,23 @@ export async function getRecord<C extends CollectionName>(
 export async function listRecords<C extends CollectionName>(
   db: EngineDatabase,
   collection: C,
-  options: ReadOptions = {},
+  options: ListOptions = {},
 ): Promise<RecordView<C>[]> {
   assertCollection(collection);
   const tx = db.transaction(['records', 'outbox', 'conflicts']);
   const range = collectionRange(collection);
+  const records = rowStore(tx, 'records');
+  // Tombstones are the only rows indexed: reading that many more finds `limit` live ones.
+  const take =
+    options.limit === undefined
+      ? undefined
+      : options.limit + (await records.index('byDeletedIn').count(collection));
   const [all, pending, conflicts] = await Promise.all([
-    rowStore(tx, 'records').getAll(range),
+    records.getAll(range, take),
     tx.objectStore('outbox').getAllKeys(range),
     rowStore(tx, 'conflicts').getAllKeys(range),
   ]);
-  const rows = all.filter((row) => row.live === 1);
+  const rows = all.filter((row) => row.live === 1).slice(0, options.limit);
   const pendingIds = new Set(pending.map((key) => key[1]));
   const conflictIds = new Set(conflicts.map((key) => key[1]));
   return rows
