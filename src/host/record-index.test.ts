@@ -69,13 +69,16 @@ describe('records.page', () => {
   it('reads the engine once for any number of queries, and again after a change', async () => {
     const { engine } = await filled(20);
     const reads: (number | undefined)[] = [];
-    const index = new RecordIndex({
-      list: (collection: never, options?: { limit?: number }) => {
-        reads.push(options?.limit);
-        return engine.list(collection, options);
-      },
-      getStatus: () => engine.getStatus(),
-    } as Pick<typeof engine, 'list' | 'getStatus'>);
+    const index = new RecordIndex(
+      {
+        list: (collection: never, options?: { limit?: number }) => {
+          reads.push(options?.limit);
+          return engine.list(collection, options);
+        },
+        getStatus: () => engine.getStatus(),
+      } as Pick<typeof engine, 'list' | 'getStatus'>,
+      50,
+    );
     for (const query of ['p', 'pr', 'pro', 'prof', 'profile 1'])
       await index.page({ collection: 'profiles', query });
     expect(reads).toEqual([undefined]);
@@ -89,7 +92,8 @@ describe('records.page', () => {
     const first = await index.page({ collection: 'profiles', limit: 5 });
     expect(first.items.map((r) => r.id)).toEqual(['p000', 'p001', 'p002', 'p003', 'p004']);
     expect(first.total).toBe(20);
-    expect(reads).toEqual([5, undefined]);
+    expect(reads).toEqual([5]);
+    await expect.poll(() => reads).toEqual([5, undefined]);
     await index.page({ collection: 'profiles', query: 'profile 01' });
     expect(reads).toEqual([5, undefined]);
   });

@@ -37,9 +37,20 @@ export class RecordIndex {
   /** Moves on each drop, so a build that started before it is not kept. */
   private generation = 0;
 
-  constructor(private readonly engine: Pick<Engine, 'list' | 'getStatus'>) {}
+  private readonly warming = new Map<CollectionName, ReturnType<typeof setTimeout>>();
+
+  /**
+   * `warmAfterMs`: how long after a page opens its index is built, unless a search asks first.
+   * Not at once: building opens every record, and the pages' own first requests come first.
+   */
+  constructor(
+    private readonly engine: Pick<Engine, 'list' | 'getStatus'>,
+    private readonly warmAfterMs = 1_000,
+  ) {}
 
   drop(): void {
+    for (const timer of this.warming.values()) clearTimeout(timer);
+    this.warming.clear();
     this.generation += 1;
     this.built.clear();
     this.ready.clear();
@@ -73,6 +84,15 @@ export class RecordIndex {
     return building;
   }
 
+  private warm(collection: CollectionName): void {
+    if (this.built.has(collection) || this.warming.has(collection)) return;
+    const timer = setTimeout(() => {
+      this.warming.delete(collection);
+      void this.entries(collection);
+    }, this.warmAfterMs);
+    this.warming.set(collection, timer);
+  }
+
   async page({
     collection,
     query,
@@ -91,7 +111,7 @@ export class RecordIndex {
       const views = await this.engine.list(collection, { limit: start + count });
       items = views.slice(start).map(recordSummary);
       total = Math.max(this.engine.getStatus().counts[collection], views.length);
-      if (!this.built.has(collection)) void this.entries(collection);
+      this.warm(collection);
     } else {
       const entries = await this.entries(collection);
       const matching = needle ? entries.filter((entry) => entry.text.includes(needle)) : entries;

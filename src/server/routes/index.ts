@@ -1,7 +1,7 @@
 /** The one place every route is registered. Order matters only for the web app's catch-all. */
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv, Deps } from '../context';
-import { bearerAuth } from '../middleware/bearer-auth';
+import { createBearer } from '../middleware/bearer-auth';
 import { registerActivate } from './activate';
 import { registerAdmin } from './admin';
 import { registerAdminPage } from './admin-page';
@@ -24,7 +24,8 @@ export function registerRoutes(
   web: MiddlewareHandler<AppEnv> | undefined,
   admin?: MiddlewareHandler<AppEnv>,
 ): void {
-  const auth = bearerAuth(deps);
+  const bearer = createBearer(deps);
+  const auth = bearer.authenticate;
   registerHealth(app, deps);
   registerFavicon(app);
   registerInfo(app, deps);
@@ -35,7 +36,7 @@ export function registerRoutes(
   registerAdmin(app, deps);
   registerDevices(app, deps, auth);
   registerKeys(app, deps, auth);
-  registerChanges(app, deps, auth);
+  registerChanges(app, deps, bearer);
   registerBatch(app, deps, auth);
   registerPairings(app, deps, auth);
   registerAdminPage(app, admin);

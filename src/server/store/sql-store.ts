@@ -52,6 +52,7 @@ import {
   getPairing,
   listOpenPairings,
 } from './sql/pairings';
+import { pullWithToken } from './sql/pull-with-token';
 import { hitRateLimit, resetRateLimit } from './sql/rate-limits';
 import { createSession, deleteSession, findSession } from './sql/sessions';
 import {
@@ -113,6 +114,7 @@ export function createSqlStore(db: Db): Store {
 
     applyBatch: (input) => applyBatch(db, input),
     changesSince: (input) => changesSince(db, input),
+    pullWithToken: (input) => pullWithToken(db, input),
     purgeTombstones: (olderThan) => purgeTombstones(db, olderThan),
     purgeExpired: (now) => purgeExpired(db, now),
 

@@ -14,6 +14,7 @@ import { inviteTests } from './suite/invites';
 import { keyDocumentTests } from './suite/keys';
 import { pairingTests } from './suite/pairings';
 import { persistenceTests } from './suite/persistence';
+import { pullWithTokenTests } from './suite/pull-with-token';
 import { rateLimitTests } from './suite/rate-limits';
 import { recordTests } from './suite/records';
 import { recordModelTests } from './suite/records-model';
@@ -75,6 +76,7 @@ export function defineStoreSuite(target: StoreSuiteTarget): void {
     recordTests(ctx);
     recordModelTests(ctx);
     changesTests(ctx);
+    pullWithTokenTests(ctx);
     tombstoneTests(ctx);
     pairingTests(ctx);
     rateLimitTests(ctx);

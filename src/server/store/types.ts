@@ -133,6 +133,14 @@ export type BatchOutcome =
   | { kind: 'key_document_missing' }
   | { kind: 'key_mismatch'; currentFingerprint: string };
 
+/** The change feed asked with a bare access token (`pullWithToken`). */
+export type TokenPull =
+  /** The token opens nothing (unknown, expired, revoked, its device gone): ask why elsewhere. */
+  | { kind: 'no_grant' }
+  /** A valid token of a disabled account: nothing was read for it or written. */
+  | { kind: 'disabled'; grant: AccessGrant }
+  | { kind: 'pulled'; grant: AccessGrant; outcome: ChangesOutcome; pendingPairings: number };
+
 export type ChangesOutcome =
   | {
       kind: 'changes';
@@ -388,6 +396,16 @@ export interface Store extends AdminStore {
     ops: BatchOp[];
     now: number;
   }): Promise<BatchOutcome>;
+  /**
+   * changesSince, found by the access token's hash in the same statement as the token itself
+   * (and the pairings waiting for the device): the feed's hot path in one round trip.
+   */
+  pullWithToken(input: {
+    tokenHash: string;
+    now: number;
+    sinceSeq: number;
+    limit: number;
+  }): Promise<TokenPull>;
   /** Changes with seq > sinceSeq, in seq order; also records the device's cursor. */
   changesSince(input: {
     accountId: string;

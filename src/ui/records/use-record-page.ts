@@ -25,25 +25,36 @@ export interface PageState {
   error: BridgeError | null;
 }
 
-/** One page of a collection; the reply to an older question never overwrites a newer one. */
+/**
+ * One page of a collection. A reply is shown unless a newer one already is: one asked before the
+ * records changed (or a letter ago) still paints at once rather than waiting for the next, and is
+ * replaced when that comes. Never one of another collection.
+ */
 export function useRecordPage(query: RecordPageQuery | null, dataVersion: number): PageState {
   const bridge = useBridge();
   const [state, setState] = useState<PageState>({ page: null, error: null });
+  const asked = useRef(0);
+  const shown = useRef(0);
+  const collection = useRef<string | null>(null);
   const key = JSON.stringify(query);
   useEffect(() => {
+    collection.current = query?.collection ?? null;
     if (!query) {
       setState({ page: null, error: null });
       return;
     }
-    let live = true;
+    const seq = ++asked.current;
+    const current = () => seq > shown.current && collection.current === query.collection;
     bridge.call('records.page', query).then(
-      (page) => live && setState({ page, error: null }),
-      (error: unknown) =>
-        live && setState((before) => ({ page: before.page, error: asBridgeError(error) })),
+      (page) => {
+        if (!current()) return;
+        shown.current = seq;
+        setState({ page, error: null });
+      },
+      (error: unknown) => {
+        if (current()) setState((before) => ({ page: before.page, error: asBridgeError(error) }));
+      },
     );
-    return () => {
-      live = false;
-    };
   }, [bridge, key, dataVersion]);
   return state;
 }

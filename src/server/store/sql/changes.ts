@@ -13,7 +13,11 @@ import { RECORD_COLUMNS, type RecordRow, toRemoteRecord } from './record-rows';
  * A blanket `since < purged_seq` rule would be wrong: a resync from 0 paged in small pages would
  * hit it on its second page and loop forever.
  */
-function isExpired(sinceSeq: number, purgedSeq: number, deviceCursor: number | null): boolean {
+export function isExpired(
+  sinceSeq: number,
+  purgedSeq: number,
+  deviceCursor: number | null,
+): boolean {
   if (sinceSeq === 0 || sinceSeq >= purgedSeq) return false;
   return deviceCursor === null || sinceSeq < deviceCursor;
 }

@@ -13,7 +13,7 @@ import { lockAccount } from './account-lock';
 export const PAIRING_RETENTION_MS = 60 * 60 * 1000;
 
 /** The states a step may still apply to; the partial index pairings_open covers exactly these. */
-const OPEN = `('pending', 'offered', 'revealed', 'approved')`;
+export const OPEN = `('pending', 'offered', 'revealed', 'approved')`;
 
 interface PairingDbRow {
   id: string;
