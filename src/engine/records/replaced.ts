@@ -44,13 +44,18 @@ export function lostLocally(
   return lost.length > 0 ? lost : null;
 }
 
-/** Adds notes in the transaction that applied them; one note per record, newest first. */
+/**
+ * Adds notes (in the order they happened) in the transaction that applied them; one note per
+ * record, newest first: a record that lost twice in one run keeps only its latest loss.
+ */
 export async function noteReplaced(tx: WriteTx, notes: ReplacedEdit[]): Promise<void> {
   if (notes.length === 0) return;
   const earlier = (await readMeta(tx, 'replacedEdits')) ?? [];
-  const fresh = new Set(notes.map((note) => `${note.collection}/${note.id}`));
-  const kept = earlier.filter((note) => !fresh.has(`${note.collection}/${note.id}`));
-  await writeMeta(tx, 'replacedEdits', [...notes.reverse(), ...kept].slice(0, MAX_REPLACED));
+  const key = (note: ReplacedEdit) => `${note.collection}/${note.id}`;
+  const newest = new Map<string, ReplacedEdit>();
+  for (const note of [...notes].reverse()) if (!newest.has(key(note))) newest.set(key(note), note);
+  const kept = earlier.filter((note) => !newest.has(key(note)));
+  await writeMeta(tx, 'replacedEdits', [...newest.values(), ...kept].slice(0, MAX_REPLACED));
 }
 
 async function readNotes(db: EngineDatabase): Promise<ReplacedEdit[]> {
