@@ -296,3 +296,19 @@ test('a sign-in link is used once and taken out of the address', async ({ page, 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to Satchel admin' })).toBeVisible();
 });
+
+test('a sign-in link opened while already signed in is taken out of the address too', async ({
+  page,
+  server,
+  stub,
+}) => {
+  stub.signedIn = true;
+  await page.goto(`${server.url}/admin/?link=one-time-token`);
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  expect(new URL(page.url()).search).toBe('');
+  expect(stub.requests.some((r) => r.method === 'POST' && r.path === '/session')).toBe(false);
+  // Signing out afterwards does not spend the link the page was opened with.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Satchel admin' })).toBeVisible();
+  expect(stub.requests.some((r) => r.method === 'POST' && r.path === '/session')).toBe(false);
+});

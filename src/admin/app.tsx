@@ -8,7 +8,7 @@ import { createAdminApi, type Session } from './api';
 import { AdminError, ApiContext, type ShownError, useApi } from './kit';
 import { asShownError } from './messages';
 import { parseRoute, SECTIONS } from './sections';
-import { SignIn } from './sign-in';
+import { SignIn, takeLinkFromAddress } from './sign-in';
 
 type Phase =
   | { name: 'checking' }
@@ -28,6 +28,13 @@ function useHash(): string {
 
 export function AdminApp() {
   const [phase, setPhase] = useState<Phase>({ name: 'checking' });
+  // Taken before the session check: an owner already signed in must not keep it on screen either.
+  const [opened] = useState(() => ({ link: takeLinkFromAddress() }));
+  const takeLink = () => {
+    const { link } = opened;
+    opened.link = null;
+    return link;
+  };
   const api = useMemo(
     () =>
       createAdminApi({ onSessionExpired: () => setPhase({ name: 'signed-out', expired: true }) }),
@@ -36,8 +43,11 @@ export function AdminApp() {
   const check = () => {
     setPhase({ name: 'checking' });
     api.session().then(
-      (session) =>
-        setPhase(session ? { name: 'signed-in', session } : { name: 'signed-out', expired: false }),
+      (session) => {
+        // Already signed in: the link is not needed, and no later sign-in form may use it.
+        if (session) opened.link = null;
+        setPhase(session ? { name: 'signed-in', session } : { name: 'signed-out', expired: false });
+      },
       (error: unknown) => setPhase({ name: 'check-failed', error: asShownError(error) }),
     );
   };
@@ -60,6 +70,7 @@ export function AdminApp() {
         {phase.name === 'signed-out' && (
           <SignIn
             expired={phase.expired}
+            takeLink={takeLink}
             onSignedIn={(session) => setPhase({ name: 'signed-in', session })}
           />
         )}

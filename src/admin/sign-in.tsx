@@ -8,7 +8,8 @@ import type { Session, SignInWith } from './api';
 import { AdminError, type ShownError, useApi, useFocusOnShow } from './kit';
 import { asShownError } from './messages';
 
-function takeLinkFromAddress(): string | null {
+/** Called once as the page starts, signed in or not: the link never stays in the address. */
+export function takeLinkFromAddress(): string | null {
   const url = new URL(location.href);
   const link = url.searchParams.get('link');
   if (link === null) return null;
@@ -17,9 +18,14 @@ function takeLinkFromAddress(): string | null {
   return link;
 }
 
-export function SignIn(props: { expired: boolean; onSignedIn(session: Session): void }) {
+export function SignIn(props: {
+  expired: boolean;
+  /** The sign-in link the page was opened with, handed out once (null after, or without one). */
+  takeLink(): string | null;
+  onSignedIn(session: Session): void;
+}) {
   const api = useApi();
-  const [link] = useState(takeLinkFromAddress);
+  const [link] = useState(props.takeLink);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(link !== null);
