@@ -2,9 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MASK } from '../engine/mask';
 import type { RecordValue } from './contract';
-import { RecordIndex, searchText } from './record-index';
+import { RecordIndex } from './record-index';
 import { offlineHost as host, openEngines } from './testing';
-import { matchesQuery } from './views';
+import { matchesQuery, searchText } from './views';
 
 afterEach(async () => {
   for (const engine of openEngines.splice(0)) await engine.close();
@@ -145,7 +145,7 @@ describe('records.get', () => {
 describe('searchText', () => {
   it('holds no secret field, and a match never spans two fields', () => {
     const value: RecordValue = { name: 'ab', model: 'cd', apiKey: 'sk-x' };
-    const text = searchText(value, ['apiKey']);
+    const text = searchText(value, (field) => field === 'apiKey');
     expect(text).not.toContain('sk-x');
     expect(text.includes('b"')).toBe(true);
     expect(text.includes('b""c')).toBe(false);

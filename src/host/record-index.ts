@@ -7,9 +7,9 @@
  * no secret is ever in it: a query cannot probe an API key, and a page of the list carries none.
  */
 import { type CollectionName, type Engine, secretFieldsOf } from '../engine';
-import type { RecordPage, RecordPageQuery, RecordSummary, RecordValue } from './contract';
+import type { RecordPage, RecordPageQuery, RecordSummary } from './contract';
 import { recordTitle } from './record-title';
-import { recordSummary } from './views';
+import { recordSummary, searchText } from './views';
 
 interface Entry {
   summary: RecordSummary;
@@ -20,15 +20,6 @@ interface Entry {
 
 /** The most a page holds: a page of a list, never the whole of a large one. */
 export const MAX_PAGE = 500;
-const SEPARATOR = '\u0000';
-
-/** The text `needle` is looked for in; a match never spans two fields. */
-export function searchText(value: RecordValue, secret: readonly string[]): string {
-  return Object.entries(value)
-    .filter(([field, v]) => v !== undefined && !secret.includes(field))
-    .map(([, v]) => JSON.stringify(v).toLowerCase())
-    .join(SEPARATOR);
-}
 
 export class RecordIndex {
   private readonly built = new Map<CollectionName, Promise<Entry[]>>();
@@ -66,7 +57,7 @@ export class RecordIndex {
         const summary = recordSummary(view);
         return {
           summary,
-          text: searchText(summary.value, secret),
+          text: searchText(summary.value, (field) => secret.includes(field)),
           title: recordTitle(collection, summary.value, summary.id),
         };
       }),

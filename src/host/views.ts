@@ -59,6 +59,14 @@ export function deviceInfo(device: ListedDevice): DeviceInfo {
   };
 }
 
+/** The text a search looks in: every non-secret field as JSON, lower-cased; no match spans two. */
+export function searchText(value: RecordValue, secret: (field: string) => boolean): string {
+  return Object.entries(value)
+    .filter(([field, v]) => v !== undefined && !secret(field))
+    .map(([, v]) => JSON.stringify(v).toLowerCase())
+    .join('\u0000');
+}
+
 /**
  * Case-insensitive search over a record's visible text; secret fields (the engine's
  * `secretFieldsOf`, e.g. an API key) are never searched, so a query cannot probe a secret.
@@ -69,9 +77,5 @@ export function matchesQuery(
   secret: (field: string) => boolean,
 ): boolean {
   const needle = query?.trim().toLowerCase();
-  if (!needle) return true;
-  return Object.entries(value).some(
-    ([field, v]) =>
-      !secret(field) && v !== undefined && JSON.stringify(v).toLowerCase().includes(needle),
-  );
+  return !needle || searchText(value, secret).includes(needle);
 }

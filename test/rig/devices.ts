@@ -11,6 +11,8 @@ import {
   type EngineStatus,
   type FetchLike,
 } from '../../src/engine';
+import { readMeta } from '../../src/engine/db/meta';
+import { openEngineDatabase } from '../../src/engine/db/open';
 import { freshDbName, testIndexedDB } from '../../src/engine/testing/idb';
 import { ManualScheduler, settle } from '../../src/engine/testing/manual-scheduler';
 import { FlakyNetwork } from './flaky-network';
@@ -173,18 +175,9 @@ export async function connect(
 
 /** The server device id this device's recipient entry was written for, read from its database. */
 async function registeredAs(device: TestDevice): Promise<string | null> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = device.factory.open(device.dbName);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
+  const db = await openEngineDatabase(device.factory, device.dbName);
   try {
-    const value = await new Promise<unknown>((resolve, reject) => {
-      const request = db.transaction('meta').objectStore('meta').get('deviceKey');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    return (value as { registeredAs?: string | null } | undefined)?.registeredAs ?? null;
+    return (await readMeta(db, 'deviceKey'))?.registeredAs ?? null;
   } finally {
     db.close();
   }

@@ -146,6 +146,14 @@ export async function listReplaced(db: EngineDatabase): Promise<ReplacedEditView
   return views;
 }
 
+/** A newer loss of the record replaced the note the person answered. */
+function noticeChanged(collection: CollectionName, id: string): InputError {
+  return new InputError(
+    'replaced_edit_changed',
+    `Another edit of ${collection}/${id} was replaced since this notice was shown: read it again`,
+  );
+}
+
 async function takeNote(
   ctx: EngineContext,
   collection: CollectionName,
@@ -155,11 +163,7 @@ async function takeNote(
   const note = (await readNotes(ctx.db)).find((n) => n.collection === collection && n.id === id);
   if (!note) throw new InputError('no_replaced_edit', `No replaced edit of ${collection}/${id}`);
   // One note per record: a newer loss replaced the one the person read, and its value too.
-  if (seenAt !== undefined && note.at !== seenAt)
-    throw new InputError(
-      'replaced_edit_changed',
-      `Another edit of ${collection}/${id} was replaced since this notice was shown: read it again`,
-    );
+  if (seenAt !== undefined && note.at !== seenAt) throw noticeChanged(collection, id);
   return note;
 }
 
@@ -223,10 +227,7 @@ export async function dismissReplaced(
     ofRecord(note) && (seenAt === undefined || note.at === seenAt);
   if (refuseNewer && notes.some((note) => ofRecord(note) && !answered(note))) {
     // Nothing was written: the transaction ends on its own.
-    throw new InputError(
-      'replaced_edit_changed',
-      `Another edit of ${collection}/${id} was replaced since this notice was shown: read it again`,
-    );
+    throw noticeChanged(collection, id);
   }
   await writeMeta(
     tx,

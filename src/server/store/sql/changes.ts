@@ -22,17 +22,48 @@ export function isExpired(
   return deviceCursor === null || sinceSeq < deviceCursor;
 }
 
-export async function changesSince(
-  db: Db,
-  input: { accountId: string; deviceId: string; sinceSeq: number; limit: number },
-): Promise<ChangesOutcome> {
-  const { accountId, deviceId, sinceSeq, limit } = input;
+export function assertPageArguments(sinceSeq: number, limit: number): void {
   if (!Number.isSafeInteger(sinceSeq) || sinceSeq < 0) {
     throw new InvalidStoreArgumentError('sinceSeq must be a non-negative integer');
   }
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new InvalidStoreArgumentError('limit must be a positive integer');
   }
+}
+
+/**
+ * What a page read with one row more than `limit` says, once the account's state is known: the
+ * cursor refused (ahead of last_seq, or behind a purge it cannot vouch for) or the changes.
+ * `cursorSeq`: the cursor the device recorded before this pull (null: it never pulled).
+ */
+export function pageOutcome(
+  rows: RecordRow[],
+  input: { sinceSeq: number; limit: number },
+  state: { lastSeq: number; purgedSeq: number; cursorSeq: number | null },
+): ChangesOutcome {
+  const { sinceSeq, limit } = input;
+  // last_seq never decreases and every cursor handed out is at most last_seq, so a cursor beyond
+  // it came from elsewhere (a database restored from a backup, state from another account or
+  // server). Taken at its word it would skip every change up to it, silently: refuse it.
+  if (sinceSeq > state.lastSeq) return { kind: 'cursor_ahead' };
+  if (isExpired(sinceSeq, state.purgedSeq, state.cursorSeq)) return { kind: 'cursor_expired' };
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    kind: 'changes',
+    changes: page.map(toRemoteRecord),
+    cursorSeq: last ? last.seq : sinceSeq,
+    hasMore: rows.length > limit,
+    lastSeq: state.lastSeq,
+  };
+}
+
+export async function changesSince(
+  db: Db,
+  input: { accountId: string; deviceId: string; sinceSeq: number; limit: number },
+): Promise<ChangesOutcome> {
+  const { accountId, deviceId, sinceSeq, limit } = input;
+  assertPageArguments(sinceSeq, limit);
 
   // One extra row tells whether there is more without a count.
   const { rows } = await db.query<RecordRow>(
@@ -59,22 +90,13 @@ export async function changesSince(
   const found = state.rows[0];
   if (!found) throw new AccountNotFoundError();
   if (found.device_id === null) throw new DeviceNotFoundError();
-  // last_seq never decreases and every cursor handed out is at most last_seq, so a cursor beyond
-  // it came from elsewhere (a database restored from a backup, state from another account or
-  // server). Taken at its word it would skip every change up to it, silently: refuse it.
-  if (sinceSeq > found.last_seq) return { kind: 'cursor_ahead' };
-  if (isExpired(sinceSeq, found.purged_seq, found.cursor_seq)) return { kind: 'cursor_expired' };
-
-  // The cursor a device pulls from is what it provably holds; tombstones wait for it.
-  await db.query('UPDATE devices SET cursor_seq = $2 WHERE id = $1', [deviceId, sinceSeq]);
-
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    kind: 'changes',
-    changes: page.map(toRemoteRecord),
-    cursorSeq: last ? last.seq : sinceSeq,
-    hasMore: rows.length > limit,
+  const outcome = pageOutcome(rows, input, {
     lastSeq: Number(found.last_seq),
-  };
+    purgedSeq: found.purged_seq,
+    cursorSeq: found.cursor_seq,
+  });
+  // The cursor a device pulls from is what it provably holds; tombstones wait for it.
+  if (outcome.kind === 'changes')
+    await db.query('UPDATE devices SET cursor_seq = $2 WHERE id = $1', [deviceId, sinceSeq]);
+  return outcome;
 }

@@ -6,11 +6,10 @@
  * new costs one read.
  */
 import type { Db } from '../db';
-import { InvalidStoreArgumentError } from '../errors';
 import type { AccessGrant, TokenPull } from '../types';
-import { isExpired } from './changes';
+import { assertPageArguments, pageOutcome } from './changes';
 import { OPEN } from './pairings';
-import { RECORD_COLUMNS, type RecordRow, toRemoteRecord } from './record-rows';
+import { RECORD_COLUMNS, type RecordRow } from './record-rows';
 
 type Row = {
   g_account_id: string;
@@ -29,12 +28,7 @@ export async function pullWithToken(
   input: { tokenHash: string; now: number; sinceSeq: number; limit: number },
 ): Promise<TokenPull> {
   const { tokenHash, now, sinceSeq, limit } = input;
-  if (!Number.isSafeInteger(sinceSeq) || sinceSeq < 0) {
-    throw new InvalidStoreArgumentError('sinceSeq must be a non-negative integer');
-  }
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new InvalidStoreArgumentError('limit must be a positive integer');
-  }
+  assertPageArguments(sinceSeq, limit);
   // One extra row tells whether there is more without a count. LEFT JOIN LATERAL: a valid grant
   // with no changes is still one row, so "no row" means "no grant".
   const { rows } = await db.query<Row>(
@@ -77,30 +71,16 @@ export async function pullWithToken(
     grant.accountDisabledAt = Number(first.g_disabled_at);
     return { kind: 'disabled', grant };
   }
-  const base = { kind: 'pulled' as const, grant, pendingPairings: first.g_pending_pairings };
-  const lastSeq = Number(first.g_last_seq);
   const cursor = first.g_cursor_seq === null ? null : Number(first.g_cursor_seq);
-  // As changesSince: a cursor beyond last_seq came from elsewhere; one below a purge it cannot
-  // vouch for may have missed a tombstone.
-  if (sinceSeq > lastSeq) return { ...base, outcome: { kind: 'cursor_ahead' } };
-  if (isExpired(sinceSeq, Number(first.g_purged_seq), cursor)) {
-    return { ...base, outcome: { kind: 'cursor_expired' } };
-  }
+  const records = rows.filter((row) => row.seq !== null) as unknown as RecordRow[];
+  const outcome = pageOutcome(records, input, {
+    lastSeq: Number(first.g_last_seq),
+    purgedSeq: Number(first.g_purged_seq),
+    cursorSeq: cursor,
+  });
   // The cursor a device pulls from is what it provably holds; tombstones wait for it.
-  if (cursor !== sinceSeq) {
+  if (outcome.kind === 'changes' && cursor !== sinceSeq) {
     await db.query('UPDATE devices SET cursor_seq = $2 WHERE id = $1', [grant.deviceId, sinceSeq]);
   }
-  const records = rows.filter((row) => row.seq !== null) as unknown as RecordRow[];
-  const page = records.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    ...base,
-    outcome: {
-      kind: 'changes',
-      changes: page.map(toRemoteRecord),
-      cursorSeq: last ? last.seq : sinceSeq,
-      hasMore: records.length > limit,
-      lastSeq,
-    },
-  };
+  return { kind: 'pulled', grant, outcome, pendingPairings: first.g_pending_pairings };
 }
