@@ -5,10 +5,11 @@
  *   BENCH_SIZES=1000,10000 npx tsx bench/engine-pull.ts
  *
  * For each size, an account is seeded with encrypted ~1 KiB records through the real batch API,
- * then, in the same page and run: a new device's first pull into IndexedDB (the engine), the
+ * then, in the same run: a new device's first pull into IndexedDB (the engine), the
  * floor (fetch + decrypt + raw IndexedDB puts of the same data, nothing else), a sync with
  * nothing to do (requests counted), and at 10,000 one changed record. Prints times and ratios to
- * the floor measured in this run. Targets: first pull of 10,000 within 1.3x of the floor,
+ * the floor measured in this run (three of each, taking turns at going first, every database
+ * deleted after its run). Targets: first pull of 10,000 and 50,000 within 1.3x of the floor,
  * nothing-to-do in 1 request, one changed record under 60 ms. Up to 10,000 records, one more
  * first pull runs with the device lock on (every record row sealed at rest) beside the same floor,
  * and the time to turn the lock on over the pulled rows (BENCH_LOCK=0 leaves them out).
@@ -25,11 +26,13 @@ import { withProfile } from './engine-pull/profile';
 import { type SeededAccount, seedAccount } from './engine-pull/seed';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
-const REPEATS = (size: number) => (size <= 10_000 ? 3 : 1);
+const REPEATS = 3;
 const CHANGED_REPEATS = 5;
 const CHANGED_AMONG = 10_000;
 const PAGE_SIZE = 1000;
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** Which repeat BENCH_PROFILE profiles (the later ones read the earlier devices' manifests). */
+const PROFILE_REPEAT = Number(process.env.BENCH_PROFILE_REPEAT ?? 0);
 /**
  * BENCH_FLOOR=engine: the floor writes rows shaped as the engine's (see page.ts);
  * engine-noindex: the same rows without the collection/live index; engine-noread: with the index
@@ -155,10 +158,23 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const notes: string[] = [];
   try {
-    const page = await browser.newPage();
-    page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
-    await page.goto(site.origin);
-    await page.waitForFunction(() => 'satchelBench' in window);
+    // Each measured pull gets a context of its own (its own IndexedDB, freed when it closes): a
+    // writer never meets the rows, or the clean-up, of the one before.
+    const freshPage = async (): Promise<Page> => {
+      const fresh = await (await browser.newContext()).newPage();
+      fresh.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+      await fresh.goto(site.origin);
+      await fresh.waitForFunction(() => 'satchelBench' in window);
+      return fresh;
+    };
+    const inFreshPage = async <T>(work: (page: Page) => Promise<T>): Promise<T> => {
+      const fresh = await freshPage();
+      try {
+        return await work(fresh);
+      } finally {
+        await fresh.context().close();
+      }
+    };
 
     let device = 0;
     for (const size of SIZES) {
@@ -168,43 +184,73 @@ async function main(): Promise<void> {
       const engineTimes: number[] = [];
       const floorTimes: number[] = [];
       let last = '';
-      for (let repeat = 0; repeat < REPEATS(size); repeat += 1) {
-        const measureFloor = () => floor(page, server.url, account);
-        const floorFigure =
-          PROFILE && repeat === 0 ? await withProfile(page, measureFloor) : await measureFloor();
-        expectRecords(floorFigure, size, 'floor');
-        floorTimes.push(floorFigure.ms);
-        last = `d${device++}`;
-        await newPageDevice(page, server.url, last, account);
-        const measure = () => sync(page, last);
-        const first = PROFILE && repeat === 0 ? await withProfile(page, measure) : await measure();
-        expectRecords(first, size, 'first pull');
-        engineTimes.push(first.ms);
-        if (repeat < REPEATS(size) - 1)
-          await page.evaluate((n) => window.satchelBench.close(n), last);
+      let page = null as Page | null;
+      const pairs: string[] = [];
+      for (let repeat = 0; repeat < REPEATS; repeat += 1) {
+        const measureFloor = () =>
+          inFreshPage(async (floorPage) => {
+            const run = () => floor(floorPage, server.url, account);
+            const figure =
+              PROFILE && repeat === PROFILE_REPEAT
+                ? await withProfile(floorPage, run)
+                : await run();
+            expectRecords(figure, size, 'floor');
+            floorTimes.push(figure.ms);
+          });
+        const measureEngine = async () => {
+          await page?.context().close();
+          const enginePage = await freshPage();
+          page = enginePage;
+          last = `d${device++}`;
+          await newPageDevice(enginePage, server.url, last, account);
+          const run = () => sync(enginePage, last);
+          const first =
+            PROFILE && repeat === PROFILE_REPEAT ? await withProfile(enginePage, run) : await run();
+          expectRecords(first, size, 'first pull');
+          engineTimes.push(first.ms);
+        };
+        // Taking turns at going first, so neither side always meets the other's leftovers.
+        if (repeat % 2 === 0) {
+          await measureFloor();
+          await measureEngine();
+        } else {
+          await measureEngine();
+          await measureFloor();
+        }
+        const engineMs = engineTimes[repeat] as number;
+        const floorMs = floorTimes[repeat] as number;
+        pairs.push(
+          `${engineMs.toFixed(0)}/${floorMs.toFixed(0)} ${(engineMs / floorMs).toFixed(2)}x`,
+        );
       }
       const engineMs = median(engineTimes);
       const floorMs = median(floorTimes);
       // The layout's own limit: the same data, 100 records to an IndexedDB value.
-      const packed = await floor(page, server.url, account, 'packed');
+      const packed = await inFreshPage((packedPage) =>
+        floor(packedPage, server.url, account, 'packed'),
+      );
+      if (!page) throw new Error('no engine page');
+      const lastPage: Page = page;
       expectRecords(packed, size, 'packed floor');
       rows.push([
         `first pull of ${size.toLocaleString('en')}`,
         engineMs.toFixed(0),
         floorMs.toFixed(0),
         (engineMs / floorMs).toFixed(2),
-        `${REPEATS(size)} run(s), median; packed floor ${packed.ms.toFixed(0)} ms (${(engineMs / packed.ms).toFixed(2)}x)`,
+        `${REPEATS} runs, median (engine/floor ms: ${pairs.join(', ')}); packed floor ${packed.ms.toFixed(0)} ms (${(engineMs / packed.ms).toFixed(2)}x)`,
       ]);
 
       if (size <= LOCKED_UP_TO) {
         // The same pull with the lock already on: the cost of sealing every row it writes.
         const locked = `d${device++}`;
-        await newPageDevice(page, server.url, locked, account);
-        await page.evaluate(([n, p]) => window.satchelBench.lock(n, p), [
-          locked,
-          LOCK_PASSPHRASE,
-        ] as const);
-        const figure = await sync(page, locked);
+        const figure = await inFreshPage(async (lockedPage) => {
+          await newPageDevice(lockedPage, server.url, locked, account);
+          await lockedPage.evaluate(([n, p]) => window.satchelBench.lock(n, p), [
+            locked,
+            LOCK_PASSPHRASE,
+          ] as const);
+          return sync(lockedPage, locked);
+        });
         expectRecords(figure, size, 'first pull, lock on');
         rows.push([
           `first pull of ${size.toLocaleString('en')}, lock on`,
@@ -213,12 +259,11 @@ async function main(): Promise<void> {
           (figure.ms / floorMs).toFixed(2),
           `1 run; ${(figure.ms / engineMs).toFixed(2)}x the unlocked pull`,
         ]);
-        await page.evaluate((n) => window.satchelBench.close(n), locked);
       }
 
       const idle = PROFILE
-        ? await withProfile(page, () => sync(page, last))
-        : await sync(page, last);
+        ? await withProfile(lastPage, () => sync(lastPage, last))
+        : await sync(lastPage, last);
       rows.push([
         `nothing to do (${size.toLocaleString('en')})`,
         idle.ms.toFixed(1),
@@ -233,7 +278,7 @@ async function main(): Promise<void> {
         const id = account.ids[Math.floor(size / 2)] as string;
         for (let rev = 1; rev <= CHANGED_REPEATS; rev += 1) {
           await account.change(id, rev);
-          const changed = await sync(page, last);
+          const changed = await sync(lastPage, last);
           expectRecords(changed, size, 'one changed');
           times.push(changed.ms);
           requests.push(changed.requests);
@@ -248,7 +293,7 @@ async function main(): Promise<void> {
       }
       if (size <= LOCKED_UP_TO) {
         // Turning the lock on over rows already pulled: every record row rewritten sealed.
-        const sealMs = await page.evaluate(([n, p]) => window.satchelBench.lock(n, p), [
+        const sealMs = await lastPage.evaluate(([n, p]) => window.satchelBench.lock(n, p), [
           last,
           LOCK_PASSPHRASE,
         ] as const);
@@ -260,7 +305,7 @@ async function main(): Promise<void> {
           'Argon2id 64 MiB stretch included',
         ]);
       }
-      await page.evaluate((n) => window.satchelBench.close(n), last);
+      await lastPage.context().close();
     }
   } finally {
     await browser.close();
