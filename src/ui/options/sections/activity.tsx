@@ -38,7 +38,11 @@ export function Activity({ status }: SectionProps) {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td>{new Date(e.startedAt).toLocaleString()}</td>
+                  <td>
+                    <time dateTime={new Date(e.startedAt).toISOString()}>
+                      {new Date(e.startedAt).toLocaleString()}
+                    </time>
+                  </td>
                   <td data-trigger={e.trigger}>{triggerText(e.trigger)}</td>
                   <td>{e.pulled}</td>
                   <td>{e.pushed}</td>
