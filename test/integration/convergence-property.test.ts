@@ -1,15 +1,23 @@
 /**
- * Property: three engines make random creates, edits and deletes while syncing through a network
- * that loses requests, loses responses after the server committed, answers with server errors,
- * delays answers or is down, and with wall clocks skewed by up to an hour. Once the network heals
- * and every engine has synced, all hold identical data and no acknowledged change vanished.
+ * Property: engines make random creates, edits and deletes while syncing through a network that
+ * loses requests, loses responses after the server committed, answers with server errors, delays
+ * answers or is down, with wall clocks skewed by up to an hour, and with workers killed at a
+ * random await of a sync (a crash: the engine's memory gone, its database kept, a new engine
+ * started on it). Once the network heals and every engine has synced, all hold identical data and
+ * no acknowledged change vanished.
  *
  * Both conflict strategies: last-write-wins, and manual, where each conflict is settled as a
  * person would (alternately keeping either side) and what sat in it counts as not vanished.
  *
- * Runs: CONVERGENCE_RUNS (default 200 in Node, 40 in Chromium, where each step costs more; the
- * manual strategy runs half as many).
- * Long mode: CONVERGENCE_RUNS=5000 npx vitest run --project node test/integration/convergence-property.test.ts
+ * Settings (environment):
+ * - CONVERGENCE_RUNS: cases (default 200 in Node, 40 in Chromium, where each step costs more; the
+ *   manual strategy runs half as many unless CONVERGENCE_STRATEGY picks one);
+ * - CONVERGENCE_DEVICES: engines per account (default 3; `npm run fuzz` uses 5);
+ * - CONVERGENCE_STRATEGY: lastWriteWins or manual only;
+ * - CONVERGENCE_SEED, CONVERGENCE_PATH: replay a failure fast-check reported;
+ * - CONVERGENCE_REPORT=1: print memory every 500 cases and the faults injected (on by itself
+ *   from 1,000 cases).
+ * Long mode: `npm run fuzz` (scripts/fuzz.mjs).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,16 +31,24 @@ import {
   valueKey,
   vanishedWrites,
 } from '../rig/acknowledged-writes';
-import { newPerson } from '../rig/backend';
-import { connect, newDevice, syncQuiet, type TestDevice } from '../rig/devices';
+import { syncQuiet, type TestDevice } from '../rig/devices';
 import type { Fault } from '../rig/flaky-network';
-import { useBackend } from '../rig/use-backend';
+import { Fleet } from '../rig/fleet';
 
 const HOUR = 3_600_000;
-const RUNS = Number(
-  (typeof process !== 'undefined' ? process.env.CONVERGENCE_RUNS : undefined) ??
-    (inRealBrowser ? 40 : 200),
-);
+const env = (name: string): string | undefined =>
+  typeof process !== 'undefined' ? process.env[name] : undefined;
+const RUNS = Number(env('CONVERGENCE_RUNS') ?? (inRealBrowser ? 40 : 200));
+const DEVICES = Number(env('CONVERGENCE_DEVICES') ?? 3);
+const ONLY = env('CONVERGENCE_STRATEGY') as ConflictStrategy | undefined;
+const SEED = env('CONVERGENCE_SEED');
+const PATH = env('CONVERGENCE_PATH');
+const REPORT = env('CONVERGENCE_REPORT') === '1' || RUNS >= 1000;
+const NAMES = ['one', 'two', 'three', 'four', 'five', 'six', 'seven'].slice(0, DEVICES);
+/** Cases on one account and server before both are renewed. */
+const RENEW_EVERY = 100;
+const MEMORY_EVERY = 500;
+if (!(DEVICES >= 2 && DEVICES <= 7)) throw new Error('CONVERGENCE_DEVICES: 2 to 7');
 const EDITABLE = ['name', 'model', 'notes', 'apiKey'] as const;
 type Editable = (typeof EDITABLE)[number];
 
@@ -44,9 +60,11 @@ type Action =
   /** Every engine syncs once, cleanly: spreads records so later edits meet on them. */
   | { kind: 'syncAll' }
   | { kind: 'online'; device: number; online: boolean }
-  | { kind: 'skew'; device: number; offsetMs: number };
+  | { kind: 'skew'; device: number; offsetMs: number }
+  /** The device's worker is killed at this step of a sync (see test/rig/kill-switch.ts). */
+  | { kind: 'crash'; device: number; step: number };
 
-const device = fc.integer({ min: 0, max: 2 });
+const device = fc.integer({ min: 0, max: DEVICES - 1 });
 const pick = fc.nat(50);
 const ANY = /./;
 const ENDPOINTS = [/^POST \/v1\/batch/, /^GET \/v1\/changes/, ANY];
@@ -93,31 +111,31 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       offsetMs: fc.integer({ min: -HOUR, max: HOUR }),
     }),
   },
+  {
+    weight: 1,
+    // A sync is a few dozen transactions and requests; a step past its end kills it idle.
+    arbitrary: fc.record({
+      kind: fc.constant('crash' as const),
+      device,
+      step: fc.integer({ min: 1, max: 40 }),
+    }),
+  },
 );
 
-const backend = useBackend();
+/**
+ * Across a property's runs: shows the manual strategy's conflicts really were exercised, and
+ * counts the faults injected by kind.
+ */
+const tallies = { conflictsSettled: 0, cases: 0, faults: new Map<string, number>() };
+const tally = (kind: string) => tallies.faults.set(kind, (tallies.faults.get(kind) ?? 0) + 1);
 
-/** Across a property's runs: shows the manual strategy's conflicts really were exercised. */
-const tallies = { conflictsSettled: 0 };
-
-/** Three engines of one new account, with this conflict strategy. */
-async function threeDevices(strategy: ConflictStrategy): Promise<TestDevice[]> {
-  const person = newPerson();
-  const devices: TestDevice[] = [];
-  for (const name of ['one', 'two', 'three']) {
-    const created = await newDevice(name);
-    // Random deletes must not stop at the bulk-delete question: that guard has its own tests.
-    await created.engine.updateSettings({
-      bulkDeleteShare: 1,
-      bulkDeleteMinimum: 1_000_000,
-      conflictStrategy: strategy,
-    });
-    devices.push(created);
-  }
-  const [first, ...others] = devices as [TestDevice, TestDevice, TestDevice];
-  const recoveryKey = await connect(first, backend, person);
-  for (const other of others) await connect(other, backend, person, recoveryKey);
-  return devices;
+function memoryLine(): string {
+  if (typeof process === 'undefined' || !process.memoryUsage) return 'memory: not measured here';
+  // With --expose-gc (npm run fuzz), the heap is what the run keeps, not garbage not yet collected.
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  return `heap ${mb(heapUsed)} MB, RSS ${mb(rss)} MB`;
 }
 
 /** The stamp the engine gave its latest change: its clock is persisted with each write. */
@@ -143,12 +161,17 @@ async function snapshot(target: TestDevice) {
   }));
 }
 
-async function heal(devices: TestDevice[]): Promise<void> {
+/** The network whole again and every clock right. */
+function mend(devices: TestDevice[]): void {
   for (const each of devices) {
     each.net.clearFaults();
     each.net.online = true;
     each.clock.offsetMs = 0;
   }
+}
+
+async function heal(devices: TestDevice[]): Promise<void> {
+  mend(devices);
   // Two rounds: what the last device pushes in round one reaches the others in round two.
   for (let round = 0; round < 2; round += 1) for (const each of devices) await syncQuiet(each);
 }
@@ -158,7 +181,9 @@ async function run(
   strategy: ConflictStrategy,
   actions: Action[],
 ): Promise<void> {
-  await heal(devices);
+  // The last case's clean-up (its records deleted on the first device) is not synced first: it
+  // goes out with this case's syncs, under its faults, and the final heal settles it.
+  mend(devices);
   const writes: AcknowledgedWrite[] = [];
   const touched = new Set<string>();
   let counter = 0;
@@ -185,6 +210,13 @@ async function run(
     }
     const target = devices[step.device] as TestDevice;
     switch (step.kind) {
+      case 'crash': {
+        // Its acknowledged writes are in its database: the engine started on it goes on.
+        const { next, midRun } = await target.crash(step.step);
+        devices[step.device] = next;
+        tally(midRun ? 'crash' : 'crashAfterRun');
+        break;
+      }
       case 'create': {
         await create(target);
         break;
@@ -207,6 +239,7 @@ async function run(
       }
       case 'sync': {
         if (step.fault) {
+          tally(step.fault);
           // Token refreshes too: a lost rotation answer is retried within the server's grace.
           target.net.inject({ fault: step.fault, match: step.on, times: step.times });
         }
@@ -224,9 +257,11 @@ async function run(
         break;
       }
       case 'online':
+        if (!step.online) tally('offline');
         target.net.online = step.online;
         break;
       case 'skew':
+        tally('clockSkew');
         target.clock.offsetMs = step.offsetMs;
         break;
     }
@@ -271,32 +306,86 @@ async function run(
   for (const id of final.keys()) await (devices[0] as TestDevice).engine.delete('profiles', id);
 }
 
-describe.each([
+const strategies = [
   { strategy: 'lastWriteWins' as const, runs: RUNS },
   // Fewer: each conflict costs a person's resolution and another round of syncs.
-  { strategy: 'manual' as const, runs: Math.max(1, Math.ceil(RUNS / 2)) },
-])('convergence under faults and clock skew, $strategy (property)', ({ strategy, runs }) => {
-  let devices: TestDevice[] = [];
-  beforeAll(async () => {
-    tallies.conflictsSettled = 0;
-    devices = await threeDevices(strategy);
-  });
-  afterAll(async () => {
-    for (const each of devices) await each.engine.close();
-  });
+  { strategy: 'manual' as const, runs: ONLY ? RUNS : Math.max(1, Math.ceil(RUNS / 2)) },
+].filter(({ strategy }) => !ONLY || strategy === ONLY);
+if (strategies.length === 0) throw new Error(`CONVERGENCE_STRATEGY: unknown ${ONLY}`);
 
-  it(
-    `random edits on three engines converge and lose no acknowledged change (${runs} runs)`,
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 25 }), (actions) =>
-          run(devices, strategy, actions),
-        ),
-        { numRuns: runs, endOnFailure: false },
-      );
-      // Not vacuous: with enough runs, the manual strategy's conflicts did come up and were settled.
-      if (strategy === 'manual' && runs >= 20) expect(tallies.conflictsSettled).toBeGreaterThan(0);
-    },
-    Math.max(120_000, runs * 5_000),
-  );
-});
+describe.each(strategies)(
+  'convergence under faults, crashes and clock skew, $strategy (property)',
+  ({ strategy, runs }) => {
+    const fleet = new Fleet({
+      names: NAMES,
+      renewEvery: RENEW_EVERY,
+      // Random deletes must not stop at the bulk-delete question: that guard has its own tests.
+      prepare: (device) =>
+        device.engine.updateSettings({
+          bulkDeleteShare: 1,
+          bulkDeleteMinimum: 1_000_000,
+          conflictStrategy: strategy,
+        }),
+    });
+    beforeAll(() => {
+      tallies.conflictsSettled = 0;
+      tallies.cases = 0;
+      tallies.faults.clear();
+    });
+    afterAll(() => fleet.close());
+
+    it(
+      `random edits on ${DEVICES} engines converge and lose no acknowledged change (${runs} runs)`,
+      async () => {
+        const started = Date.now();
+        if (REPORT) console.log(`[${strategy}] start: ${memoryLine()}`);
+        const oneCase = async (actions: Action[]) => {
+          const devices = await fleet.forCase();
+          tallies.cases += 1;
+          try {
+            await run(devices, strategy, actions);
+          } catch (error) {
+            fleet.failed();
+            throw error;
+          }
+          if (REPORT && tallies.cases % MEMORY_EVERY === 0)
+            console.log(
+              `[${strategy}] ${tallies.cases} cases, ${((Date.now() - started) / 1000).toFixed(0)} s: ${memoryLine()}`,
+            );
+        };
+        // A seed of its own, printed, so a long run that fails can be replayed exactly.
+        const seed = SEED !== undefined ? Number(SEED) : Math.floor(Math.random() * 2 ** 31);
+        if (REPORT) console.log(`[${strategy}] seed ${seed}${PATH ? `, path ${PATH}` : ''}`);
+        const replay = { seed, ...(PATH ? { path: PATH } : {}) };
+        try {
+          await fc.assert(
+            fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 25 }), oneCase),
+            { numRuns: runs, endOnFailure: false, ...replay },
+          );
+        } catch (error) {
+          const found = /seed: (-?\d+), path: "([^"]*)"/.exec(String(error));
+          if (found)
+            console.error(
+              `[${strategy}] replay: CONVERGENCE_STRATEGY=${strategy} CONVERGENCE_DEVICES=${DEVICES} ` +
+                `CONVERGENCE_SEED=${found[1]} CONVERGENCE_PATH=${found[2]} npm run fuzz`,
+            );
+          throw error;
+        } finally {
+          if (REPORT) {
+            const faults = [...tallies.faults].map(([kind, n]) => `${kind} ${n}`).join(', ');
+            console.log(
+              `[${strategy}] ${tallies.cases} cases in ${((Date.now() - started) / 1000).toFixed(0)} s; ` +
+                `faults injected: ${faults}; conflicts settled ${tallies.conflictsSettled}; end: ${memoryLine()}`,
+            );
+          }
+        }
+        // Not vacuous: with enough runs, the manual strategy's conflicts did come up and were settled.
+        if (strategy === 'manual' && runs >= 20)
+          expect(tallies.conflictsSettled).toBeGreaterThan(0);
+        // And the workers were killed: with enough runs, crashes came up.
+        if (runs >= 20) expect(tallies.faults.get('crash') ?? 0).toBeGreaterThan(0);
+      },
+      Math.max(120_000, runs * 5_000),
+    );
+  },
+);

@@ -16,6 +16,7 @@ import { openEngineDatabase } from '../../src/engine/db/open';
 import { freshDbName, testIndexedDB } from '../../src/engine/testing/idb';
 import { ManualScheduler, settle } from '../../src/engine/testing/manual-scheduler';
 import { FlakyNetwork } from './flaky-network';
+import { KillSwitch } from './kill-switch';
 
 export interface Credentials {
   username: string;
@@ -45,8 +46,16 @@ export interface TestDevice {
   factory: IDBFactory;
   /** The events the engine logged, in order (its `log` option, when the test gave one, sees them too). */
   events: string[];
+  /** Stops this engine's worker at once: see kill-switch.ts. */
+  kill: KillSwitch;
   /** Drops this engine without closing it (as if its worker died) and starts a new one on the same database. */
   restart(): Promise<TestDevice>;
+  /**
+   * Starts a sync and kills the worker at its `step`-th transaction or request (at the end of
+   * the run, if it has fewer steps), then starts a new engine on the same database, as the next
+   * wake-up of a stopped service worker does. The network's state and the clock carry over.
+   */
+  crash(step: number): Promise<{ next: TestDevice; midRun: boolean }>;
 }
 
 export async function newDevice(
@@ -62,14 +71,18 @@ export async function newDevice(
   const factory = await testIndexedDB();
   const dbName = options.dbName ?? freshDbName(name);
   const scheduler = new ManualScheduler();
-  const net = new FlakyNetwork(20, options.through);
+  const kill = new KillSwitch(factory);
+  const net = new FlakyNetwork(
+    20,
+    kill.fetchThrough(options.through ?? ((input, init) => globalThis.fetch(input, init))),
+  );
   const clock = new SkewedClock(options.skewMs ?? 0);
   const events: string[] = [];
   const given = options.engine?.log;
   const engine = createEngine({
     dbName,
     clientId: 'satchel-extension',
-    indexedDB: factory,
+    indexedDB: kill.factory,
     fetch: net.fetch,
     clock,
     scheduler,
@@ -90,10 +103,22 @@ export async function newDevice(
     dbName,
     factory,
     events,
+    kill,
     restart: async () => {
       scheduler.freeze();
       net.online = false;
       return newDevice(name, { ...options, dbName, skewMs: clock.offsetMs });
+    },
+    crash: async (step) => {
+      const online = net.online;
+      kill.killAt(step);
+      // The run either dies at its step (and never settles) or ends first.
+      await Promise.race([engine.syncNow().catch(() => undefined), kill.dead]);
+      const midRun = kill.killed;
+      kill.kill();
+      const next = await device.restart();
+      next.net.online = online;
+      return { next, midRun };
     },
   };
   return device;
