@@ -12,17 +12,23 @@
  *
  * PostgreSQL: TEST_DATABASE_URL when set, otherwise a throwaway cluster (scripts/ensure-deps.mjs).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { startPostgres } from '../scripts/ensure-deps.mjs';
-import type { BatchResponse, ChangesResponse, TokenResponse } from '../src/protocol';
-import { signInDevice } from '../src/server/testing';
+import { type ServerProcess, startServerProcess, stopServerProcess } from './load/server-process';
+import {
+  expectOk,
+  PAYLOAD_BYTES,
+  percentile,
+  pull,
+  push,
+  type SimDevice,
+  setUpDevices,
+} from './load/sim-devices';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,193 +49,12 @@ const PER_ACCOUNT = Number(args['devices-per-account']);
 /** Target sync requests per second over all devices in the paced run. */
 const RATE = Number(args.rate);
 const WARMUP_MS = 2_000;
-const PAYLOAD_BYTES = 1024;
 
-const root = new URL('..', import.meta.url).pathname;
 const b64url = (bytes: Buffer) => bytes.toString('base64url');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
-  const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
-  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/server/main.ts'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      LISTEN_ADDR: `127.0.0.1:${port}`,
-      REGISTRATION: 'open',
-      POLL_INTERVAL_S: '1',
-      // Sign-in throttles guard a real server against guessing; 100 devices from one address
-      // signing in at once is this benchmark's setup, not an attack.
-      SIGN_IN_MAX_PER_ACCOUNT: '1000000',
-      SIGN_IN_MAX_PER_ADDRESS: '1000000',
-      USER_CODE_MAX_PER_ADDRESS: '1000000',
-      USER_CODE_MAX_PER_ACCOUNT: '1000000',
-      DEVICE_CODE_MAX_PER_ADDRESS: '1000000',
-      LOG_LEVEL: 'warn',
-      WEB_DIR: join(root, '.tmp', 'no-web-app'),
-      ...env,
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not answer /health within 60 s');
-}
-
-function stopServerProcess(server: ServerProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (server.child.exitCode !== null) return resolve();
-    server.child.once('exit', () => resolve());
-    server.child.kill('SIGTERM');
-  });
-}
-
-interface SimDevice {
-  url: string;
-  token: string;
-  fingerprint: string;
-  recordId: string;
-  rev: number | null;
-  cursor: string;
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>) {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        out[index] = await fn(items[index] as T);
-      }
-    }),
-  );
-  return out;
-}
-
-async function expectOk(response: Response, what: string): Promise<Response> {
-  if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${await response.text()}`);
-  return response;
-}
-
-/** Signs in every device (accounts of PER_ACCOUNT devices) and gives each account a key doc. */
-async function setUpDevices(urls: string[]): Promise<SimDevice[]> {
-  const run = randomBytes(4).toString('hex');
-  const accounts = Math.ceil(DEVICES / PER_ACCOUNT);
-  const password = 'load benchmark password';
-  const plan = Array.from({ length: DEVICES }, (_, i) => ({
-    index: i,
-    account: i % accounts,
-    url: urls[i % urls.length] as string,
-  }));
-  const sign = (p: (typeof plan)[number]) =>
-    signInDevice(p.url, {
-      username: `load-${run}-${p.account}`,
-      password,
-      deviceName: `bench device ${p.index}`,
-      platform: 'bench',
-    });
-  // The first device of each account registers it; the rest join once it exists.
-  const firsts = plan.slice(0, accounts);
-  const rest = plan.slice(accounts);
-  const tokens: TokenResponse[] = [
-    ...(await mapLimit(firsts, 20, sign)),
-    ...(await mapLimit(rest, 20, sign)),
-  ];
-  const fingerprints = new Map<number, string>();
-  await mapLimit(firsts, 20, async (p) => {
-    const fingerprint = b64url(randomBytes(24));
-    fingerprints.set(p.account, fingerprint);
-    await expectOk(
-      await fetch(`${p.url}/v1/keys`, {
-        method: 'PUT',
-        headers: {
-          authorization: `Bearer ${tokens[p.index]?.access_token}`,
-          'content-type': 'application/json',
-          'if-none-match': '*',
-        },
-        body: JSON.stringify({
-          key_document: b64url(randomBytes(600)),
-          key_fingerprint: fingerprint,
-          epoch: 1,
-        }),
-      }),
-      'PUT /v1/keys',
-    );
-  });
-  return plan.map((p) => ({
-    url: p.url,
-    token: tokens[p.index]?.access_token as string,
-    fingerprint: fingerprints.get(p.account) as string,
-    recordId: `rec-${p.index}`,
-    rev: null,
-    cursor: '0',
-  }));
-}
 
 interface Sample {
   ms: number;
   ok: boolean;
-}
-
-async function push(device: SimDevice, collection: string): Promise<void> {
-  const response = await fetch(`${device.url}/v1/batch`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${device.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      key_fingerprint: device.fingerprint,
-      ops: [
-        {
-          collection,
-          id: device.recordId,
-          base_rev: device.rev,
-          deleted: false,
-          payload: b64url(randomBytes(PAYLOAD_BYTES)),
-          op_id: b64url(randomBytes(12)),
-        },
-      ],
-    }),
-  });
-  await expectOk(response, 'POST /v1/batch');
-  const body = (await response.json()) as BatchResponse;
-  const result = body.results[0];
-  if (result?.status !== 'ok') throw new Error(`push conflicted: ${JSON.stringify(result)}`);
-  device.rev = result.rev;
-}
-
-async function pull(device: SimDevice): Promise<void> {
-  const response = await fetch(`${device.url}/v1/changes?since=${device.cursor}&limit=200`, {
-    headers: { authorization: `Bearer ${device.token}` },
-  });
-  await expectOk(response, 'GET /v1/changes');
-  const body = (await response.json()) as ChangesResponse;
-  device.cursor = body.cursor;
 }
 
 /** Runs `step` in a closed loop per device; samples taken after the warm-up count. */
@@ -309,11 +134,6 @@ async function pacedLoop(
   return { samples, seconds: SECONDS };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
 interface Figures {
   rps: number;
   p50: number;
@@ -334,10 +154,13 @@ function summarise(run: { samples: Sample[]; seconds: number }): Figures {
 async function benchBackend(name: string, env: Record<string, string>) {
   const servers: ServerProcess[] = [];
   try {
-    for (let i = 0; i < SERVERS; i++) servers.push(await startServerProcess(env));
+    for (let i = 0; i < SERVERS; i++) {
+      const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+      servers.push(await startServerProcess({ env, nodeArgs: profiling }));
+    }
     const urls = servers.map((s) => s.url);
     const t0 = performance.now();
-    const devices = await setUpDevices(urls);
+    const devices = await setUpDevices(urls, DEVICES, PER_ACCOUNT);
     const setupS = (performance.now() - t0) / 1000;
     const collection = b64url(randomBytes(16));
 
