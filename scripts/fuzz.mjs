@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values: args } = parseArgs({
@@ -70,7 +70,11 @@ function runStrategy({ strategy, runs }) {
     pending += chunk.toString();
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) if (line.includes(`[${strategy}]`)) console.log(line.trim());
+    for (const line of lines) {
+      // Vitest colours the lines around a test's output whatever FORCE_COLOR says.
+      const plain = stripVTControlCharacters(line).trim();
+      if (plain.startsWith(`[${strategy}]`)) console.log(plain);
+    }
   };
   child.stdout.on('data', echo);
   child.stderr.on('data', echo);
