@@ -298,8 +298,13 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
     if (orphans.length > 0) await dropOrphans(deps, orphans);
     let requeued = 0;
     const total = done + prepared.length;
-    for (const batch of batches(deps.limits, prepared)) {
-      await markSent(deps, batch);
+    for (const planned of batches(deps.limits, prepared)) {
+      const batch = await markSent(deps, planned);
+      done += planned.length;
+      if (batch.length === 0) {
+        deps.progress(done, total);
+        continue;
+      }
       const request = {
         key_fingerprint: deps.cipher.fingerprint,
         ops: batch.map((item) => item.op),
@@ -321,7 +326,6 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
       result.conflicts += settled.conflicts;
       result.quarantined += settled.quarantined;
       requeued += settled.requeued;
-      done += batch.length;
       deps.progress(done, total);
     }
     if (requeued === 0) break;
@@ -332,18 +336,24 @@ export async function push(deps: SyncDeps, options: PushOptions = {}): Promise<P
 /**
  * Records, before their ops go out, that the server may hold them from now on: if the answer is
  * lost, a later delete of a record this device never saw acknowledged must still be sent.
+ * Returns the batch less the creations whose entry is gone: a record created and deleted here
+ * since `prepare` was dropped as never sent, so its creation must not go out after all (nothing
+ * would ever delete it on the server). From this transaction on, a delete is always sent.
  */
-async function markSent(deps: SyncDeps, batch: Prepared[]): Promise<void> {
+async function markSent(deps: SyncDeps, batch: Prepared[]): Promise<Prepared[]> {
   // Only creations: a record with a base is known to exist, its deletes are always sent.
   const unmarked = batch.filter(({ entry, op }) => op.base_rev === null && !entry.sent);
-  if (unmarked.length === 0) return;
+  if (unmarked.length === 0) return batch;
+  const dropped = new Set<Prepared>();
   const tx = deps.ctx.db.transaction('outbox', 'readwrite');
-  for (const { entry } of unmarked) {
+  for (const item of unmarked) {
     // Re-read: an edit since `prepare` renewed the entry, and its new op id must stay.
-    const current = await tx.store.get([entry.collection, entry.id]);
+    const current = await tx.store.get([item.entry.collection, item.entry.id]);
     if (current) await tx.store.put({ ...current, sent: true });
+    else dropped.add(item);
   }
   await tx.done;
+  return dropped.size === 0 ? batch : batch.filter((item) => !dropped.has(item));
 }
 
 /** Outbox entries with nothing to send (a record created and deleted before it synced). */
