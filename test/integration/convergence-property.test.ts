@@ -31,7 +31,7 @@ import {
   valueKey,
   vanishedWrites,
 } from '../rig/acknowledged-writes';
-import { syncQuiet, type TestDevice } from '../rig/devices';
+import { stateOf, syncQuiet, type TestDevice } from '../rig/devices';
 import type { Fault } from '../rig/flaky-network';
 import { Fleet } from '../rig/fleet';
 
@@ -154,15 +154,45 @@ function memoryLine(): string {
   return `heap ${mb(heapUsed)} MB, RSS ${mb(rss)} MB`;
 }
 
-/** The stamp the engine gave its latest change: its clock is persisted with each write. */
-async function lastStamp(target: TestDevice): Promise<string> {
+/** The device's clock as persisted (with each write, and with each page a sync applies). */
+async function persistedClock(target: TestDevice): Promise<string | undefined> {
   const db = await openEngineDatabase(target.factory, target.dbName);
   try {
-    const stamp = await readMeta(db, 'clock');
-    if (!stamp) throw new Error(`${target.name} has no clock stamp`);
-    return stamp;
+    return await readMeta(db, 'clock');
   } finally {
     db.close();
+  }
+}
+
+/** The stamp the engine gave its latest change: its clock is persisted with each write. */
+async function lastStamp(target: TestDevice): Promise<string> {
+  const stamp = await persistedClock(target);
+  if (!stamp) throw new Error(`${target.name} has no clock stamp`);
+  return stamp;
+}
+
+/**
+ * Makes a change and notes its stamp, read from the clock persisted with it. When the device's
+ * own sync ran beside the change (a restarted worker syncs by itself), that sync may have moved
+ * the clock on before the read: the stamp is then noted as a range, after the clock read before.
+ */
+async function stamped<T>(
+  target: TestDevice,
+  change: () => Promise<T>,
+): Promise<{ result: T; hlc: string; after?: string }> {
+  const before = await persistedClock(target);
+  let beside = stateOf(target) === 'syncing';
+  const unsubscribe = target.engine.subscribe(() => {
+    if (stateOf(target) === 'syncing') beside = true;
+  });
+  try {
+    const result = await change();
+    if (stateOf(target) === 'syncing') beside = true;
+    const hlc = await lastStamp(target);
+    // No clock before: nothing was stamped on this device yet, so any stamp is later.
+    return beside ? { result, hlc, after: before ?? '000000000000000:000000:' } : { result, hlc };
+  } finally {
+    unsubscribe();
   }
 }
 
@@ -211,9 +241,11 @@ async function run(
       model: unique(target, 'model'),
       notes: unique(target, 'notes'),
     };
-    const { id } = await target.engine.create('profiles', fields);
-    touched.add(id);
-    writes.push({ device: target.name, id, hlc: await lastStamp(target), fields });
+    const { result, ...stamp } = await stamped(target, () =>
+      target.engine.create('profiles', fields),
+    );
+    touched.add(result.id);
+    writes.push({ device: target.name, id: result.id, ...stamp, fields });
   };
   // Every run starts from one record all engines hold, so their edits meet on it from the start.
   await create(devices[0] as TestDevice);
@@ -244,12 +276,16 @@ async function run(
         const id = ids[step.pick % Math.max(1, ids.length)];
         if (id === undefined) break;
         if (step.kind === 'delete') {
-          await target.engine.delete('profiles', id);
-          writes.push({ device: target.name, id, hlc: await lastStamp(target), fields: null });
+          const { result: _, ...stamp } = await stamped(target, () =>
+            target.engine.delete('profiles', id),
+          );
+          writes.push({ device: target.name, id, ...stamp, fields: null });
         } else {
           const fields = Object.fromEntries(step.fields.map((f) => [f, unique(target, f)]));
-          await target.engine.update('profiles', id, fields);
-          writes.push({ device: target.name, id, hlc: await lastStamp(target), fields });
+          const { result: _, ...stamp } = await stamped(target, () =>
+            target.engine.update('profiles', id, fields),
+          );
+          writes.push({ device: target.name, id, ...stamp, fields });
         }
         break;
       }
