@@ -33,7 +33,12 @@ function mergedData(conflict: ConflictRow, picks: Record<string, 'local' | 'remo
       'One side deleted this record: keep this device or the other, not a field merge',
     );
   }
-  const outcome = threeWayMerge(conflict.base, conflict.local, conflict.remote);
+  const outcome = threeWayMerge(
+    conflict.base,
+    conflict.local,
+    conflict.remote,
+    conflict.baseDeletedAt,
+  );
   const data: Fields =
     outcome.kind === 'clean'
       ? { ...(outcome.data ?? {}) }

@@ -87,6 +87,8 @@ export interface ConflictRow {
   merged: Fields | null;
   /** The common ancestor the sides are compared against. */
   base: Fields | null;
+  /** When the base was a tombstone: the stamp of that delete (see `threeWayMerge`). */
+  baseDeletedAt?: string;
   local: ConflictSide;
   remote: ConflictSide & { rev: number };
   detectedAt: number;

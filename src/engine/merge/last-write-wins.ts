@@ -5,21 +5,11 @@
 import { maxHlc } from '../clock/hlc';
 import type { Fields } from '../collections/validate';
 import type { MergeOutcome } from './three-way';
-import type { Version } from './version';
+import { lastChange, type Version } from './version';
 
 export interface Settled {
   data: Fields | null;
   clocks: Record<string, string>;
-}
-
-/**
- * When the version's content last changed: its latest field stamp. Not `hlc`, which a merge
- * renews: a version that merely merged older edits must not beat a delete made after them.
- */
-function lastChange(version: Version): string {
-  let latest = '';
-  for (const stamp of Object.values(version.clocks)) latest = maxHlc(latest, stamp);
-  return latest === '' ? version.hlc : latest;
 }
 
 export function settleLastWriteWins(

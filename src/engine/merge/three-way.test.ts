@@ -168,4 +168,40 @@ describe('last-write-wins', () => {
       name: 'Work',
     });
   });
+
+  describe('over a tombstone base: an edit that won over a delete, then deleted again', () => {
+    const T0 = '000000000000500:000000:devC';
+    const all = (stamp: string) => ({ name: stamp, model: stamp, notes: stamp });
+    // The record came back here: its apiKey was set at T1, after the delete both saw (T0).
+    const restored = version({ ...base, apiKey: 'k' }, T1, { ...all(T0), apiKey: T1 });
+    const deletedAgain = version(null, T2, all(T2));
+
+    it('is a delete conflict, not the old delete, and the later of the two wins', () => {
+      const outcome = threeWayMerge(null, restored, deletedAgain, T0);
+      expect(outcome).toEqual({ kind: 'delete', deletedSide: 'remote' });
+      expect(settleLastWriteWins(outcome, restored, deletedAgain).data).toBeNull();
+      const mirrored = threeWayMerge(null, deletedAgain, restored, T0);
+      expect(mirrored).toEqual({ kind: 'delete', deletedSide: 'local' });
+      expect(settleLastWriteWins(mirrored, deletedAgain, restored).data).toBeNull();
+      // An edit after the second delete still wins over it.
+      const lateEdit = version({ ...base, apiKey: 'k' }, T3, { ...all(T0), apiKey: T3 });
+      const late = threeWayMerge(null, lateEdit, deletedAgain, T0);
+      expect(settleLastWriteWins(late, lateEdit, deletedAgain).data).toMatchObject({ apiKey: 'k' });
+    });
+
+    it('keeps the record when the tombstone is the same delete (resealed, not deleted again)', () => {
+      const resealed = version(null, T2, all(T0));
+      expect(threeWayMerge(null, restored, resealed, T0)).toMatchObject({
+        kind: 'clean',
+        data: { apiKey: 'k' },
+      });
+    });
+
+    it('keeps a record created here that meets a tombstone it never saw (no base at all)', () => {
+      expect(threeWayMerge(null, restored, deletedAgain)).toMatchObject({
+        kind: 'clean',
+        data: { apiKey: 'k' },
+      });
+    });
+  });
 });

@@ -6,7 +6,7 @@
 import { maxHlc } from '../clock/hlc';
 import type { Fields } from '../collections/validate';
 import { jsonEqual } from './equal';
-import type { Version } from './version';
+import { lastChange, type Version } from './version';
 
 export type MergeOutcome =
   /** No true conflict: `data` (null: deleted) is the merged result. */
@@ -76,13 +76,24 @@ function mergeFields(
 /**
  * @param base the data both sides started from (null: the record did not exist, or was a
  *   tombstone, when the local side last synced)
+ * @param baseDeletedAt when the base was a tombstone: the stamp of that delete. A side that
+ *   brought the record back (an edit that won over the delete) and a side that deleted it again
+ *   after that both changed it, and a delete later than the base is news, not the old delete.
  */
-export function threeWayMerge(base: Fields | null, local: Version, remote: Version): MergeOutcome {
+export function threeWayMerge(
+  base: Fields | null,
+  local: Version,
+  remote: Version,
+  baseDeletedAt?: string,
+): MergeOutcome {
   if (local.data === null && remote.data === null) {
     // Both deleted: the later of the two deletes is what a later edit must beat.
     return { kind: 'clean', data: null, clocks: laterClocks(local.clocks, remote.clocks) };
   }
+  const deletedAgain = (side: Version) =>
+    base === null && baseDeletedAt !== undefined && lastChange(side) > baseDeletedAt;
   if (local.data === null) {
+    if (deletedAgain(local)) return { kind: 'delete', deletedSide: 'local' };
     // A delete of a record this device never synced says nothing about the remote one.
     if (base === null) return { kind: 'clean', data: remote.data, clocks: { ...remote.clocks } };
     if (jsonEqual(remote.data, base))
@@ -90,6 +101,7 @@ export function threeWayMerge(base: Fields | null, local: Version, remote: Versi
     return { kind: 'delete', deletedSide: 'local' };
   }
   if (remote.data === null) {
+    if (deletedAgain(remote)) return { kind: 'delete', deletedSide: 'remote' };
     // A record created here meets a tombstone of something it never saw: the new record stays.
     if (base === null) return { kind: 'clean', data: local.data, clocks: { ...local.clocks } };
     if (jsonEqual(local.data, base))

@@ -40,7 +40,12 @@ function changedFieldClocks(
  * makes it a question of fields again), so the person is shown what is really at stake.
  */
 function reexamine(conflict: ConflictRow): ConflictRow {
-  const outcome = threeWayMerge(conflict.base, conflict.local, conflict.remote);
+  const outcome = threeWayMerge(
+    conflict.base,
+    conflict.local,
+    conflict.remote,
+    conflict.baseDeletedAt,
+  );
   if (outcome.kind === 'delete') {
     return {
       ...conflict,

@@ -13,7 +13,7 @@ import { randomId } from '../ids';
 import { jsonEqual } from '../merge/equal';
 import { settleLastWriteWins } from '../merge/last-write-wins';
 import { laterClocks, type MergeOutcome, threeWayMerge } from '../merge/three-way';
-import type { Version } from '../merge/version';
+import { lastChange, type Version } from '../merge/version';
 import { appendHistory } from '../records/history';
 import { lostLocally, type ReplacedEdit } from '../records/replaced';
 import type { OpenedRecord } from './cipher';
@@ -276,7 +276,12 @@ export async function applyRemote(
   // A base that may never have been on the server is no common ancestor: with none, every field
   // the two sides disagree on is weighed (by its clock, or by the person) and nothing is lost.
   const base = conflict ? conflict.base : doubtful ? null : (row.base?.data ?? null);
-  const outcome = threeWayMerge(base, versionOf(row), versionOf(remote));
+  const baseDeletedAt = conflict
+    ? conflict.baseDeletedAt
+    : !doubtful && row.base && row.base.data === null
+      ? lastChange(row.base)
+      : undefined;
+  const outcome = threeWayMerge(base, versionOf(row), versionOf(remote), baseDeletedAt);
   if (outcome.kind === 'clean') {
     await rowStore(tx, 'conflicts').delete(key);
     await applyMerged(writer, ctx, remote, outcome.data, outcome.clocks);
@@ -302,6 +307,7 @@ export async function applyRemote(
   // Manual: the local value stays, the conflict waits, and the pending change is held.
   await rowStore(tx, 'conflicts').put({
     ...conflictRow(ctx, remote, base, row, outcome),
+    ...(baseDeletedAt === undefined ? {} : { baseDeletedAt }),
     detectedAt: conflict?.detectedAt ?? ctx.clock.now(),
   });
   await writer.keepPending(
