@@ -13,12 +13,8 @@
  * PostgreSQL: TEST_DATABASE_URL when set, otherwise a throwaway cluster (scripts/ensure-deps.mjs).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-// @ts-expect-error: a plain .mjs script without type declarations
-import { startPostgres } from '../scripts/ensure-deps.mjs';
+import { backendsFor } from './load/backends';
 import { type ServerProcess, startServerProcess, stopServerProcess } from './load/server-process';
 import {
   expectOk,
@@ -187,28 +183,7 @@ async function benchBackend(name: string, env: Record<string, string>) {
 const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(8);
 
 async function main() {
-  const backends: Array<{ name: string; env: () => Promise<Record<string, string>> }> = [];
-  const cleanups: Array<() => void> = [];
-  if (args.backend === 'both' || args.backend === 'postgres') {
-    backends.push({
-      name: 'PostgreSQL',
-      env: async () => {
-        const pg = await startPostgres();
-        cleanups.push(pg.stop);
-        return { DATABASE_URL: pg.url };
-      },
-    });
-  }
-  if (args.backend === 'both' || args.backend === 'pglite') {
-    backends.push({
-      name: 'PGlite',
-      env: async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'satchel-load-'));
-        cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-        return { DATA_DIR: dir };
-      },
-    });
-  }
+  const { backends, cleanUp } = backendsFor(args.backend);
   if (args.backend === 'pglite' && SERVERS > 1) {
     throw new Error('PGlite is one process'); // its data folder is locked by the first server
   }
@@ -256,7 +231,7 @@ async function main() {
       );
     }
   } finally {
-    for (const cleanup of cleanups) cleanup();
+    cleanUp();
   }
 }
 

@@ -14,12 +14,8 @@
  * (bench/load.ts answers that).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-// @ts-expect-error: a plain .mjs script without type declarations
-import { startPostgres } from '../scripts/ensure-deps.mjs';
+import { type BackendName, backendsFor } from './load/backends';
 import { type ServerProcess, startServerProcess, stopServerProcess } from './load/server-process';
 import { percentile, pull, push, type SimDevice, setUpDevices } from './load/sim-devices';
 
@@ -35,8 +31,7 @@ const { values: args } = parseArgs({
 const MINUTES = Number(args.minutes);
 const DEVICES = Number(args.devices);
 const PER_ACCOUNT = Number(args['devices-per-account']);
-const DEFAULT_RATE = { PostgreSQL: 400, PGlite: 100 } as const;
-type BackendName = keyof typeof DEFAULT_RATE;
+const DEFAULT_RATE: Record<BackendName, number> = { PostgreSQL: 400, PGlite: 100 };
 const rateOf = (backend: BackendName) =>
   args.rate === undefined ? DEFAULT_RATE[backend] : Number(args.rate);
 const SAMPLE_MS = 10_000;
@@ -110,8 +105,6 @@ async function soak(devices: SimDevice[], server: ServerProcess, name: BackendNa
             minute.errors += 1;
             const text = error instanceof Error ? error.message : String(error);
             if (errorKinds.length < 3 && !errorKinds.includes(text)) errorKinds.push(text);
-            // A push refused for a stale rev puts the device out of step: read it afresh.
-            device.rev = null;
           }
           const done = performance.now();
           minute.latencies.push(done - from);
@@ -169,27 +162,7 @@ function report(result: Soak): void {
 }
 
 async function main(): Promise<void> {
-  const backends: Array<{ name: BackendName; env: () => Promise<Record<string, string>> }> = [];
-  const cleanups: Array<() => void> = [];
-  if (args.backend === 'both' || args.backend === 'postgres')
-    backends.push({
-      name: 'PostgreSQL',
-      env: async () => {
-        const pg = await startPostgres();
-        cleanups.push(pg.stop);
-        return { DATABASE_URL: pg.url };
-      },
-    });
-  if (args.backend === 'both' || args.backend === 'pglite')
-    backends.push({
-      name: 'PGlite',
-      env: async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'satchel-soak-'));
-        cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-        return { DATA_DIR: dir };
-      },
-    });
-  if (backends.length === 0) throw new Error(`unknown backend ${args.backend}`);
+  const { backends, cleanUp } = backendsFor(args.backend);
   console.log(
     `Satchel server soak: ${DEVICES} devices (${PER_ACCOUNT} per account), ${MINUTES} min per backend; ` +
       `memory sampled every ${SAMPLE_MS / 1000} s after a full GC`,
@@ -197,7 +170,7 @@ async function main(): Promise<void> {
   try {
     for (const backend of backends) report(await soakBackend(backend.name, await backend.env()));
   } finally {
-    for (const cleanup of cleanups) cleanup();
+    cleanUp();
   }
 }
 

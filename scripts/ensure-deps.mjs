@@ -41,7 +41,8 @@ function postgresBinDir() {
   return versions[0] ? join(root, versions[0], 'bin') : null;
 }
 
-function freePort() {
+/** A loopback port free right now (for a server that must be named before it starts). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

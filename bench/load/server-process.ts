@@ -3,8 +3,8 @@
  * are then its own, not shared with the load generator's.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../scripts/ensure-deps.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -20,17 +20,6 @@ export interface ServerProcessOptions {
   nodeArgs?: string[];
   /** An IPC channel to the child: what a preloaded reporter sends arrives as `message`. */
   ipc?: boolean;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {

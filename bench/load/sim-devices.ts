@@ -122,7 +122,12 @@ export async function push(device: SimDevice, collection: string): Promise<void>
   await expectOk(response, 'POST /v1/batch');
   const body = (await response.json()) as BatchResponse;
   const result = body.results[0];
-  if (result?.status !== 'ok') throw new Error(`push conflicted: ${JSON.stringify(result)}`);
+  if (result?.status === 'conflict') {
+    // Out of step (a push whose answer was lost): go on from the server's rev, as a client does.
+    device.rev = result.current?.rev ?? null;
+    throw new Error(`push conflicted at rev ${device.rev}`);
+  }
+  if (result?.status !== 'ok') throw new Error(`push: no result in ${JSON.stringify(body)}`);
   device.rev = result.rev;
 }
 

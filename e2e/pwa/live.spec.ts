@@ -3,7 +3,7 @@
  * stream (the page's keep-alive hellos keep the worker running), so an edit saved in an extension
  * profile of the same account shows on the phone with no tap, long before the 5-minute timer.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../../scripts/ensure-deps.mjs';
 import { startServer, type TestServer } from '../../src/server/testing';
 import { connectNewAccount, expectInSync, unlockWith } from '../extension/connect';
 import { launchProfile } from '../extension/fixtures';
@@ -11,22 +11,6 @@ import { createProfile, editProfile } from '../extension/records';
 import { newPerson } from '../extension/sync-server';
 import { approveInTab, startAppConnect } from './connect-app';
 import { APP_DIR, expect, PHONE, screenshot, test } from './fixtures';
-
-/** A port free right now, so the server's own origin can be named before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 let server: TestServer;
 test.beforeAll(async () => {
