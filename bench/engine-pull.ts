@@ -217,10 +217,10 @@ async function main(): Promise<void> {
           await measureEngine();
           await measureFloor();
         }
-        const engineMs = engineTimes[repeat] as number;
-        const floorMs = floorTimes[repeat] as number;
+        const pairEngine = engineTimes[repeat] as number;
+        const pairFloor = floorTimes[repeat] as number;
         pairs.push(
-          `${engineMs.toFixed(0)}/${floorMs.toFixed(0)} ${(engineMs / floorMs).toFixed(2)}x`,
+          `${pairEngine.toFixed(0)}/${pairFloor.toFixed(0)} ${(pairEngine / pairFloor).toFixed(2)}x`,
         );
       }
       const engineMs = median(engineTimes);

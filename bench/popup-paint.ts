@@ -56,8 +56,12 @@ async function measure(profile: Profile, expected: number) {
       const page = await profile.context.newPage();
       await page.setViewportSize({ width: 380, height: 600 });
       await page.goto(`chrome-extension://${profile.extensionId}/${POPUP_PATH}`);
+      // Both: with the worker running, its status can be marked before the first paint is
+      // recorded, which read too early showed as "first paint NaN".
       await page.waitForFunction(
-        () => performance.getEntriesByName('satchel:live-status-painted').length > 0,
+        () =>
+          performance.getEntriesByName('satchel:live-status-painted').length > 0 &&
+          performance.getEntriesByName('first-contentful-paint').length > 0,
       );
       const times = await page.evaluate(() => ({
         script: performance.getEntriesByName('satchel:popup-script')[0]?.startTime ?? NaN,

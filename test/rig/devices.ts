@@ -113,9 +113,18 @@ export async function newDevice(
       const online = net.online;
       kill.killAt(step);
       // The run either dies at its step (and never settles) or ends first.
-      await Promise.race([engine.syncNow().catch(() => undefined), kill.dead]);
+      let failure: { error: unknown } | null = null;
+      const run = engine.syncNow().then(
+        () => undefined,
+        (error: unknown) => {
+          failure = { error };
+        },
+      );
+      await Promise.race([run, kill.dead]);
       const midRun = kill.killed;
       kill.kill();
+      // Refused before it started (not the kill's doing): the test must hear of it.
+      if (!midRun && failure) throw (failure as { error: unknown }).error;
       const next = await device.restart();
       next.net.online = online;
       return { next, midRun };
