@@ -49,12 +49,22 @@ export async function shownFingerprint(page: Page): Promise<string> {
   return (await page.getByTestId('fingerprint').textContent())?.trim() ?? '';
 }
 
-/** The Devices page: revoke the device called `name` (confirming), then rotate from the panel. */
-export async function revokeAndRotate(options: Page, name: string): Promise<void> {
+/**
+ * The Devices page: revoke the device called `name` (confirming), then rotate from the panel,
+ * which makes a new recovery key by default; returns it once saved.
+ */
+export async function revokeAndRotate(options: Page, name: string): Promise<string> {
   options.once('dialog', (dialog) => void dialog.accept());
   const row = options.locator('ul.list > li').filter({ hasText: name });
   await row.getByRole('button', { name: 'Revoke' }).click();
   const panel = options.getByTestId('revoked-panel');
   await expect(panel).toContainText(`${name} can no longer sync`, { timeout: 30_000 });
+  await expect(panel.getByTestId('new-recovery-key')).toBeChecked();
   await panel.getByTestId('rotate-key').click();
+  const shown = options.getByTestId('recovery-key');
+  await expect(shown).toBeVisible({ timeout: 60_000 });
+  const recoveryKey = (await shown.textContent())?.trim() ?? '';
+  await options.getByLabel('I have saved my recovery key somewhere safe').check();
+  await options.getByRole('button', { name: 'Continue' }).click();
+  return recoveryKey;
 }

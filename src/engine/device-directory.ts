@@ -15,6 +15,7 @@ import {
   verifiedDeviceNames,
   withNames,
 } from './keys/device-names';
+import { noteRevoked } from './keys/revoked-here';
 import { revocationIds } from './keys/rotation-recipients';
 
 export class DeviceDirectory {
@@ -54,8 +55,10 @@ export class DeviceDirectory {
   }
 
   async revoke(id: string): Promise<void> {
-    const { session, api } = await this.signedIn();
+    const { session, api, db } = await this.signedIn();
     revocationIds([id], session.current?.deviceId);
+    const accountId = session.current?.accountId;
+    if (accountId) await noteRevoked(db, accountId, [id]);
     await session.withAccess((server, token) => api.revokeDevice(server, token, id));
   }
 }

@@ -172,4 +172,38 @@ describe('revoke and rotate as one action', () => {
     expect(plan.keep).toEqual([accountRef(restarted).deviceId]);
     for (const d of [restarted, phone, tablet]) await d.engine.close();
   });
+
+  it('a revoke, then a plain rotation later, still leaves the device out though the server lists it', async () => {
+    const { liar, laptop, phone, tablet } = await account();
+    const tabletId = accountRef(tablet).deviceId;
+    const tabletListed = (await laptop.engine.listDevices()).find((d) => d.id === tabletId);
+    if (!tabletListed) throw new Error('setup');
+    const stolen = await keysOf(tablet);
+    // The Devices page's Revoke, then "Rotate key now" in the panel after it: two actions.
+    await laptop.engine.revokeDevice(tabletId);
+    keepListing(liar, tabletListed);
+    // The preview of any later rotation shows it dropped, by the document's word.
+    const plan = await laptop.engine.previewRevokeAndRotate([accountRef(phone).deviceId]);
+    expect(plan.dropped.sort()).toEqual([accountRef(phone).deviceId, tabletId].sort());
+    let published = '';
+    liar.rewrite(/^PUT \/v1\/keys$/, (_reply, request) => {
+      published = (request.body as { key_document: string }).key_document;
+      return undefined;
+    });
+    // A restart in between: the note outlives the worker.
+    const restarted = await laptop.restart();
+    await restarted.engine.rotateAccountKey();
+    await syncQuiet(restarted);
+    expect(restarted.engine.getStatus().rotation).toBeNull();
+    const keys = await keysOf(restarted);
+    const inspected = await inspectKeyDocument(published, keys.accountId, keys.master);
+    expect(inspected.devices.sort()).toEqual(
+      [accountRef(restarted).deviceId, accountRef(phone).deviceId].sort(),
+    );
+    for (const record of (await backend.records(accountRef(restarted))).values())
+      await expect(openWithKept(stolen, record)).rejects.toMatchObject({ code: 'wrong_key' });
+    await syncQuiet(phone);
+    expect(phone.engine.getStatus().account?.fingerprint).toBe(keys.fingerprint);
+    for (const d of [restarted, phone, tablet]) await d.engine.close();
+  });
 });

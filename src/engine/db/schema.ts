@@ -423,6 +423,8 @@ export interface MetaMap {
   rowKey: Uint8Array;
   /** Newest first, at most MAX_REPLACED; keys and field names only, no values. */
   replacedEdits: ReplacedEdit[];
+  /** Devices revoked from this device, which no rotation made here keeps (keys/revoked-here.ts). */
+  revokedHere: { accountId: string; ids: string[] };
 }
 
 export type MetaKey = keyof MetaMap;

@@ -31,6 +31,7 @@ import { KeyError, ServerError, StateError } from '../errors';
 import { randomId } from '../ids';
 import type { ServerApi } from '../transport/api';
 import type { KeyOptions } from './account-key';
+import { revokedHere } from './revoked-here';
 import { planRecipients, publicKeyFingerprint, type RotationPlan } from './rotation-recipients';
 
 /** A rotation's request: `revoke` makes it the revoke-and-rotate action. */
@@ -100,7 +101,8 @@ export class KeyRotation {
    * confirm before the action runs.
    */
   async preview(revoke: readonly string[]): Promise<RotationPlan> {
-    const { devices, inspected } = await this.inspectCurrent();
+    const { devices, inspected, keys } = await this.inspectCurrent();
+    const earlier = await revokedHere(this.deps.db, keys.accountId);
     const fingerprints = new Map<string, string>();
     for (const [id, pub] of inspected.devicePublicKeys) {
       const bytes = fromBase64url(pub);
@@ -109,7 +111,7 @@ export class KeyRotation {
     return planRecipients(
       inspected.devices,
       devices,
-      revoke,
+      [...revoke, ...earlier],
       this.deps.session.current?.deviceId ?? null,
       fingerprints,
       inspected.deviceNames,
@@ -141,14 +143,16 @@ export class KeyRotation {
     const { db } = this.deps;
     const { keys, current, devices, inspected } = await this.inspectCurrent();
     const revoke = change.revoke ?? [];
-    let keepDevices: string[];
-    if (change.revoke) {
-      keepDevices = planRecipients(inspected.devices, devices, revoke, null).keep;
-    } else {
-      // A plain rotation (nothing revoked here) still drops devices the server no longer lists;
+    // Also every device revoked here before (a revoke, then "Rotate key now"), whatever the
+    // server lists now. Those this rotation revokes need no note: the new document drops them,
+    // and no later rotation can add a device back, as it keeps only the document's recipients.
+    const excluded = [...revoke, ...(await revokedHere(db, keys.accountId))];
+    let keepDevices = planRecipients(inspected.devices, devices, excluded, null).keep;
+    if (!change.revoke) {
+      // A plain rotation (nothing revoked in it) also drops devices the server no longer lists;
       // the server can only take recipients away this way, never add one.
       const live = new Set(devices.map((device) => device.id));
-      keepDevices = inspected.devices.filter((id) => live.has(id));
+      keepDevices = keepDevices.filter((id) => live.has(id));
     }
     const recoveryKey = change.newRecoveryKey ? generateRecoveryKey() : null;
     const newMaster = generateMasterKey();

@@ -118,12 +118,24 @@ function RotateAfterRevoke({
   rotate: ReturnType<typeof useRotateKey>;
   onClose(rotated: boolean): void;
 }) {
+  // The revoked device may have shown the old recovery key to whoever holds it now.
+  const [newRecoveryKey, setNewRecoveryKey] = useState(true);
   return (
     <div class="card stack" role="status" data-testid="revoked-panel">
       <p>
         <strong>{name}</strong> can no longer sync. It still holds the old key to what it already
-        synced; rotate the account key so it cannot read anything new.
+        synced; rotate the account key so it cannot read anything new. The new key leaves it out
+        even if the sync server keeps listing it.
       </p>
+      <label class="row">
+        <input
+          type="checkbox"
+          checked={newRecoveryKey}
+          data-testid="new-recovery-key"
+          onChange={(e) => setNewRecoveryKey(e.currentTarget.checked)}
+        />
+        Make a new recovery key (recommended)
+      </label>
       <ErrorAlert error={rotate.action.error} />
       <div class="row">
         <button
@@ -132,7 +144,7 @@ function RotateAfterRevoke({
           data-testid="rotate-key"
           disabled={rotate.action.busy || rotating}
           onClick={() =>
-            void rotate.rotate().then((started) => {
+            void rotate.rotate({ newRecoveryKey }).then((started) => {
               if (started) onClose(true);
             })
           }
