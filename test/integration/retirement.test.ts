@@ -5,14 +5,15 @@
  * server) is refused everywhere from then on.
  */
 import { describe, expect, it } from 'vitest';
-import { inspectKeyDocument } from '../../src/engine/crypto';
+import { deriveAccountKeys, inspectKeyDocument, sealRecord } from '../../src/engine/crypto';
 import { readMeta } from '../../src/engine/db/meta';
 import { openEngineDatabase } from '../../src/engine/db/open';
+import { randomId } from '../../src/engine/ids';
 import { RecordCipher } from '../../src/engine/sync/cipher';
 import type { ChangesResponse, RemoteRecord } from '../../src/protocol';
 import { syncQuiet, type TestDevice, waitFor } from '../rig/devices';
 import { HostileServer } from '../rig/hostile-server';
-import { accountRef, keysOf, threeDevices } from '../rig/three-devices';
+import { accountRef, keysOf, openWithKept, threeDevices } from '../rig/three-devices';
 import { useBackend } from '../rig/use-backend';
 
 const backend = useBackend();
@@ -121,6 +122,86 @@ describe('retiring the epochs a rotation replaced', () => {
     await syncQuiet(phone);
     await syncQuiet(laptop);
     expect((await laptop.engine.get('profiles', held.id))?.data.model).toBe('o3');
+    for (const device of [laptop, phone, tablet]) await device.engine.close();
+  });
+
+  it('reseals what this build would set aside (a collection it does not know, data it refuses) as it is', async () => {
+    const { laptop, phone, tablet } = await threeDevices(backend, { profiles: 1 });
+    const keys = await keysOf(laptop);
+    const sealer = await deriveAccountKeys(keys.master, keys.accountId, keys.epoch, {
+      tokenRoot: keys.tokenRoot,
+    });
+    // What a newer app on another device might write: a collection this build has no name for,
+    // and a profile with a field this build refuses.
+    const cipher = await RecordCipher.create(keys);
+    const planted = [
+      {
+        collection: 'a-collection-from-a-newer-app',
+        id: 'newer-1',
+        plain: {
+          v: 1,
+          data: { colour: 'teal' },
+          hlc: '001700000000000:000000:newer',
+          device: 'newer',
+          clocks: {},
+        },
+      },
+      {
+        collection: cipher.tokenOf('profiles'),
+        id: 'newer-2',
+        plain: {
+          v: 1,
+          data: { name: 'Next', provider: 'p', model: 'm', futureOnly: [1, 2] },
+          hlc: '001700000000000:000000:newer',
+          device: 'newer',
+          clocks: {},
+        },
+      },
+    ];
+    const session = await readMeta(
+      await openEngineDatabase(laptop.factory, laptop.dbName),
+      'session',
+    );
+    const ops = await Promise.all(
+      planted.map(async ({ collection, id, plain }) => ({
+        collection,
+        id,
+        base_rev: null,
+        deleted: false,
+        payload: await sealRecord(
+          sealer,
+          { accountId: keys.accountId, collection, id, epoch: keys.epoch, deleted: false, rev: 1 },
+          plain,
+        ),
+        op_id: randomId(12),
+      })),
+    );
+    const pushed = await fetch(`${backend.url}/v1/batch`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${session?.accessToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ key_fingerprint: keys.fingerprint, ops }),
+    });
+    expect(pushed.status).toBe(200);
+    await syncQuiet(laptop);
+    // This build sets the refused profile aside; the unknown collection it skips.
+    expect((await laptop.engine.listQuarantine()).map((row) => row.id)).toContain('newer-2');
+
+    await laptop.engine.revokeAndRotate([accountRef(tablet).deviceId], { newRecoveryKey: false });
+    await syncQuiet(laptop);
+    await waitFor('the laptop to retire the old epoch', async () => {
+      return (await keysOf(laptop)).retiredBelow === 2;
+    });
+    const rotated = await keysOf(laptop);
+    const onServer = await backend.records(accountRef(laptop));
+    for (const { id, plain } of planted) {
+      const record = onServer.get(id);
+      expect(record?.key_epoch).toBe(2);
+      // The same plaintext, authenticated under the new key: kept for the app that reads it.
+      expect(await openWithKept(rotated, record as RemoteRecord)).toEqual(plain);
+    }
     for (const device of [laptop, phone, tablet]) await device.engine.close();
   });
 });

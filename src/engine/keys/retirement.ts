@@ -4,7 +4,8 @@
  * accepts. It runs after a sync run once the records this device holds all went out under the
  * new key (rotation.ts queues them), and first reseals from the server's copy what this device
  * does not hold: records of collections switched off here, and any the feed holds that it never
- * applied. Then the key document says `retiredBelow` (under its mac), and every device refuses
+ * applied, or set aside because this build does not know its collection or would refuse its
+ * data. Then the key document says `retiredBelow` (under its mac), and every device refuses
  * records still sealed under an older epoch. A record that does not open is left as it is: it
  * was unreadable already, and retirement refuses it for good.
  */
@@ -14,7 +15,7 @@ import type { Logger } from '../context';
 import { retireKeyDocumentEpochs } from '../crypto';
 import { deleteMeta, readMeta } from '../db/meta';
 import type { EngineDatabase } from '../db/open';
-import { KeyError } from '../errors';
+import { KeyError, RecordError } from '../errors';
 import { randomId } from '../ids';
 import type { RecordCipher } from '../sync/cipher';
 import { fetchChanges } from '../sync/fetch-changes';
@@ -110,13 +111,12 @@ async function resealTheRest(
     const ops: Array<{ op: BatchOp }> = [];
     for (const remote of page.changes) {
       if (remote.key_epoch >= cipher.epoch) continue;
-      const collection = cipher.collectionOf(remote.collection);
-      if (!collection) continue;
+      // As it is: collections this build does not know and data it would refuse included.
       let payload: string;
       try {
-        const opened = await cipher.open(remote, collection);
-        payload = await cipher.seal(collection, remote.id, opened, remote.rev + 1);
-      } catch {
+        payload = await cipher.reseal(remote);
+      } catch (error) {
+        if (!(error instanceof RecordError)) throw error;
         outcome.unreadable += 1;
         continue;
       }

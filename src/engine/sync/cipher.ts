@@ -131,59 +131,7 @@ export class RecordCipher {
 
   /** Opens a remote record of a known collection; throws RecordError when it must be quarantined. */
   async open(remote: RemoteRecord, collection: CollectionName): Promise<OpenedRecord> {
-    const keys = this.ring.get(remote.key_fingerprint);
-    if (!keys) {
-      // A later epoch than ours: another device may have rotated the key, or the server lies.
-      // The label alone proves nothing, so the record is set aside and the run goes on; the
-      // controller then asks for the key document, and only one that verifies opens it.
-      if (remote.key_epoch > this.keys.epoch) {
-        this.unknownEpoch = true;
-        throw new RecordError(
-          'record_unknown_epoch',
-          `Record ${remote.id} is sealed under key epoch ${remote.key_epoch}, which this device has not verified`,
-        );
-      }
-      throw new RecordError(
-        'record_wrong_key',
-        `Record ${remote.id} was sealed under another account key`,
-      );
-    }
-    if (keys.epoch < this.retiredBelow) {
-      throw new RecordError(
-        'record_retired_epoch',
-        `Record ${remote.id} is sealed under key epoch ${keys.epoch}, which the account retired (epochs below ${this.retiredBelow})`,
-      );
-    }
-    if (!Number.isSafeInteger(remote.rev)) {
-      throw new RecordError(
-        'record_replayed',
-        `Record ${remote.id} is served as revision ${remote.rev}, which no write can have`,
-      );
-    }
-    let opened: unknown;
-    try {
-      opened = await openRecord(
-        keys,
-        {
-          accountId: this.keys.accountId,
-          collection: remote.collection,
-          id: remote.id,
-          epoch: remote.key_epoch,
-          deleted: remote.deleted,
-          rev: remote.rev,
-        },
-        remote.payload,
-      );
-    } catch (error) {
-      const code = error instanceof CryptoError ? CRYPTO_TO_RECORD[error.code] : undefined;
-      if (code)
-        throw new RecordError(
-          code,
-          `Record ${remote.id} could not be opened: ${(error as Error).message}`,
-          error,
-        );
-      throw error;
-    }
+    const opened = await this.decrypt(remote);
     const parsed = v.safeParse(RecordPlaintext, opened);
     if (!parsed.success) {
       throw new RecordError(
@@ -219,5 +167,83 @@ export class RecordCipher {
       device: plain.device,
       clocks: plain.clocks,
     };
+  }
+
+  /**
+   * The record sealed under the current key as it is, at the next revision, without reading
+   * what it holds: a record of a collection this build does not know, or data it would refuse
+   * (a newer app's), is kept for the device that reads it. Only what opens under a key of the
+   * ring (and so was written by a holder of it) is resealed; anything else throws RecordError.
+   */
+  async reseal(remote: RemoteRecord): Promise<string> {
+    const opened = await this.decrypt(remote);
+    return sealRecord(
+      this.keys,
+      {
+        accountId: this.keys.accountId,
+        collection: remote.collection,
+        id: remote.id,
+        epoch: this.keys.epoch,
+        deleted: remote.deleted,
+        rev: remote.rev + 1,
+      },
+      opened,
+    );
+  }
+
+  /** The record's plaintext, authenticated under the key it names; RecordError when it is not. */
+  private async decrypt(remote: RemoteRecord): Promise<unknown> {
+    const keys = this.ring.get(remote.key_fingerprint);
+    if (!keys) {
+      // A later epoch than ours: another device may have rotated the key, or the server lies.
+      // The label alone proves nothing, so the record is set aside and the run goes on; the
+      // controller then asks for the key document, and only one that verifies opens it.
+      if (remote.key_epoch > this.keys.epoch) {
+        this.unknownEpoch = true;
+        throw new RecordError(
+          'record_unknown_epoch',
+          `Record ${remote.id} is sealed under key epoch ${remote.key_epoch}, which this device has not verified`,
+        );
+      }
+      throw new RecordError(
+        'record_wrong_key',
+        `Record ${remote.id} was sealed under another account key`,
+      );
+    }
+    if (keys.epoch < this.retiredBelow) {
+      throw new RecordError(
+        'record_retired_epoch',
+        `Record ${remote.id} is sealed under key epoch ${keys.epoch}, which the account retired (epochs below ${this.retiredBelow})`,
+      );
+    }
+    if (!Number.isSafeInteger(remote.rev)) {
+      throw new RecordError(
+        'record_replayed',
+        `Record ${remote.id} is served as revision ${remote.rev}, which no write can have`,
+      );
+    }
+    try {
+      return await openRecord(
+        keys,
+        {
+          accountId: this.keys.accountId,
+          collection: remote.collection,
+          id: remote.id,
+          epoch: remote.key_epoch,
+          deleted: remote.deleted,
+          rev: remote.rev,
+        },
+        remote.payload,
+      );
+    } catch (error) {
+      const code = error instanceof CryptoError ? CRYPTO_TO_RECORD[error.code] : undefined;
+      if (code)
+        throw new RecordError(
+          code,
+          `Record ${remote.id} could not be opened: ${(error as Error).message}`,
+          error,
+        );
+      throw error;
+    }
   }
 }
