@@ -1,7 +1,8 @@
 /**
  * The device lock in the installed app: the passphrase set in Security locks the app's worker
  * with it; "Lock now" shows Locked on the status screen and on every other page, a reload stays
- * locked, and the passphrase unlocks it with the data there.
+ * locked, and the passphrase unlocks it with the data there; left alone for the idle time chosen,
+ * it locks by itself.
  */
 import type { TestServer } from '../../src/server/testing';
 import { createKey, expectInSync } from '../extension/connect';
@@ -19,7 +20,7 @@ test.afterAll(async () => {
 });
 
 test('the app locks with its passphrase and shows Locked until it is unlocked', async ({ app }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const person = newPerson();
   const page = await app.open(server.url, '/', PHONE);
   const { tab, userCode } = await startAppConnect(app, page, server.url);
@@ -58,4 +59,19 @@ test('the app locks with its passphrase and shows Locked until it is unlocked', 
     timeout: 30_000,
   });
   await screenshot(page, 'pwa-unlocked-records');
+
+  // Left alone for the idle time chosen in Security, the open app locks by itself.
+  await page.goto(`${server.url}/#security`);
+  const card = page.getByTestId('device-lock');
+  await card.getByLabel('Lock after').selectOption('1');
+  await expect(card.getByLabel('Lock after')).toHaveValue('1');
+  await page.goto(`${server.url}/#status`);
+  await expectInSync(page);
+  const idleFrom = Date.now();
+  await expect(page.getByRole('heading', { name: 'Locked' })).toBeVisible({ timeout: 120_000 });
+  expect(Date.now() - idleFrom).toBeGreaterThan(50_000);
+  await screenshot(page, 'pwa-idle-locked');
+  await page.getByLabel('Passphrase').fill(passphrase);
+  await page.getByTestId('unlock-device').click();
+  await expectInSync(page);
 });
