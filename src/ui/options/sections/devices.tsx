@@ -4,6 +4,7 @@ import { DeviceName } from '../../components/device-name';
 import { ErrorAlert } from '../../components/error-alert';
 import { RotationProgressBar } from '../../components/rotation-progress';
 import { timeAgo } from '../../format';
+import { NewRecoveryKeyChoice } from '../../keys/new-recovery-key-choice';
 import { useRotateKey } from '../../keys/use-rotate-key';
 import { JoinRequests } from '../../pairing/join-requests';
 import { RecoveryKey } from '../../popup/screens/recovery-key';
@@ -118,7 +119,6 @@ function RotateAfterRevoke({
   rotate: ReturnType<typeof useRotateKey>;
   onClose(rotated: boolean): void;
 }) {
-  // The revoked device may have shown the old recovery key to whoever holds it now.
   const [newRecoveryKey, setNewRecoveryKey] = useState(true);
   return (
     <div class="card stack" role="status" data-testid="revoked-panel">
@@ -127,15 +127,7 @@ function RotateAfterRevoke({
         synced; rotate the account key so it cannot read anything new. The new key leaves it out
         even if the sync server keeps listing it.
       </p>
-      <label class="row">
-        <input
-          type="checkbox"
-          checked={newRecoveryKey}
-          data-testid="new-recovery-key"
-          onChange={(e) => setNewRecoveryKey(e.currentTarget.checked)}
-        />
-        Make a new recovery key (recommended)
-      </label>
+      <NewRecoveryKeyChoice checked={newRecoveryKey} onChange={setNewRecoveryKey} />
       <ErrorAlert error={rotate.action.error} />
       <div class="row">
         <button

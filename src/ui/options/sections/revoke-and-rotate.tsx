@@ -3,6 +3,7 @@ import type { DeviceInfo, RotationRecipientInfo } from '../../../host/contract';
 import { ConfirmActions } from '../../components/confirm-actions';
 import { DeviceName } from '../../components/device-name';
 import { ErrorAlert } from '../../components/error-alert';
+import { NewRecoveryKeyChoice } from '../../keys/new-recovery-key-choice';
 import { useAction, useBridge } from '../../use-bridge';
 
 /**
@@ -74,15 +75,7 @@ export function RevokeAndRotate({
           ))}
         </ul>
       )}
-      <label class="row">
-        <input
-          type="checkbox"
-          checked={newRecoveryKey}
-          data-testid="new-recovery-key"
-          onChange={(e) => setNewRecoveryKey(e.currentTarget.checked)}
-        />
-        Make a new recovery key (recommended)
-      </label>
+      <NewRecoveryKeyChoice checked={newRecoveryKey} onChange={setNewRecoveryKey} />
       <ConfirmActions
         action={run}
         kind="danger"
